@@ -1,0 +1,246 @@
+//! Roles and what they may do. Every route asks this module, never a template.
+//!
+//! A role is assigned either for the whole organisation or for one unit; a unit
+//! assignment also covers every unit below it.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Administrator,
+    Coordinator,
+    InformationOwner,
+    HeadOfOperations,
+    NisAssessor,
+    MasMar,
+    DataProtectionOfficer,
+    Employee,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Administrator,
+        Role::Coordinator,
+        Role::InformationOwner,
+        Role::HeadOfOperations,
+        Role::NisAssessor,
+        Role::MasMar,
+        Role::DataProtectionOfficer,
+        Role::Employee,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Coordinator => "coordinator",
+            Role::InformationOwner => "information_owner",
+            Role::HeadOfOperations => "head_of_operations",
+            Role::NisAssessor => "nis_assessor",
+            Role::MasMar => "mas_mar",
+            Role::DataProtectionOfficer => "data_protection_officer",
+            Role::Employee => "employee",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    /// Administrators and coordinators hold the keys to the programme and must use
+    /// two-factor login.
+    pub fn requires_two_factor(self) -> bool {
+        matches!(self, Role::Administrator | Role::Coordinator)
+    }
+}
+
+/// Everything a signed-in user can ask to do in this part of the product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Action {
+    ViewOrganisation,
+    ManageOrgUnits,
+    ManageDataControllers,
+    ViewUsers,
+    ManageUsers,
+    ViewAuditTrail,
+    ExportAuditEvent,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::ViewOrganisation,
+        Action::ManageOrgUnits,
+        Action::ManageDataControllers,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAuditTrail,
+        Action::ExportAuditEvent,
+    ];
+
+    /// Whether the action changes anything (a read-only auditor may never do these).
+    pub fn is_change(self) -> bool {
+        matches!(self, Action::ManageOrgUnits | Action::ManageDataControllers | Action::ManageUsers)
+    }
+}
+
+/// The permission matrix: which role may perform which action.
+pub fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewOrganisation => true,
+        ManageOrgUnits | ManageDataControllers => matches!(role, Administrator | Coordinator),
+        ViewUsers => matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor),
+        ManageUsers => matches!(role, Administrator),
+        ViewAuditTrail | ExportAuditEvent => {
+            matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub role: Role,
+    /// `None`: the whole organisation.
+    pub unit_id: Option<i64>,
+}
+
+/// The role assignments of one user, asked whether an action is allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    assignments: Vec<Assignment>,
+}
+
+impl Grants {
+    pub fn new(assignments: Vec<Assignment>) -> Self {
+        Self { assignments }
+    }
+
+    pub fn assignments(&self) -> &[Assignment] {
+        &self.assignments
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.assignments.iter().any(|a| a.role == role)
+    }
+
+    pub fn requires_two_factor(&self) -> bool {
+        self.assignments.iter().any(|a| a.role.requires_two_factor())
+    }
+
+    /// Allowed for the whole organisation (an organisation-wide assignment).
+    pub fn allows_everywhere(&self, action: Action) -> bool {
+        self.assignments.iter().any(|a| a.unit_id.is_none() && role_allows(a.role, action))
+    }
+
+    /// Allowed somewhere: enough to open a page whose content is then scoped.
+    pub fn allows_somewhere(&self, action: Action) -> bool {
+        self.assignments.iter().any(|a| role_allows(a.role, action))
+    }
+
+    /// Allowed for the unit whose path from itself up to the root is `unit_path`
+    /// (the unit's own id first). An empty path means the organisation level.
+    pub fn allows_at(&self, action: Action, unit_path: &[i64]) -> bool {
+        self.assignments.iter().any(|a| {
+            role_allows(a.role, action)
+                && match a.unit_id {
+                    None => true,
+                    Some(unit) => unit_path.contains(&unit),
+                }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn at(role: Role, unit_id: Option<i64>) -> Assignment {
+        Assignment { role, unit_id }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+
+    #[test]
+    fn unit_assignment_is_inherited_downwards_not_upwards() {
+        // 1 is the administration, 2 a clinic in it, 3 a unit in the clinic.
+        let grants = Grants::new(vec![at(Role::Coordinator, Some(2))]);
+        assert!(grants.allows_at(Action::ManageOrgUnits, &[3, 2, 1]));
+        assert!(grants.allows_at(Action::ManageOrgUnits, &[2, 1]));
+        assert!(!grants.allows_at(Action::ManageOrgUnits, &[1]));
+        assert!(!grants.allows_at(Action::ManageOrgUnits, &[]));
+        assert!(!grants.allows_everywhere(Action::ManageOrgUnits));
+        assert!(grants.allows_somewhere(Action::ManageOrgUnits));
+    }
+
+    #[test]
+    fn organisation_assignment_covers_every_unit() {
+        let grants = Grants::new(vec![at(Role::Administrator, None)]);
+        assert!(grants.allows_at(Action::ManageUsers, &[9, 8, 7]));
+        assert!(grants.allows_everywhere(Action::ManageUsers));
+    }
+
+    #[test]
+    fn only_administrators_manage_users() {
+        let allowed: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| role_allows(*r, Action::ManageUsers)).collect();
+        assert_eq!(allowed, vec![Role::Administrator]);
+    }
+
+    #[test]
+    fn two_factor_is_required_for_admins_and_coordinators_only() {
+        let required: Vec<Role> = Role::ALL.into_iter().filter(|r| r.requires_two_factor()).collect();
+        assert_eq!(required, vec![Role::Administrator, Role::Coordinator]);
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        proptest::sample::select(Role::ALL.to_vec())
+    }
+
+    fn any_action() -> impl Strategy<Value = Action> {
+        proptest::sample::select(Action::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn auditor_never_changes_anything(units in proptest::collection::vec(proptest::option::of(0i64..20), 0..5),
+                                          action in any_action(),
+                                          path in proptest::collection::vec(0i64..20, 0..4)) {
+            let grants = Grants::new(units.into_iter().map(|u| at(Role::Auditor, u)).collect());
+            if action.is_change() {
+                prop_assert!(!grants.allows_at(action, &path));
+                prop_assert!(!grants.allows_somewhere(action));
+            }
+        }
+
+        #[test]
+        fn more_assignments_never_remove_a_permission(roles in proptest::collection::vec((any_role(), proptest::option::of(0i64..10)), 0..6),
+                                                      extra in (any_role(), proptest::option::of(0i64..10)),
+                                                      action in any_action(),
+                                                      path in proptest::collection::vec(0i64..10, 0..4)) {
+            let base: Vec<Assignment> = roles.into_iter().map(|(r, u)| at(r, u)).collect();
+            let before = Grants::new(base.clone()).allows_at(action, &path);
+            let mut more = base;
+            more.push(at(extra.0, extra.1));
+            prop_assert!(!before || Grants::new(more).allows_at(action, &path));
+        }
+
+        #[test]
+        fn everywhere_implies_every_unit(roles in proptest::collection::vec((any_role(), proptest::option::of(0i64..10)), 0..6),
+                                        action in any_action(),
+                                        path in proptest::collection::vec(0i64..10, 0..4)) {
+            let grants = Grants::new(roles.into_iter().map(|(r, u)| at(r, u)).collect());
+            prop_assert!(!grants.allows_everywhere(action) || grants.allows_at(action, &path));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Pure rules and types of tillit: no I/O, no database, no HTTP.
+
+pub mod auth;
+pub mod org;
+pub mod pagination;
+pub mod users;
+pub mod validation;
+
+pub use validation::{FieldError, ValidationErrors};

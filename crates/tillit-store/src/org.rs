@@ -1,0 +1,397 @@
+//! Organisations, their unit trees and their data controllers.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tillit_domain::org::{would_create_cycle, ControllerDraft, OrganisationKind, UnitDraft};
+use tillit_domain::pagination::PageRequest;
+use tillit_domain::ValidationErrors;
+
+use crate::audit::{self, NewEvent};
+use crate::db::{Db, Tx};
+use crate::error::{Result, StoreError};
+use crate::{now, Actor, Page};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub org_number: String,
+    pub demo: bool,
+    pub reporting_role: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub struct NewOrganisation<'a> {
+    pub name: &'a str,
+    pub kind: OrganisationKind,
+    pub org_number: &'a str,
+    pub demo: bool,
+}
+
+pub async fn create_organisation(tx: &mut Tx, actor: &Actor, new: &NewOrganisation<'_>) -> Result<Organisation> {
+    let at = now();
+    let org = in_tx!(
+        &mut *tx,
+        fetch_one,
+        Organisation,
+        "INSERT INTO organisation (name, kind, org_number, demo, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
+         RETURNING id, name, kind, org_number, demo, reporting_role, version, created_at, updated_at",
+        new.name,
+        new.kind.as_str(),
+        new.org_number,
+        new.demo,
+        at
+    )
+    .map_err(|e| StoreError::from(e).on_unique("organisation_org_number_key", "org_number"))?;
+    audit::append(
+        tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(org.id),
+            action: "create",
+            object_type: "organisation",
+            object_id: org.id.to_string(),
+            before: None,
+            after: Some(snapshot(&org)),
+        },
+    )
+    .await?;
+    Ok(org)
+}
+
+pub async fn get_organisation(db: &Db, id: i64) -> Result<Organisation> {
+    read!(
+        db,
+        fetch_optional,
+        Organisation,
+        "SELECT id, name, kind, org_number, demo, reporting_role, version, created_at, updated_at FROM organisation WHERE id = $1",
+        id
+    )?
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn first_organisation_id(db: &Db) -> Result<Option<i64>> {
+    Ok(read_scalar!(db, fetch_optional, i64, "SELECT id FROM organisation ORDER BY id LIMIT 1")?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub kind: String,
+    pub manager_id: Option<i64>,
+    pub manager_name: Option<String>,
+    pub description: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const UNIT_SELECT: &str = "SELECT u.id, u.organisation_id, u.parent_id, u.name, u.kind, u.manager_id, m.display_name AS manager_name, \
+    u.description, u.version, u.created_at, u.updated_at FROM org_unit u LEFT JOIN app_user m ON m.id = u.manager_id";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitFilter {
+    /// Only the children of this unit.
+    pub parent_id: Option<i64>,
+    /// Only top-level units.
+    pub top_level: bool,
+    /// Name contains this text (case-insensitive).
+    pub name: Option<String>,
+}
+
+pub async fn list_units(db: &Db, organisation_id: i64, filter: &UnitFilter, page: PageRequest) -> Result<Page<OrgUnit>> {
+    let conditions = "u.organisation_id = $1 AND ($2 IS NULL OR u.parent_id = $2) AND ($3 = FALSE OR u.parent_id IS NULL) \
+        AND ($4 IS NULL OR LOWER(u.name) LIKE $4)";
+    let pattern = filter.name.as_ref().map(|n| format!("%{}%", n.to_lowercase()));
+    let select = format!("{UNIT_SELECT} WHERE {conditions} ORDER BY u.name, u.id LIMIT $5 OFFSET $6");
+    let items = read!(
+        db,
+        fetch_all,
+        OrgUnit,
+        &select,
+        organisation_id,
+        filter.parent_id,
+        filter.top_level,
+        pattern.as_deref(),
+        page.limit(),
+        page.offset()
+    )?;
+    let count = format!("SELECT COUNT(*) FROM org_unit u WHERE {conditions}");
+    let total =
+        read_scalar!(db, fetch_one, i64, &count, organisation_id, filter.parent_id, filter.top_level, pattern.as_deref())?;
+    Ok(Page { items, total })
+}
+
+/// Every unit of the organisation, for drawing the tree.
+pub async fn all_units(db: &Db, organisation_id: i64) -> Result<Vec<OrgUnit>> {
+    let sql = format!("{UNIT_SELECT} WHERE u.organisation_id = $1 ORDER BY u.name, u.id");
+    Ok(read!(db, fetch_all, OrgUnit, &sql, organisation_id)?)
+}
+
+pub async fn get_unit(db: &Db, organisation_id: i64, id: i64) -> Result<OrgUnit> {
+    let sql = format!("{UNIT_SELECT} WHERE u.organisation_id = $1 AND u.id = $2");
+    read!(db, fetch_optional, OrgUnit, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
+}
+
+const PATH_SQL: &str = "WITH RECURSIVE path(id, parent_id, depth) AS ( \
+        SELECT id, parent_id, 0 FROM org_unit WHERE id = $1 AND organisation_id = $2 \
+        UNION ALL SELECT u.id, u.parent_id, p.depth + 1 FROM org_unit u JOIN path p ON u.id = p.parent_id WHERE p.depth < 100 \
+    ) SELECT id FROM path ORDER BY depth";
+
+/// The unit's id followed by its ancestors up to the root; empty when it is not in the
+/// organisation.
+pub async fn unit_path(db: &Db, organisation_id: i64, id: i64) -> Result<Vec<i64>> {
+    Ok(read_scalar!(db, fetch_all, i64, PATH_SQL, id, organisation_id)?)
+}
+
+async fn unit_path_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Vec<i64>> {
+    Ok(in_tx_scalar!(tx, fetch_all, i64, PATH_SQL, id, organisation_id)?)
+}
+
+/// Checks the references a unit makes: parent and manager must belong to the same
+/// organisation, and a unit may not be moved below itself.
+async fn check_unit_references(tx: &mut Tx, organisation_id: i64, unit_id: Option<i64>, draft: &UnitDraft) -> Result<()> {
+    let mut errors = ValidationErrors::new();
+    if let Some(parent) = draft.parent_id {
+        let path = unit_path_tx(tx, organisation_id, parent).await?;
+        if path.is_empty() {
+            errors.add("parent_id", "unknown-reference");
+        } else if unit_id.is_some_and(|id| would_create_cycle(id, &path)) {
+            errors.add("parent_id", "cycle");
+        }
+    }
+    if let Some(manager) = draft.manager_id {
+        let found = in_tx_scalar!(
+            &mut *tx,
+            fetch_optional,
+            i64,
+            "SELECT id FROM app_user WHERE id = $1 AND organisation_id = $2",
+            manager,
+            organisation_id
+        )?;
+        if found.is_none() {
+            errors.add("manager_id", "unknown-reference");
+        }
+    }
+    errors.finish(()).map_err(StoreError::Invalid)
+}
+
+async fn get_unit_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<OrgUnit> {
+    let sql = format!("{UNIT_SELECT} WHERE u.organisation_id = $1 AND u.id = $2");
+    in_tx!(tx, fetch_optional, OrgUnit, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
+}
+
+pub async fn create_unit(db: &Db, organisation_id: i64, actor: &Actor, draft: &UnitDraft) -> Result<OrgUnit> {
+    let mut tx = db.begin().await?;
+    let unit = create_unit_in(&mut tx, organisation_id, actor, draft).await?;
+    tx.commit().await?;
+    Ok(unit)
+}
+
+pub async fn create_unit_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, draft: &UnitDraft) -> Result<OrgUnit> {
+    check_unit_references(tx, organisation_id, None, draft).await?;
+    let at = now();
+    let id = in_tx_scalar!(
+        &mut *tx,
+        fetch_one,
+        i64,
+        "INSERT INTO org_unit (organisation_id, parent_id, name, kind, manager_id, description, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        organisation_id,
+        draft.parent_id,
+        draft.name.as_str(),
+        draft.kind.as_str(),
+        draft.manager_id,
+        draft.description.as_str(),
+        at
+    )?;
+    let unit = get_unit_tx(tx, organisation_id, id).await?;
+    audit::append(
+        tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "create",
+            object_type: "org_unit",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(snapshot(&unit)),
+        },
+    )
+    .await?;
+    Ok(unit)
+}
+
+/// Updates a unit if nobody changed it since `expected_version` was read.
+pub async fn update_unit(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    draft: &UnitDraft,
+) -> Result<OrgUnit> {
+    let mut tx = db.begin().await?;
+    let before = get_unit_tx(&mut tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    check_unit_references(&mut tx, organisation_id, Some(id), draft).await?;
+    let changed = exec_tx!(
+        &mut tx,
+        "UPDATE org_unit SET parent_id = $1, name = $2, kind = $3, manager_id = $4, description = $5, updated_at = $6, \
+         version = version + 1 WHERE id = $7 AND organisation_id = $8 AND version = $9",
+        draft.parent_id,
+        draft.name.as_str(),
+        draft.kind.as_str(),
+        draft.manager_id,
+        draft.description.as_str(),
+        now(),
+        id,
+        organisation_id,
+        expected_version
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let after = get_unit_tx(&mut tx, organisation_id, id).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "update",
+            object_type: "org_unit",
+            object_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deletes a unit that has no sub-units and nothing assigned to it.
+pub async fn delete_unit(db: &Db, organisation_id: i64, actor: &Actor, id: i64, expected_version: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let before = get_unit_tx(&mut tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    let references = in_tx_scalar!(
+        &mut tx,
+        fetch_one,
+        i64,
+        "SELECT (SELECT COUNT(*) FROM org_unit WHERE parent_id = $1) + (SELECT COUNT(*) FROM role_assignment WHERE unit_id = $1) \
+         + (SELECT COUNT(*) FROM data_controller WHERE unit_id = $1)",
+        id
+    )?;
+    if references > 0 {
+        return Err(StoreError::Invalid(ValidationErrors::single("id", "unit-in-use")));
+    }
+    exec_tx!(&mut tx, "DELETE FROM org_unit WHERE id = $1 AND organisation_id = $2", id, organisation_id)?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "delete",
+            object_type: "org_unit",
+            object_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DataController {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub name: String,
+    pub org_number: String,
+    pub unit_id: Option<i64>,
+    pub description: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn list_controllers(db: &Db, organisation_id: i64) -> Result<Vec<DataController>> {
+    Ok(read!(
+        db,
+        fetch_all,
+        DataController,
+        "SELECT id, organisation_id, name, org_number, unit_id, description, version, created_at, updated_at \
+         FROM data_controller WHERE organisation_id = $1 ORDER BY name, id",
+        organisation_id
+    )?)
+}
+
+pub async fn create_controller_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, draft: &ControllerDraft) -> Result<DataController> {
+    if let Some(unit) = draft.unit_id {
+        if unit_path_tx(tx, organisation_id, unit).await?.is_empty() {
+            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+        }
+    }
+    let at = now();
+    let controller = in_tx!(
+        &mut *tx,
+        fetch_one,
+        DataController,
+        "INSERT INTO data_controller (organisation_id, name, org_number, unit_id, description, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) \
+         RETURNING id, organisation_id, name, org_number, unit_id, description, version, created_at, updated_at",
+        organisation_id,
+        draft.name.as_str(),
+        draft.org_number.as_str(),
+        draft.unit_id,
+        draft.description.as_str(),
+        at
+    )?;
+    audit::append(
+        tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "create",
+            object_type: "data_controller",
+            object_id: controller.id.to_string(),
+            before: None,
+            after: Some(snapshot(&controller)),
+        },
+    )
+    .await?;
+    Ok(controller)
+}
+
+pub async fn create_controller(db: &Db, organisation_id: i64, actor: &Actor, draft: &ControllerDraft) -> Result<DataController> {
+    let mut tx = db.begin().await?;
+    let controller = create_controller_in(&mut tx, organisation_id, actor, draft).await?;
+    tx.commit().await?;
+    Ok(controller)
+}
+
+/// A row as stored, for the before/after of an audit event.
+pub(crate) fn snapshot<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// Whether any organisation in the database is a demo (its users may skip two-factor).
+pub async fn any_demo(db: &Db) -> Result<bool> {
+    Ok(read_scalar!(db, fetch_optional, i64, "SELECT id FROM organisation WHERE demo = TRUE LIMIT 1")?.is_some())
+}
+
+pub async fn count_units(db: &Db, organisation_id: i64) -> Result<i64> {
+    Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM org_unit WHERE organisation_id = $1", organisation_id)?)
+}

@@ -1,0 +1,444 @@
+//! Accounts and their role assignments.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tillit_domain::auth::{Assignment, Role};
+use tillit_domain::pagination::PageRequest;
+use tillit_domain::ValidationErrors;
+
+use crate::audit::{self, NewEvent};
+use crate::db::{Db, Tx};
+use crate::error::{Result, StoreError};
+use crate::org::snapshot;
+use crate::{now, Actor, Page};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub title: String,
+    pub locale: Option<String>,
+    pub active: bool,
+    pub two_factor_enabled: bool,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const USER_COLUMNS: &str = "id, organisation_id, email, display_name, title, locale, active, \
+    (totp_enabled_at IS NOT NULL) AS two_factor_enabled, version, created_at, updated_at";
+
+/// What login needs to know about an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub display_name: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTime<Utc>>,
+    pub active: bool,
+    pub demo: bool,
+}
+
+pub async fn credentials_by_email(db: &Db, email: &str) -> Result<Option<Credentials>> {
+    Ok(read!(
+        db,
+        fetch_optional,
+        Credentials,
+        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo \
+         FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.email = $1",
+        email
+    )?)
+}
+
+pub async fn credentials_by_id(db: &Db, id: i64) -> Result<Credentials> {
+    read!(
+        db,
+        fetch_optional,
+        Credentials,
+        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo \
+         FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.id = $1",
+        id
+    )?
+    .ok_or(StoreError::NotFound)
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub title: &'a str,
+    pub password_hash: &'a str,
+}
+
+pub async fn create_user_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, new: &NewUser<'_>) -> Result<User> {
+    let at = now();
+    let sql = format!(
+        "INSERT INTO app_user (organisation_id, email, display_name, title, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {USER_COLUMNS}"
+    );
+    let user = in_tx!(&mut *tx, fetch_one, User, &sql, organisation_id, new.email, new.display_name, new.title, new.password_hash, at)
+        .map_err(|e| StoreError::from(e).on_unique("app_user_email_key", "email"))?;
+    audit::append(
+        tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "create",
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(snapshot(&user)),
+        },
+    )
+    .await?;
+    Ok(user)
+}
+
+pub async fn get_user(db: &Db, organisation_id: i64, id: i64) -> Result<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE organisation_id = $1 AND id = $2");
+    read!(db, fetch_optional, User, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
+}
+
+async fn get_user_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE organisation_id = $1 AND id = $2");
+    in_tx!(tx, fetch_optional, User, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
+}
+
+pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE email = $1");
+    Ok(read!(db, fetch_optional, User, &sql, email)?)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Name or e-mail contains this text.
+    pub query: Option<String>,
+    pub role: Option<Role>,
+    pub unit_id: Option<i64>,
+    pub active: Option<bool>,
+}
+
+/// A user in a list, with their assignments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserWithRoles {
+    #[serde(flatten)]
+    pub user: User,
+    pub roles: Vec<Assignment>,
+}
+
+pub async fn list_users(db: &Db, organisation_id: i64, filter: &UserFilter, page: PageRequest) -> Result<Page<UserWithRoles>> {
+    let conditions = "organisation_id = $1 \
+        AND ($2 IS NULL OR LOWER(display_name) LIKE $2 OR email LIKE $2) \
+        AND ($3 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE role = $3 AND organisation_id = $1)) \
+        AND ($4 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE unit_id = $4)) \
+        AND ($5 IS NULL OR active = $5)";
+    let pattern = filter.query.as_ref().map(|q| format!("%{}%", q.trim().to_lowercase()));
+    let role = filter.role.map(Role::as_str);
+    let select = format!("SELECT {USER_COLUMNS} FROM app_user WHERE {conditions} ORDER BY display_name, id LIMIT $6 OFFSET $7");
+    let users = read!(
+        db,
+        fetch_all,
+        User,
+        &select,
+        organisation_id,
+        pattern.as_deref(),
+        role,
+        filter.unit_id,
+        filter.active,
+        page.limit(),
+        page.offset()
+    )?;
+    let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
+    let total = read_scalar!(db, fetch_one, i64, &count, organisation_id, pattern.as_deref(), role, filter.unit_id, filter.active)?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let mut roles = assignments_for(db, organisation_id, &ids).await?;
+    let items = users
+        .into_iter()
+        .map(|user| {
+            let roles = roles.remove(&user.id).unwrap_or_default();
+            UserWithRoles { user, roles }
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+#[derive(sqlx::FromRow)]
+struct AssignmentRow {
+    user_id: i64,
+    role: String,
+    unit_id: Option<i64>,
+}
+
+/// Assignments of several users in one query.
+async fn assignments_for(db: &Db, organisation_id: i64, user_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<Assignment>>> {
+    let mut map = std::collections::HashMap::new();
+    if user_ids.is_empty() {
+        return Ok(map);
+    }
+    // The ids are integers we produced ourselves, so listing them inline is safe.
+    let list = user_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT user_id, role, unit_id FROM role_assignment WHERE organisation_id = $1 AND user_id IN ({list}) ORDER BY role, unit_id"
+    );
+    for row in read!(db, fetch_all, AssignmentRow, &sql, organisation_id)? {
+        if let Some(role) = Role::parse(&row.role) {
+            map.entry(row.user_id).or_insert_with(Vec::new).push(Assignment { role, unit_id: row.unit_id });
+        }
+    }
+    Ok(map)
+}
+
+pub async fn assignments(db: &Db, user_id: i64) -> Result<Vec<Assignment>> {
+    let rows = read!(db, fetch_all, AssignmentRow, "SELECT user_id, role, unit_id FROM role_assignment WHERE user_id = $1", user_id)?;
+    Ok(rows.into_iter().filter_map(|r| Role::parse(&r.role).map(|role| Assignment { role, unit_id: r.unit_id })).collect())
+}
+
+/// Gives `user_id` a role, for the whole organisation or one unit (and those below it).
+pub async fn assign_role_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+    get_user_tx(tx, organisation_id, user_id).await?;
+    if let Some(unit) = assignment.unit_id {
+        let found = in_tx_scalar!(
+            &mut *tx,
+            fetch_optional,
+            i64,
+            "SELECT id FROM org_unit WHERE id = $1 AND organisation_id = $2",
+            unit,
+            organisation_id
+        )?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+        }
+    }
+    let existing = in_tx_scalar!(
+        &mut *tx,
+        fetch_optional,
+        i64,
+        "SELECT id FROM role_assignment WHERE user_id = $1 AND role = $2 AND (unit_id = $3 OR (unit_id IS NULL AND $3 IS NULL))",
+        user_id,
+        assignment.role.as_str(),
+        assignment.unit_id
+    )?;
+    if existing.is_some() {
+        return Err(StoreError::Duplicate { field: "role" });
+    }
+    exec_tx!(
+        &mut *tx,
+        "INSERT INTO role_assignment (organisation_id, user_id, role, unit_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        organisation_id,
+        user_id,
+        assignment.role.as_str(),
+        assignment.unit_id,
+        now()
+    )?;
+    audit::append(
+        tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "role_grant",
+            object_type: "user",
+            object_id: user_id.to_string(),
+            before: None,
+            after: Some(snapshot(&assignment)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn assign_role(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+    let mut tx = db.begin().await?;
+    assign_role_in(&mut tx, organisation_id, actor, user_id, assignment).await?;
+    tx.commit().await
+}
+
+pub async fn revoke_role(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let removed = exec_tx!(
+        &mut tx,
+        "DELETE FROM role_assignment WHERE organisation_id = $1 AND user_id = $2 AND role = $3 \
+         AND (unit_id = $4 OR (unit_id IS NULL AND $4 IS NULL))",
+        organisation_id,
+        user_id,
+        assignment.role.as_str(),
+        assignment.unit_id
+    )?;
+    if removed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "role_revoke",
+            object_type: "user",
+            object_id: user_id.to_string(),
+            before: Some(snapshot(&assignment)),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Editable account details.
+pub struct UserChanges<'a> {
+    pub display_name: &'a str,
+    pub title: &'a str,
+    pub active: bool,
+}
+
+pub async fn update_user(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    changes: &UserChanges<'_>,
+) -> Result<User> {
+    let mut tx = db.begin().await?;
+    let before = get_user_tx(&mut tx, organisation_id, id).await?;
+    let changed = exec_tx!(
+        &mut tx,
+        "UPDATE app_user SET display_name = $1, title = $2, active = $3, updated_at = $4, version = version + 1 \
+         WHERE id = $5 AND organisation_id = $6 AND version = $7",
+        changes.display_name,
+        changes.title,
+        changes.active,
+        now(),
+        id,
+        organisation_id,
+        expected_version
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    if !changes.active {
+        exec_tx!(&mut tx, "DELETE FROM web_session WHERE user_id = $1", id)?;
+    }
+    let after = get_user_tx(&mut tx, organisation_id, id).await?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "update",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn set_locale(db: &Db, organisation_id: i64, actor: &Actor, id: i64, locale: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec_tx!(&mut tx, "UPDATE app_user SET locale = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4", locale, now(), id, organisation_id)?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "update",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "locale": locale })),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Stores a new, not yet confirmed, TOTP secret.
+pub async fn set_pending_totp(db: &Db, id: i64, secret: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec_tx!(&mut tx, "UPDATE app_user SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2", secret, id)?;
+    tx.commit().await
+}
+
+/// Turns two-factor login on after the user proved they hold the secret.
+pub async fn enable_totp(db: &Db, organisation_id: i64, actor: &Actor, id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec_tx!(&mut tx, "UPDATE app_user SET totp_enabled_at = $1, version = version + 1 WHERE id = $2", now(), id)?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "two_factor_enable",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+pub async fn set_password(db: &Db, organisation_id: i64, actor: &Actor, id: i64, password_hash: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    exec_tx!(&mut tx, "UPDATE app_user SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3", password_hash, now(), id)?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "password_change",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Users of the organisation as (id, name) pairs, for pickers.
+pub async fn user_choices(db: &Db, organisation_id: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+    Ok(read!(
+        db,
+        fetch_all,
+        (i64, String),
+        "SELECT id, display_name FROM app_user WHERE organisation_id = $1 AND active = TRUE ORDER BY display_name LIMIT $2",
+        organisation_id,
+        limit
+    )?)
+}
+
+/// The account behind a session or token: who they are and whether their organisation
+/// is a demo.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Identity {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub locale: Option<String>,
+    pub two_factor_enabled: bool,
+    pub demo: bool,
+}
+
+pub async fn identity(db: &Db, user_id: i64) -> Result<Option<Identity>> {
+    Ok(read!(
+        db,
+        fetch_optional,
+        Identity,
+        "SELECT u.id, u.organisation_id, u.email, u.display_name, u.locale, (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo \
+         FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active = TRUE",
+        user_id
+    )?)
+}
+
+pub async fn count_active(db: &Db, organisation_id: i64) -> Result<i64> {
+    Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND active = TRUE", organisation_id)?)
+}

@@ -1,0 +1,86 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document.
+
+pub mod audit;
+pub mod health;
+pub mod openapi;
+pub mod org_units;
+pub mod users;
+
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/org-units", get(org_units::list).post(org_units::create))
+        .route("/org-units/{id}", get(org_units::get).put(org_units::update).delete(org_units::delete))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get).put(users::update))
+        .route("/users/{id}/roles", axum::routing::post(users::grant).delete(users::revoke))
+        .route("/audit-events", get(audit::list))
+        .route("/audit-events/{seq}", get(audit::get))
+        .route("/audit-events/{seq}/proof", get(audit::proof))
+        .route("/audit/verify", get(audit::verify))
+        .fallback(crate::error::not_found)
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListResponse<T: ToSchema> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+impl<T: ToSchema> ListResponse<T> {
+    pub fn new<S>(page: tillit_store::Page<S>, request: tillit_domain::pagination::PageRequest, map: impl FnMut(S) -> T) -> Self {
+        Self { items: page.items.into_iter().map(map).collect(), page: request.page, per_page: request.per_page, total: page.total }
+    }
+}
+
+/// `?page=&per_page=` on every list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Rows per page, at most 500 (default 50).
+    pub per_page: Option<u32>,
+}
+
+impl Paging {
+    pub fn request(&self) -> Result<tillit_domain::pagination::PageRequest, crate::error::AppError> {
+        Ok(tillit_domain::pagination::PageRequest::parse(self.page, self.per_page)?)
+    }
+}
+
+/// `?version=` for deletes, the version the client last read.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct VersionParam {
+    pub version: i64,
+}
+
+/// RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[schema(example = "urn:tillit:problem:invalid-input")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    /// Stable machine-readable code.
+    #[schema(example = "invalid-input")]
+    pub code: String,
+    pub detail: String,
+    pub request_id: String,
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub detail: String,
+}

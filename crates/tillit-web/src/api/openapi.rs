@@ -1,0 +1,53 @@
+//! The OpenAPI document at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tillit API", description = "Information security management for Swedish health and social care."),
+    paths(
+        api::health::live,
+        api::health::ready,
+        api::org_units::list,
+        api::org_units::create,
+        api::org_units::get,
+        api::org_units::update,
+        api::org_units::delete,
+        api::users::list,
+        api::users::create,
+        api::users::get,
+        api::users::update,
+        api::users::grant,
+        api::users::revoke,
+        api::audit::list,
+        api::audit::get,
+        api::audit::proof,
+        api::audit::verify,
+    ),
+    components(schemas(api::Problem, api::ProblemField)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "organisation", description = "Units of the organisation"),
+        (name = "users", description = "Accounts and roles"),
+        (name = "audit", description = "Tamper-evident audit trail"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,183 @@
+//! What every page template needs: the texts, the user, the navigation, the CSRF token.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use tillit_domain::auth::Action;
+use tillit_domain::users::Language;
+use tillit_domain::ValidationErrors;
+
+use crate::auth::principal::Lang;
+use crate::auth::Principal;
+use crate::i18n::I18n;
+use crate::state::AppState;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label_id: &'static str,
+    /// Modules that have not landed yet are shown, but not as links.
+    pub available: bool,
+}
+
+const MODULES: [NavItem; 7] = [
+    NavItem { href: "/", label_id: "nav-start", available: true },
+    NavItem { href: "/register", label_id: "nav-register", available: false },
+    NavItem { href: "/classification", label_id: "nav-classification", available: false },
+    NavItem { href: "/risks", label_id: "nav-risks", available: false },
+    NavItem { href: "/incidents", label_id: "nav-incidents", available: false },
+    NavItem { href: "/follow-up", label_id: "nav-follow-up", available: false },
+    NavItem { href: "/reports", label_id: "nav-reports", available: false },
+];
+
+pub struct PageContext {
+    pub lang: Language,
+    i18n: Arc<I18n>,
+    pub principal: Option<Principal>,
+    pub csrf_token: String,
+    pub path: String,
+    pub notice: Option<String>,
+}
+
+impl PageContext {
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.text(self.lang, id)
+    }
+
+    pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.i18n.text_with(self.lang, id, &[(name, value.to_string())])
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    pub fn time(&self, t: &DateTime<Utc>) -> String {
+        crate::time::format_local(t)
+    }
+
+    pub fn time_opt(&self, t: &Option<DateTime<Utc>>) -> String {
+        t.as_ref().map(crate::time::format_local).unwrap_or_default()
+    }
+
+    pub fn modules(&self) -> &'static [NavItem] {
+        &MODULES
+    }
+
+    pub fn is_current(&self, href: &str) -> bool {
+        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.principal.is_some()
+    }
+
+    pub fn user_name(&self) -> String {
+        self.principal.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()
+    }
+
+    pub fn can(&self, action: &str) -> bool {
+        let Some(principal) = &self.principal else { return false };
+        let action = match action {
+            "users" => Action::ViewUsers,
+            "manage-users" => Action::ManageUsers,
+            "audit" => Action::ViewAuditTrail,
+            "manage-units" => Action::ManageOrgUnits,
+            "manage-controllers" => Action::ManageDataControllers,
+            _ => Action::ViewOrganisation,
+        };
+        match action {
+            Action::ViewAuditTrail | Action::ManageUsers | Action::ManageDataControllers => principal.grants.allows_everywhere(action),
+            _ => principal.can(action),
+        }
+    }
+
+    pub fn role_label(&self, role: &tillit_domain::auth::Role) -> String {
+        self.t(&format!("role-{}", role.as_str().replace('_', "-")))
+    }
+
+    pub fn organisation_kind_label(&self, kind: &str) -> String {
+        self.t(&format!("organisation-kind-{}", kind.replace('_', "-")))
+    }
+
+    pub fn unit_kind_label(&self, kind: &str) -> String {
+        self.t(&format!("unit-kind-{kind}"))
+    }
+
+    pub fn notice_text(&self) -> Option<String> {
+        let id = self.notice.as_ref()?;
+        let key = format!("notice-{id}");
+        self.i18n.has(self.lang, &key).then(|| self.t(&key))
+    }
+}
+
+impl PageContext {
+    /// A context with nobody signed in, for pages rendered outside a handler.
+    pub fn anonymous(state: &AppState, lang: Language) -> Self {
+        Self { lang, i18n: state.i18n.clone(), principal: None, csrf_token: String::new(), path: String::new(), notice: None }
+    }
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let principal = parts.extensions.get::<Principal>().cloned();
+        let lang = parts.extensions.get::<Lang>().map(|l| l.0).unwrap_or_default();
+        let csrf_token = principal
+            .as_ref()
+            .and_then(|p| p.session.as_ref().map(|s| s.csrf_token.clone()))
+            .or_else(|| parts.extensions.get::<crate::auth::PendingLogin>().map(|p| p.session.csrf_token.clone()))
+            .unwrap_or_default();
+        let notice = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == "notice").map(|(_, v)| v)
+        });
+        Ok(PageContext {
+            lang,
+            i18n: state.i18n.clone(),
+            principal,
+            csrf_token,
+            path: parts.uri.path().to_owned(),
+            notice,
+        })
+    }
+}
+
+/// Field errors of a submitted form, in the user's language, for the error summary
+/// and next to each field.
+#[derive(Default)]
+pub struct FormErrors {
+    pub items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn from_validation(ctx: &PageContext, errors: &ValidationErrors) -> Self {
+        let items = errors
+            .0
+            .iter()
+            .map(|e| {
+                let label = ctx.t(&format!("field-{}", e.field.replace('_', "-")));
+                let message = ctx.t(&format!("field-error-{}", e.code));
+                (e.field.clone(), format!("{label}: {message}"))
+            })
+            .collect();
+        Self { items }
+    }
+
+    pub fn single(ctx: &PageContext, field: &str, message_id: &str) -> Self {
+        Self { items: vec![(field.to_owned(), ctx.t(message_id))] }
+    }
+
+    pub fn any(&self) -> bool {
+        !self.items.is_empty()
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|(f, _)| f == field)
+    }
+}

@@ -1,0 +1,190 @@
+//! Login, second factor and logout.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use crate::auth::principal::SessionInfo;
+use crate::auth::secrets::random_token;
+use crate::auth::{PendingLogin, Principal};
+use crate::error::AppError;
+use crate::extract::{FormData, QueryParams};
+use crate::middleware::{LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::pages::{render, FormErrors, PageContext};
+use crate::services::login;
+use crate::state::AppState;
+
+/// The client's address, for throttling: the socket peer, or the first
+/// `X-Forwarded-For` entry when the server is configured to trust its proxy.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
+            .flatten();
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(forwarded.or(peer).unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies)
+        .same_site(SameSite::Strict)
+        .build()
+}
+
+/// Only paths on this site are followed after login.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
+        _ => "/",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ctx: PageContext,
+    email: String,
+    next: String,
+    errors: FormErrors,
+    demo: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+async fn login_page(state: &AppState, ctx: PageContext, jar: CookieJar, email: String, next: String, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
+    let csrf = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_else(random_token);
+    let demo = tillit_store::org::any_demo(&state.db).await?;
+    let mut ctx = ctx;
+    ctx.csrf_token = csrf.clone();
+    let page = LoginPage { ctx, email, next, errors, demo };
+    let jar = jar.add(login_csrf_cookie(state, csrf));
+    Ok((status, jar, render(&page)?).into_response())
+}
+
+pub async fn form(State(state): State<AppState>, ctx: PageContext, jar: CookieJar, QueryParams(query): QueryParams<LoginQuery>) -> Result<Response, AppError> {
+    if ctx.principal.is_some() {
+        return Ok(Redirect::to(safe_next(query.next.as_deref())).into_response());
+    }
+    let next = safe_next(query.next.as_deref()).to_owned();
+    login_page(&state, ctx, jar, String::new(), next, FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    jar: CookieJar,
+    ClientAddress(address): ClientAddress,
+    FormData(form): FormData<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let previous = jar.get(SESSION_COOKIE).map(|c| crate::auth::secrets::token_hash(c.value()));
+    match login::sign_in(&state, &form.email, &form.password, &address, previous.as_deref()).await {
+        Ok(session) => {
+            let jar = jar.add(session_cookie(&state, session.cookie_value)).remove(Cookie::from(LOGIN_CSRF_COOKIE));
+            let target = if session.second_factor_pending {
+                format!("/login/two-factor?next={}", serde_urlencoded::to_string([("", &next)]).unwrap_or_default().trim_start_matches('='))
+            } else {
+                next
+            };
+            Ok((jar, Redirect::to(&target)).into_response())
+        }
+        Err(AppError::Invalid(_)) => {
+            let errors = FormErrors::single(&ctx, "password", "login-failed");
+            login_page(&state, ctx, jar, form.email, next, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::TooManyAttempts) => {
+            let errors = FormErrors::single(&ctx, "email", "login-throttled");
+            login_page(&state, ctx, jar, form.email, next, errors, StatusCode::TOO_MANY_REQUESTS).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login_two_factor.html")]
+struct SecondFactorPage {
+    ctx: PageContext,
+    next: String,
+    errors: FormErrors,
+}
+
+pub async fn second_factor_form(ctx: PageContext, _pending: PendingLogin, QueryParams(query): QueryParams<LoginQuery>) -> Result<Response, AppError> {
+    let next = safe_next(query.next.as_deref()).to_owned();
+    render(&SecondFactorPage { ctx, next, errors: FormErrors::default() })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SecondFactorForm {
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn second_factor_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    jar: CookieJar,
+    pending: PendingLogin,
+    ClientAddress(address): ClientAddress,
+    FormData(form): FormData<SecondFactorForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let error_id = match login::confirm_second_factor(&state, &pending, &form.code, &address).await {
+        Ok(session) => {
+            let jar = jar.add(session_cookie(&state, session.cookie_value));
+            return Ok((jar, Redirect::to(&next)).into_response());
+        }
+        Err(AppError::Invalid(_)) => "field-error-bad-code",
+        Err(AppError::TooManyAttempts) => "login-throttled",
+        Err(other) => return Err(other),
+    };
+    let page = SecondFactorPage { errors: FormErrors::single(&ctx, "code", error_id), ctx, next };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar, principal: Option<Principal>, pending: Option<PendingLogin>) -> Result<Response, AppError> {
+    let session: Option<SessionInfo> = principal.as_ref().and_then(|p| p.session.clone()).or(pending.map(|p| p.session));
+    if let Some(session) = session {
+        login::sign_out(&state, &session.id_hash, principal.as_ref()).await?;
+    }
+    let jar = jar.remove(Cookie::from(SESSION_COOKIE));
+    Ok((jar, Redirect::to("/login")).into_response())
+}

@@ -1,0 +1,300 @@
+//! The organisation: its unit tree, data controllers, and unit editing.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tillit_domain::org::{ControllerInput, UnitInput, UnitKind};
+use tillit_store::org::{DataController, Organisation, OrgUnit};
+
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::extract::{empty_as_none, FormData, IdPath};
+use crate::pages::{render, see_other, FormErrors, PageContext};
+use crate::services::org as service;
+use crate::state::AppState;
+
+/// A unit placed in the tree, with its depth for indentation.
+pub struct TreeRow {
+    pub unit: OrgUnit,
+    pub depth: usize,
+}
+
+/// Depth-first order of the units, children sorted by name (the input is sorted).
+fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
+    let mut children: std::collections::HashMap<Option<i64>, Vec<OrgUnit>> = std::collections::HashMap::new();
+    for unit in units {
+        children.entry(unit.parent_id).or_default().push(unit);
+    }
+    let mut rows = Vec::new();
+    let mut stack: Vec<(OrgUnit, usize)> = children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+    while let Some((unit, depth)) = stack.pop() {
+        if let Some(kids) = children.remove(&Some(unit.id)) {
+            stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
+        }
+        rows.push(TreeRow { unit, depth });
+    }
+    rows
+}
+
+/// What the unit form shows: the values typed (or stored) and the choices.
+pub struct UnitFormValues {
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub manager_id: Option<i64>,
+    pub description: String,
+}
+
+impl From<&OrgUnit> for UnitFormValues {
+    fn from(unit: &OrgUnit) -> Self {
+        Self {
+            name: unit.name.clone(),
+            kind: unit.kind.clone(),
+            parent_id: unit.parent_id,
+            manager_id: unit.manager_id,
+            description: unit.description.clone(),
+        }
+    }
+}
+
+impl From<&UnitForm> for UnitFormValues {
+    fn from(form: &UnitForm) -> Self {
+        Self {
+            name: form.name.clone(),
+            kind: form.kind.clone(),
+            parent_id: form.parent_id,
+            manager_id: form.manager_id,
+            description: form.description.clone(),
+        }
+    }
+}
+
+impl UnitFormValues {
+    fn empty() -> Self {
+        Self { name: String::new(), kind: "unit".into(), parent_id: None, manager_id: None, description: String::new() }
+    }
+
+    pub fn is_parent(&self, id: &i64) -> bool {
+        self.parent_id == Some(*id)
+    }
+
+    pub fn is_manager(&self, id: &i64) -> bool {
+        self.manager_id == Some(*id)
+    }
+}
+
+pub struct Choices {
+    pub units: Vec<TreeRow>,
+    pub managers: Vec<(i64, String)>,
+}
+
+impl Choices {
+    pub fn kinds(&self) -> Vec<&'static str> {
+        UnitKind::ALL.iter().map(|k| k.as_str()).collect()
+    }
+
+    pub fn indent(&self, depth: &usize) -> String {
+        "\u{2014} ".repeat(*depth)
+    }
+}
+
+async fn choices(state: &AppState, principal: &Principal) -> Result<Choices, AppError> {
+    let units = tree_rows(service::all_units(state, principal).await?);
+    let managers = tillit_store::users::user_choices(&state.db, principal.organisation_id, 2000).await?;
+    Ok(Choices { units, managers })
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OverviewPage {
+    ctx: PageContext,
+    organisation: Organisation,
+    choices: Choices,
+    controllers: Vec<DataController>,
+    form: UnitFormValues,
+    errors: FormErrors,
+    controller_form: ControllerForm,
+    controller_errors: FormErrors,
+}
+
+async fn overview_page(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    form: UnitFormValues,
+    errors: FormErrors,
+    controller_form: ControllerForm,
+    controller_errors: FormErrors,
+) -> Result<Response, AppError> {
+    let status = if errors.any() || controller_errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = OverviewPage {
+        organisation: service::organisation(state, principal).await?,
+        choices: choices(state, principal).await?,
+        controllers: service::list_controllers(state, principal).await?,
+        form,
+        errors,
+        controller_form,
+        controller_errors,
+        ctx,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn overview(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
+    overview_page(&state, ctx, &principal, UnitFormValues::empty(), FormErrors::default(), ControllerForm::default(), FormErrors::default()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UnitForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    parent_id: Option<i64>,
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    manager_id: Option<i64>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    version: i64,
+}
+
+impl UnitForm {
+    fn input(&self) -> UnitInput {
+        UnitInput {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            parent_id: self.parent_id,
+            manager_id: self.manager_id,
+            description: self.description.clone(),
+        }
+    }
+}
+
+pub async fn create_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<UnitForm>) -> Result<Response, AppError> {
+    match service::create_unit(&state, &principal, &form.input()).await {
+        Ok(unit) => Ok(see_other(&format!("/organisation/units/{}", unit.id), "unit-created")),
+        Err(AppError::Invalid(errors)) => {
+            let errors = FormErrors::from_validation(&ctx, &errors);
+            overview_page(&state, ctx, &principal, UnitFormValues::from(&form), errors, ControllerForm::default(), FormErrors::default()).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    ctx: PageContext,
+    unit: OrgUnit,
+    version: i64,
+    form: UnitFormValues,
+    choices: Choices,
+    errors: FormErrors,
+    can_edit: bool,
+}
+
+async fn unit_page_with(state: &AppState, ctx: PageContext, principal: &Principal, id: i64, form: Option<(UnitFormValues, i64)>, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
+    let unit = service::get_unit(state, principal, id).await?;
+    let path = tillit_store::org::unit_path(&state.db, principal.organisation_id, id).await?;
+    let can_edit = principal.grants.allows_at(tillit_domain::auth::Action::ManageOrgUnits, &path);
+    let (form, version) = form.unwrap_or_else(|| (UnitFormValues::from(&unit), unit.version));
+    let page = UnitPage { choices: choices(state, principal).await?, unit, version, form, errors, can_edit, ctx };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn unit_page(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+    unit_page_with(&state, ctx, &principal, id, None, FormErrors::default(), StatusCode::OK).await
+}
+
+pub async fn update_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<UnitForm>) -> Result<Response, AppError> {
+    let (errors, status) = match service::update_unit(&state, &principal, id, form.version, &form.input()).await {
+        Ok(unit) => return Ok(see_other(&format!("/organisation/units/{}", unit.id), "unit-saved")),
+        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict) => (FormErrors::single(&ctx, "name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(other) => return Err(other),
+    };
+    unit_page_with(&state, ctx, &principal, id, Some((UnitFormValues::from(&form), form.version)), errors, status).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    version: i64,
+}
+
+pub async fn delete_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<DeleteForm>) -> Result<Response, AppError> {
+    let (errors, status) = match service::delete_unit(&state, &principal, id, form.version).await {
+        Ok(()) => return Ok(see_other("/organisation", "unit-deleted")),
+        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict) => (FormErrors::single(&ctx, "name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(other) => return Err(other),
+    };
+    unit_page_with(&state, ctx, &principal, id, None, errors, status).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ControllerForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub org_number: String,
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub description: String,
+}
+
+pub async fn create_controller(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<ControllerForm>) -> Result<Response, AppError> {
+    let input = ControllerInput {
+        name: form.name.clone(),
+        org_number: form.org_number.clone(),
+        unit_id: form.unit_id,
+        description: form.description.clone(),
+    };
+    match service::create_controller(&state, &principal, &input).await {
+        Ok(_) => Ok(see_other("/organisation", "controller-created")),
+        Err(AppError::Invalid(errors)) => {
+            let errors = FormErrors::from_validation(&ctx, &errors);
+            overview_page(&state, ctx, &principal, UnitFormValues::empty(), FormErrors::default(), form, errors).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The organisation's units in tree order, for pickers on other pages.
+pub async fn tree_rows_for(state: &AppState, principal: &Principal) -> Result<Vec<TreeRow>, AppError> {
+    Ok(tree_rows(service::all_units(state, principal).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn unit(id: i64, parent: Option<i64>, name: &str) -> OrgUnit {
+        OrgUnit {
+            id,
+            organisation_id: 1,
+            parent_id: parent,
+            name: name.into(),
+            kind: "unit".into(),
+            manager_id: None,
+            manager_name: None,
+            description: String::new(),
+            version: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn tree_is_depth_first_with_depths() {
+        let rows = tree_rows(vec![unit(2, Some(1), "B"), unit(1, None, "A"), unit(3, Some(2), "C"), unit(4, None, "D")]);
+        let order: Vec<(i64, usize)> = rows.iter().map(|r| (r.unit.id, r.depth)).collect();
+        assert_eq!(order, vec![(1, 0), (2, 1), (3, 2), (4, 0)]);
+    }
+}

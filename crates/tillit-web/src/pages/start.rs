@@ -1,0 +1,42 @@
+//! The start page: a summary that later modules fill with their own cards.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::pages::{render, PageContext};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct StartPage {
+    ctx: PageContext,
+    organisation_name: String,
+    units: i64,
+    users: i64,
+    two_factor_enabled: bool,
+    checkpoint: Option<(i64, String)>,
+}
+
+pub async fn page(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
+    let organisation = crate::services::org::organisation(&state, &principal).await?;
+    let units = tillit_store::org::count_units(&state.db, principal.organisation_id).await?;
+    let users = tillit_store::users::count_active(&state.db, principal.organisation_id).await?;
+    let checkpoint = if ctx.can("audit") {
+        crate::services::audit::latest_checkpoint(&state, &principal)
+            .await?
+            .map(|c| (c.tree_size, crate::time::format_local(&c.issued_at)))
+    } else {
+        None
+    };
+    render(&StartPage {
+        organisation_name: organisation.name,
+        units,
+        users,
+        two_factor_enabled: principal.two_factor_enabled,
+        checkpoint,
+        ctx,
+    })
+}

@@ -1,0 +1,7 @@
+//! What the pages and the API both call: permission check, validation, storage.
+
+pub mod audit;
+pub mod login;
+pub mod org;
+pub mod profile;
+pub mod users;

@@ -1,0 +1,46 @@
+use std::sync::Arc;
+
+use ed25519_dalek::SigningKey;
+use tillit_store::Db;
+
+use crate::i18n::I18n;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set the `Secure` flag on cookies and send HSTS (when served over TLS).
+    pub secure_cookies: bool,
+    /// Session lifetime since the last request.
+    pub session_idle_minutes: i64,
+    /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
+    pub trust_forwarded_for: bool,
+    /// Failed logins allowed per account and per address within the window.
+    pub max_failed_logins: i64,
+    pub failed_login_window_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle_minutes: 60,
+            trust_forwarded_for: false,
+            max_failed_logins: 10,
+            failed_login_window_minutes: 15,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub i18n: Arc<I18n>,
+    pub audit_key: Arc<SigningKey>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig, audit_key: SigningKey) -> Self {
+        Self { db, config: Arc::new(config), i18n: Arc::new(I18n::load()), audit_key: Arc::new(audit_key) }
+    }
+}

@@ -1,0 +1,928 @@
+//! Demo organisation and large benchmark dataset.
+//!
+//! `tillit demo` (and `serve --demo`) loads "Region Sörmark", a fictional Swedish region
+//! with a realistic organisation tree, data controllers and one account per role.
+//! `--scale large` adds hundreds of units and thousands of users on top, for trying
+//! lists, pickers and reports at the size of a real region.
+//!
+//! Everything is written through the store's repository functions, so every row gets
+//! its audit event, recorded as the system actor `demo`.
+
+use std::collections::HashMap;
+
+use anyhow::{anyhow, Context};
+use tillit_domain::auth::{Assignment, Role};
+use tillit_domain::org::{ControllerDraft, OrganisationKind, UnitDraft, UnitKind};
+use tillit_store::org::{self, NewOrganisation};
+use tillit_store::users::{self, NewUser};
+use tillit_store::{Actor, Db, StoreError, Tx};
+
+/// A demo account, as listed on the sign-in page of a demo deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub email: &'static str,
+    /// The role the account shows off, in Swedish.
+    pub role_label_sv: &'static str,
+}
+
+/// The password of every demo account, printed by `serve --demo`.
+pub const DEMO_PASSWORD: &str = "tillit-demo-2026";
+
+/// The nine demo accounts, one per role.
+pub fn demo_logins() -> &'static [DemoLogin] {
+    &DEMO_LOGINS
+}
+
+/// Loads the demo organisation in one transaction and returns its id.
+///
+/// Fails if an organisation with the demo organisation number already exists.
+pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
+    let mut tx = db.begin().await?;
+    let demo = insert_demo(&mut tx, password_hash).await?;
+    tx.commit().await?;
+    Ok(demo.organisation_id)
+}
+
+/// What `load_large` created, counting the demo organisation it builds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargeSummary {
+    pub organisation_id: i64,
+    pub units: usize,
+    pub users: usize,
+}
+
+/// Loads the demo organisation plus a large dataset: extra administrations with
+/// operations and units below them, and thousands of users with role assignments.
+///
+/// Users are written in batches of [`LARGE_BATCH`], one transaction each, and all share
+/// the one given password hash.
+pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSummary> {
+    let mut tx = db.begin().await?;
+    let demo = insert_demo(&mut tx, password_hash).await?;
+    tx.commit().await?;
+
+    let mut tx = db.begin().await?;
+    let placements = Writer::new(&mut tx, demo.organisation_id).create_large_tree().await?;
+    tx.commit().await?;
+
+    for batch in (0..LARGE_USERS).step_by(LARGE_BATCH) {
+        let mut tx = db.begin().await?;
+        let end = (batch + LARGE_BATCH).min(LARGE_USERS);
+        Writer::new(&mut tx, demo.organisation_id).create_large_users(batch..end, &placements, password_hash).await?;
+        tx.commit().await?;
+    }
+
+    Ok(LargeSummary {
+        organisation_id: demo.organisation_id,
+        units: demo.units + placements.units_created,
+        users: demo.users + LARGE_USERS,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The demo organisation as data.
+// ---------------------------------------------------------------------------------------
+
+const DEMO_ORG_NAME: &str = "Region Sörmark";
+const DEMO_ORG_NUMBER: &str = "232100-0016";
+
+/// A person in the demo organisation and the one role they hold.
+struct Person {
+    email: &'static str,
+    name: &'static str,
+    title: &'static str,
+    role: Role,
+    scope: Scope,
+}
+
+/// Where a role applies.
+#[derive(Clone, Copy)]
+enum Scope {
+    Organisation,
+    /// The unit with this name in the demo tree, and everything below it.
+    Unit(&'static str),
+}
+
+/// A person with a sign-in shown on the demo login page.
+struct DemoAccount {
+    role_label_sv: &'static str,
+    person: Person,
+}
+
+const fn person(email: &'static str, name: &'static str, title: &'static str, role: Role, scope: Scope) -> Person {
+    Person { email, name, title, role, scope }
+}
+
+const fn account(role_label_sv: &'static str, person: Person) -> DemoAccount {
+    DemoAccount { role_label_sv, person }
+}
+
+const DEMO_ACCOUNTS: [DemoAccount; 9] = [
+    account(
+        "Administratör",
+        person(
+            "admin@region.example",
+            "Anders Lindqvist",
+            "Systemförvaltare LIS",
+            Role::Administrator,
+            Scope::Organisation,
+        ),
+    ),
+    account(
+        "Informationssäkerhetssamordnare",
+        person(
+            "samordnare@region.example",
+            "Maria Ekström",
+            "Informationssäkerhetssamordnare",
+            Role::Coordinator,
+            Scope::Organisation,
+        ),
+    ),
+    account(
+        "Informationsägare",
+        person(
+            "informationsagare@region.example",
+            "Per Sandberg",
+            "Förvaltningschef",
+            Role::InformationOwner,
+            Scope::Unit("Hälso- och sjukvårdsförvaltningen"),
+        ),
+    ),
+    account(
+        "Verksamhetschef",
+        person(
+            "verksamhetschef@region.example",
+            "Eva Nordin",
+            "Verksamhetschef hälso- och sjukvård",
+            Role::HeadOfOperations,
+            Scope::Unit("Akutkliniken"),
+        ),
+    ),
+    account(
+        "NIS-bedömare",
+        person(
+            "nis-bedomare@region.example",
+            "Johan Berglund",
+            "Säkerhetsstrateg",
+            Role::NisAssessor,
+            Scope::Organisation,
+        ),
+    ),
+    account(
+        "MAS/MAR",
+        person(
+            "mas@region.example",
+            "Lena Forsberg",
+            "Medicinskt ansvarig sjuksköterska",
+            Role::MasMar,
+            Scope::Unit("Vård- och omsorgsförvaltningen"),
+        ),
+    ),
+    account(
+        "Dataskyddsombud",
+        person(
+            "dataskyddsombud@region.example",
+            "Sofia Lund",
+            "Dataskyddsombud",
+            Role::DataProtectionOfficer,
+            Scope::Organisation,
+        ),
+    ),
+    account(
+        "Medarbetare",
+        person(
+            "medarbetare@region.example",
+            "Ahmed Hassan",
+            "Sjuksköterska",
+            Role::Employee,
+            Scope::Unit("Akutmottagningen"),
+        ),
+    ),
+    account(
+        "Granskare",
+        person("granskare@region.example", "Karl Holmberg", "Internrevisor", Role::Auditor, Scope::Organisation),
+    ),
+];
+
+/// The sign-ins of [`DEMO_ACCOUNTS`], in the same order.
+static DEMO_LOGINS: [DemoLogin; DEMO_ACCOUNTS.len()] = logins_of(&DEMO_ACCOUNTS);
+
+const fn logins_of<const N: usize>(accounts: &[DemoAccount; N]) -> [DemoLogin; N] {
+    let mut logins = [DemoLogin { email: "", role_label_sv: "" }; N];
+    let mut i = 0;
+    while i < N {
+        logins[i] = DemoLogin { email: accounts[i].person.email, role_label_sv: accounts[i].role_label_sv };
+        i += 1;
+    }
+    logins
+}
+
+/// Further named staff: the other heads of operations, IT security and incident support.
+const STAFF: [Person; 14] = [
+    person(
+        "peter.sjoberg@region.example",
+        "Peter Sjöberg",
+        "Chefsjurist",
+        Role::HeadOfOperations,
+        Scope::Unit("Juridik och informationssäkerhet"),
+    ),
+    person(
+        "karin.holm@region.example",
+        "Karin Holm",
+        "Verksamhetschef medicin",
+        Role::HeadOfOperations,
+        Scope::Unit("Medicinkliniken"),
+    ),
+    person(
+        "mikael.strom@region.example",
+        "Mikael Ström",
+        "Verksamhetschef psykiatri",
+        Role::HeadOfOperations,
+        Scope::Unit("Psykiatriska kliniken"),
+    ),
+    person(
+        "annika.wallin@region.example",
+        "Annika Wallin",
+        "Verksamhetschef primärvård",
+        Role::HeadOfOperations,
+        Scope::Unit("Vårdcentralen Norrby"),
+    ),
+    person(
+        "helena.bergqvist@region.example",
+        "Helena Bergqvist",
+        "Verksamhetschef kvinnosjukvård",
+        Role::HeadOfOperations,
+        Scope::Unit("Kvinnokliniken"),
+    ),
+    person(
+        "jonas.ek@region.example",
+        "Jonas Ek",
+        "Klinikchef tandvård",
+        Role::HeadOfOperations,
+        Scope::Unit("Folktandvården Centrum"),
+    ),
+    person(
+        "fatima.ali@region.example",
+        "Fatima Ali",
+        "Klinikchef tandvård",
+        Role::HeadOfOperations,
+        Scope::Unit("Folktandvården Åby"),
+    ),
+    person(
+        "linda.nyberg@region.example",
+        "Linda Nyberg",
+        "IT-chef",
+        Role::HeadOfOperations,
+        Scope::Unit("Regional IT-service"),
+    ),
+    person(
+        "ingrid.dahl@region.example",
+        "Ingrid Dahl",
+        "Verksamhetschef hemtjänst",
+        Role::HeadOfOperations,
+        Scope::Unit("Hemtjänst Norr"),
+    ),
+    person(
+        "erik.lindgren@region.example",
+        "Erik Lindgren",
+        "Verksamhetschef särskilt boende",
+        Role::HeadOfOperations,
+        Scope::Unit("Särskilt boende Solgläntan"),
+    ),
+    person(
+        "camilla.svensson@region.example",
+        "Camilla Svensson",
+        "Verksamhetschef LSS",
+        Role::HeadOfOperations,
+        Scope::Unit("LSS-verksamheten"),
+    ),
+    person("oskar.nilsson@region.example", "Oskar Nilsson", "IT-säkerhetschef", Role::NisAssessor, Scope::Organisation),
+    person(
+        "malin.axelsson@region.example",
+        "Malin Axelsson",
+        "Lokalt verksamhetsstöd (LVS)",
+        Role::Employee,
+        Scope::Unit("Servicedesk (intraservice)"),
+    ),
+    person(
+        "david.johansson@region.example",
+        "David Johansson",
+        "Utvecklingsledare IT/säkerhet",
+        Role::NisAssessor,
+        Scope::Organisation,
+    ),
+];
+
+/// Everyone in the demo organisation: the demo accounts first, then the other staff.
+fn all_people() -> impl Iterator<Item = &'static Person> {
+    DEMO_ACCOUNTS.iter().map(|account| &account.person).chain(STAFF.iter())
+}
+
+/// A unit of the demo tree with the units below it.
+struct UnitSpec {
+    name: &'static str,
+    kind: UnitKind,
+    /// E-mail of the person who manages the unit.
+    manager: Option<&'static str>,
+    children: &'static [UnitSpec],
+}
+
+const fn board(name: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
+    UnitSpec { name, kind: UnitKind::Board, manager: None, children }
+}
+
+const fn administration(name: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
+    UnitSpec { name, kind: UnitKind::Administration, manager: None, children }
+}
+
+/// A verksamhet: always led by a verksamhetschef.
+const fn operation(name: &'static str, manager: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
+    UnitSpec { name, kind: UnitKind::Operation, manager: Some(manager), children }
+}
+
+const fn unit(name: &'static str) -> UnitSpec {
+    UnitSpec { name, kind: UnitKind::Unit, manager: None, children: &[] }
+}
+
+/// The top-level units of Region Sörmark. Names are unique within the tree.
+const DEMO_TREE: &[UnitSpec] = &[
+    board(
+        "Regionstyrelsen",
+        &[administration(
+            "Regionkansliet",
+            &[operation("Juridik och informationssäkerhet", "peter.sjoberg@region.example", &[])],
+        )],
+    ),
+    board(
+        "Hälso- och sjukvårdsnämnden",
+        &[administration(
+            "Hälso- och sjukvårdsförvaltningen",
+            &[
+                operation(
+                    "Akutkliniken",
+                    "verksamhetschef@region.example",
+                    &[unit("Akutmottagningen"), unit("Avdelning 12")],
+                ),
+                operation(
+                    "Medicinkliniken",
+                    "karin.holm@region.example",
+                    &[unit("Medicinmottagningen"), unit("Avdelning 21")],
+                ),
+                operation(
+                    "Psykiatriska kliniken",
+                    "mikael.strom@region.example",
+                    &[unit("Psykiatrisk akutmottagning"), unit("Avdelning 31")],
+                ),
+                operation(
+                    "Vårdcentralen Norrby",
+                    "annika.wallin@region.example",
+                    &[unit("Barnavårdscentralen Norrby")],
+                ),
+                operation(
+                    "Kvinnokliniken",
+                    "helena.bergqvist@region.example",
+                    &[unit("Förlossningen"), unit("Kvinnomottagningen")],
+                ),
+            ],
+        )],
+    ),
+    board(
+        "Tandvårdsnämnden",
+        &[administration(
+            "Folktandvården Sörmark",
+            &[
+                operation("Folktandvården Centrum", "jonas.ek@region.example", &[]),
+                operation("Folktandvården Åby", "fatima.ali@region.example", &[]),
+            ],
+        )],
+    ),
+    administration(
+        "Regionservice",
+        &[operation(
+            "Regional IT-service",
+            "linda.nyberg@region.example",
+            &[unit("IT-drift"), unit("Servicedesk (intraservice)")],
+        )],
+    ),
+    board(
+        "Vård- och omsorgsnämnden",
+        &[administration(
+            "Vård- och omsorgsförvaltningen",
+            &[
+                operation("Hemtjänst Norr", "ingrid.dahl@region.example", &[unit("Hemtjänstgrupp Norrby")]),
+                operation(
+                    "Särskilt boende Solgläntan",
+                    "erik.lindgren@region.example",
+                    &[unit("Avdelning Björken"), unit("Avdelning Linden")],
+                ),
+                operation(
+                    "LSS-verksamheten",
+                    "camilla.svensson@region.example",
+                    &[unit("Gruppbostad Eken"), unit("Daglig verksamhet Ljuset")],
+                ),
+            ],
+        )],
+    ),
+];
+
+/// A personuppgiftsansvarig and the board unit it is.
+struct ControllerSpec {
+    name: &'static str,
+    board: &'static str,
+    description: &'static str,
+}
+
+const DEMO_CONTROLLERS: [ControllerSpec; 4] = [
+    ControllerSpec {
+        name: "Regionstyrelsen",
+        board: "Regionstyrelsen",
+        description: "Personuppgiftsansvarig för regionens gemensamma administration, IT och service.",
+    },
+    ControllerSpec {
+        name: "Hälso- och sjukvårdsnämnden",
+        board: "Hälso- och sjukvårdsnämnden",
+        description: "Personuppgiftsansvarig för patientuppgifter i regionens hälso- och sjukvård.",
+    },
+    ControllerSpec {
+        name: "Tandvårdsnämnden",
+        board: "Tandvårdsnämnden",
+        description: "Personuppgiftsansvarig för patientuppgifter i Folktandvården.",
+    },
+    ControllerSpec {
+        name: "Vård- och omsorgsnämnden",
+        board: "Vård- och omsorgsnämnden",
+        description: "Personuppgiftsansvarig för uppgifter i socialtjänst och LSS-verksamhet.",
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// The large dataset as data.
+// ---------------------------------------------------------------------------------------
+
+/// Users added by `load_large`.
+const LARGE_USERS: usize = 5_000;
+/// Users written per transaction.
+const LARGE_BATCH: usize = 1_000;
+/// Every this many users gets a second role besides Employee.
+const SECOND_ROLE_EVERY: usize = 50;
+
+/// Extra administrations and what their operations are called (followed by a place).
+const LARGE_ADMINISTRATIONS: [(&str, &str); 6] = [
+    ("Primärvårdsförvaltningen", "Vårdcentralen"),
+    ("Folktandvården Öst", "Folktandvården"),
+    ("Psykiatriförvaltningen", "Psykiatrimottagningen"),
+    ("Rehabiliteringsförvaltningen", "Rehabenheten"),
+    ("Äldreomsorgsförvaltningen", "Särskilt boende"),
+    ("Hemtjänstförvaltningen", "Hemtjänst"),
+];
+
+/// One operation per place in every extra administration.
+const LARGE_PLACES: [&str; 10] =
+    ["Almby", "Björkvik", "Ekeby", "Forsa", "Granbo", "Hagby", "Lunda", "Mossby", "Stensjö", "Västerby"];
+
+/// The units of every extra operation.
+const LARGE_UNITS: [&str; 4] = ["Mottagningen", "Team Norr", "Team Söder", "Administrativt stöd"];
+
+const FIRST_NAMES: [&str; 40] = [
+    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Emma", "Karl", "Kristina",
+    "Mikael", "Lena", "Jan", "Elin", "Peter", "Ida", "Fredrik", "Sofia", "Magnus", "Malin", "Daniel", "Linnea",
+    "Mattias", "Hanna", "Jonas", "Maja", "Oskar", "Amira", "Ali", "Nora", "Hugo", "Elsa", "Viktor", "Julia",
+    "Mohammed", "Astrid", "Gustav",
+];
+
+const LAST_NAMES: [&str; 40] = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Olofsson",
+    "Lindström",
+    "Lindqvist",
+    "Lindgren",
+    "Berg",
+    "Axelsson",
+    "Bergström",
+    "Lundberg",
+    "Lind",
+    "Lundgren",
+    "Lundqvist",
+    "Mattsson",
+    "Berglund",
+    "Fredriksson",
+    "Sandberg",
+    "Henriksson",
+    "Forsberg",
+    "Sjöberg",
+    "Ali",
+    "Wallin",
+    "Engström",
+];
+
+const TITLES: [&str; 10] = [
+    "Sjuksköterska",
+    "Undersköterska",
+    "Läkare",
+    "Vårdbiträde",
+    "Tandsköterska",
+    "Tandläkare",
+    "Fysioterapeut",
+    "Arbetsterapeut",
+    "Kurator",
+    "Medicinsk sekreterare",
+];
+
+/// Second roles handed out in turn, at the user's operation.
+const SECOND_ROLES: [Role; 5] =
+    [Role::HeadOfOperations, Role::InformationOwner, Role::NisAssessor, Role::MasMar, Role::Coordinator];
+
+/// A unit where large-dataset users work, and the operation it belongs to.
+#[derive(Debug, Clone, Copy)]
+struct Placement {
+    unit_id: i64,
+    operation_id: i64,
+}
+
+/// The units created for the large dataset.
+struct LargeTree {
+    placements: Vec<Placement>,
+    units_created: usize,
+}
+
+impl LargeTree {
+    /// The workplace of user `n`, spreading users evenly over the units.
+    fn placement(&self, n: usize) -> Option<Placement> {
+        self.placements.get(n % self.placements.len().max(1)).copied()
+    }
+}
+
+/// The display name of large-dataset user `n`: every first name with every last name.
+fn large_name(n: usize) -> String {
+    let first = FIRST_NAMES[n % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(n / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    format!("{first} {last}")
+}
+
+fn large_email(n: usize) -> String {
+    format!("user{n}@large.region.example")
+}
+
+/// The role, besides Employee, that large-dataset user `n` holds, if any.
+fn second_role(n: usize) -> Option<Role> {
+    (n % SECOND_ROLE_EVERY == SECOND_ROLE_EVERY - 1).then(|| SECOND_ROLES[(n / SECOND_ROLE_EVERY) % SECOND_ROLES.len()])
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading.
+// ---------------------------------------------------------------------------------------
+
+/// What `insert_demo` wrote.
+struct DemoCounts {
+    organisation_id: i64,
+    units: usize,
+    users: usize,
+}
+
+/// Writes the whole demo organisation in `tx`.
+async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCounts> {
+    let organisation_id = create_demo_organisation(tx).await?;
+    let mut writer = Writer::new(tx, organisation_id);
+    let people = writer.create_people(password_hash).await?;
+    let units = writer.create_tree(DEMO_TREE, &people).await?;
+    writer.grant_roles(&people, &units).await?;
+    writer.create_controllers(&units).await?;
+    Ok(DemoCounts { organisation_id, units: units.len(), users: people.len() })
+}
+
+async fn create_demo_organisation(tx: &mut Tx) -> anyhow::Result<i64> {
+    let new = NewOrganisation {
+        name: DEMO_ORG_NAME,
+        kind: OrganisationKind::Region,
+        org_number: DEMO_ORG_NUMBER,
+        demo: true,
+    };
+    match org::create_organisation(tx, &demo_actor(), &new).await {
+        Ok(organisation) => Ok(organisation.id),
+        Err(StoreError::Duplicate { .. }) => {
+            Err(anyhow!("an organisation with org number {DEMO_ORG_NUMBER} already exists; the demo is already loaded"))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("creating the demo organisation")),
+    }
+}
+
+fn demo_actor() -> Actor {
+    Actor::system("demo")
+}
+
+/// Ids of created rows, by their name in the demo data.
+type Ids = HashMap<&'static str, i64>;
+
+/// Writes rows of one organisation in an open transaction, as the demo actor.
+struct Writer<'t> {
+    tx: &'t mut Tx,
+    organisation_id: i64,
+    actor: Actor,
+}
+
+impl<'t> Writer<'t> {
+    fn new(tx: &'t mut Tx, organisation_id: i64) -> Self {
+        Self { tx, organisation_id, actor: demo_actor() }
+    }
+
+    async fn user(&mut self, email: &str, name: &str, title: &str, password_hash: &str) -> anyhow::Result<i64> {
+        let new = NewUser { email, display_name: name, title, password_hash };
+        let user = users::create_user_in(self.tx, self.organisation_id, &self.actor, &new)
+            .await
+            .with_context(|| format!("creating user {email}"))?;
+        Ok(user.id)
+    }
+
+    async fn unit(
+        &mut self,
+        parent_id: Option<i64>,
+        name: &str,
+        kind: UnitKind,
+        manager_id: Option<i64>,
+    ) -> anyhow::Result<i64> {
+        let draft = UnitDraft { name: name.to_owned(), kind, parent_id, manager_id, description: String::new() };
+        let unit = org::create_unit_in(self.tx, self.organisation_id, &self.actor, &draft)
+            .await
+            .with_context(|| format!("creating unit {name}"))?;
+        Ok(unit.id)
+    }
+
+    async fn grant(&mut self, user_id: i64, role: Role, unit_id: Option<i64>) -> anyhow::Result<()> {
+        users::assign_role_in(self.tx, self.organisation_id, &self.actor, user_id, Assignment { role, unit_id })
+            .await
+            .with_context(|| format!("assigning role {} to user {user_id}", role.as_str()))
+    }
+
+    /// Creates every demo person. Returns their ids by e-mail.
+    async fn create_people(&mut self, password_hash: &str) -> anyhow::Result<Ids> {
+        let mut ids = Ids::new();
+        for person in all_people() {
+            let id = self.user(person.email, person.name, person.title, password_hash).await?;
+            ids.insert(person.email, id);
+        }
+        Ok(ids)
+    }
+
+    /// Creates `roots` and everything below them, parents first, with managers taken
+    /// from `people`. Returns the unit ids by name.
+    async fn create_tree(&mut self, roots: &'static [UnitSpec], people: &Ids) -> anyhow::Result<Ids> {
+        let mut ids = Ids::new();
+        let mut pending: Vec<(Option<i64>, &'static UnitSpec)> = roots.iter().rev().map(|spec| (None, spec)).collect();
+        while let Some((parent_id, spec)) = pending.pop() {
+            let manager_id = spec.manager.map(|email| lookup(people, email)).transpose()?;
+            let id = self.unit(parent_id, spec.name, spec.kind, manager_id).await?;
+            ids.insert(spec.name, id);
+            pending.extend(spec.children.iter().rev().map(|child| (Some(id), child)));
+        }
+        Ok(ids)
+    }
+
+    /// Gives every demo person their role.
+    async fn grant_roles(&mut self, people: &Ids, units: &Ids) -> anyhow::Result<()> {
+        for person in all_people() {
+            let unit_id = match person.scope {
+                Scope::Organisation => None,
+                Scope::Unit(name) => Some(lookup(units, name)?),
+            };
+            self.grant(lookup(people, person.email)?, person.role, unit_id).await?;
+        }
+        Ok(())
+    }
+
+    async fn create_controllers(&mut self, units: &Ids) -> anyhow::Result<()> {
+        for spec in &DEMO_CONTROLLERS {
+            let draft = ControllerDraft {
+                name: spec.name.to_owned(),
+                org_number: DEMO_ORG_NUMBER.to_owned(),
+                unit_id: Some(lookup(units, spec.board)?),
+                description: spec.description.to_owned(),
+            };
+            org::create_controller_in(self.tx, self.organisation_id, &self.actor, &draft)
+                .await
+                .with_context(|| format!("creating data controller {}", spec.name))?;
+        }
+        Ok(())
+    }
+
+    /// Creates the extra administrations, their operations and units.
+    async fn create_large_tree(&mut self) -> anyhow::Result<LargeTree> {
+        let mut tree = LargeTree { placements: Vec::new(), units_created: 0 };
+        for (administration, operation_prefix) in LARGE_ADMINISTRATIONS {
+            let administration_id = self.unit(None, administration, UnitKind::Administration, None).await?;
+            tree.units_created += 1;
+            for place in LARGE_PLACES {
+                let operation = format!("{operation_prefix} {place}");
+                let operation_id = self.unit(Some(administration_id), &operation, UnitKind::Operation, None).await?;
+                tree.units_created += 1;
+                for name in LARGE_UNITS {
+                    let unit_id = self.unit(Some(operation_id), name, UnitKind::Unit, None).await?;
+                    tree.units_created += 1;
+                    tree.placements.push(Placement { unit_id, operation_id });
+                }
+            }
+        }
+        Ok(tree)
+    }
+
+    /// Creates large-dataset users `range` (numbered from 1 in their e-mail), each an
+    /// Employee at a unit and every [`SECOND_ROLE_EVERY`]th with a role at its operation.
+    async fn create_large_users(
+        &mut self,
+        range: std::ops::Range<usize>,
+        tree: &LargeTree,
+        password_hash: &str,
+    ) -> anyhow::Result<()> {
+        for n in range {
+            let place = tree.placement(n).ok_or_else(|| anyhow!("the large dataset has no units to place users in"))?;
+            let title = TITLES[n % TITLES.len()];
+            let user_id = self.user(&large_email(n + 1), &large_name(n), title, password_hash).await?;
+            self.grant(user_id, Role::Employee, Some(place.unit_id)).await?;
+            if let Some(role) = second_role(n) {
+                self.grant(user_id, role, Some(place.operation_id)).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The id created for `name`; the demo tables refer to each other only by names that exist.
+fn lookup(ids: &Ids, name: &str) -> anyhow::Result<i64> {
+    ids.get(name).copied().ok_or_else(|| anyhow!("demo data refers to unknown {name:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use tillit_domain::pagination::PageRequest;
+    use tillit_store::users::UserFilter;
+
+    use super::*;
+
+    const FAKE_HASH: &str = "not-a-real-hash";
+
+    async fn temp_db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let db = Db::connect_sqlite(&dir.path().join("t.db")).await.expect("open sqlite");
+        db.migrate().await.expect("migrate");
+        (dir, db)
+    }
+
+    async fn user_count(db: &Db, organisation_id: i64) -> i64 {
+        let page = PageRequest { page: 1, per_page: 1 };
+        users::list_users(db, organisation_id, &UserFilter::default(), page).await.expect("list users").total
+    }
+
+    fn role_for(label: &str) -> Role {
+        DEMO_ACCOUNTS.iter().find(|a| a.role_label_sv == label).map(|a| a.person.role).expect("known label")
+    }
+
+    #[test]
+    fn demo_logins_cover_every_role_once_in_order() {
+        let emails: Vec<&str> = demo_logins().iter().map(|l| l.email).collect();
+        assert_eq!(emails.first(), Some(&"admin@region.example"));
+        assert_eq!(emails.last(), Some(&"granskare@region.example"));
+        let roles: HashSet<Role> = demo_logins().iter().map(|l| role_for(l.role_label_sv)).collect();
+        assert_eq!(roles, Role::ALL.into_iter().collect());
+        assert_eq!(demo_logins().len(), Role::ALL.len());
+    }
+
+    #[test]
+    fn demo_org_number_is_valid() {
+        assert_eq!(tillit_domain::org::parse_org_number(DEMO_ORG_NUMBER).as_deref(), Some(DEMO_ORG_NUMBER));
+    }
+
+    #[test]
+    fn large_users_are_deterministic_and_mostly_distinct() {
+        assert_eq!(large_name(0), "Anna Andersson");
+        assert_eq!(large_name(0), large_name(0));
+        let distinct: HashSet<String> = (0..FIRST_NAMES.len() * LAST_NAMES.len()).map(large_name).collect();
+        assert_eq!(distinct.len(), FIRST_NAMES.len() * LAST_NAMES.len());
+        assert_eq!((0..LARGE_USERS).filter_map(second_role).count(), LARGE_USERS / SECOND_ROLE_EVERY);
+    }
+
+    #[tokio::test]
+    async fn demo_accounts_exist_with_their_roles() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+
+        let organisation = org::get_organisation(&db, organisation_id).await.expect("organisation");
+        assert_eq!(organisation.name, DEMO_ORG_NAME);
+        assert_eq!(organisation.org_number, DEMO_ORG_NUMBER);
+        assert_eq!(organisation.kind, "region");
+        assert!(organisation.demo);
+
+        for login in demo_logins() {
+            let user = users::find_user_by_email(&db, login.email).await.expect("query").expect(login.email);
+            assert_eq!(user.organisation_id, organisation_id);
+            let roles: Vec<Role> =
+                users::assignments(&db, user.id).await.expect("assignments").iter().map(|a| a.role).collect();
+            assert_eq!(roles, vec![role_for(login.role_label_sv)], "{}", login.email);
+        }
+        let credentials =
+            users::credentials_by_email(&db, "admin@region.example").await.expect("query").expect("admin");
+        assert_eq!(credentials.password_hash, FAKE_HASH);
+        assert!(credentials.demo);
+        assert_eq!(user_count(&db, organisation_id).await, (DEMO_ACCOUNTS.len() + STAFF.len()) as i64);
+    }
+
+    #[tokio::test]
+    async fn demo_tree_has_managed_operations_and_controllers() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let units = org::all_units(&db, organisation_id).await.expect("units");
+
+        let operations: Vec<_> = units.iter().filter(|u| u.kind == "operation").collect();
+        assert!(operations.len() >= 10);
+        for operation in &operations {
+            let manager_id = operation.manager_id.unwrap_or_else(|| panic!("{} has no manager", operation.name));
+            let roles = users::assignments(&db, manager_id).await.expect("assignments");
+            assert!(
+                roles.contains(&Assignment { role: Role::HeadOfOperations, unit_id: Some(operation.id) }),
+                "{}",
+                operation.name
+            );
+        }
+
+        let by_name: HashMap<&str, &org::OrgUnit> = units.iter().map(|u| (u.name.as_str(), u)).collect();
+        assert_eq!(by_name.len(), units.len(), "unit names are unique");
+        let akut = by_name["Akutmottagningen"];
+        assert_eq!(org::unit_path(&db, organisation_id, akut.id).await.expect("path").len(), 4);
+        assert_eq!(by_name["Akutkliniken"].manager_name.as_deref(), Some("Eva Nordin"));
+
+        let controllers = org::list_controllers(&db, organisation_id).await.expect("controllers");
+        assert_eq!(controllers.len(), DEMO_CONTROLLERS.len());
+        for controller in &controllers {
+            let board = controller.unit_id.and_then(|id| units.iter().find(|u| u.id == id)).expect("linked unit");
+            assert_eq!(board.kind, "board");
+        }
+    }
+
+    #[tokio::test]
+    async fn loading_the_demo_twice_fails_and_changes_nothing() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let units_before = org::all_units(&db, organisation_id).await.expect("units").len();
+
+        let error = load_demo(&db, FAKE_HASH).await.expect_err("second load");
+        assert!(error.to_string().contains("already exists"), "{error}");
+        assert_eq!(org::all_units(&db, organisation_id).await.expect("units").len(), units_before);
+        assert_eq!(org::first_organisation_id(&db).await.expect("query"), Some(organisation_id));
+    }
+
+    #[tokio::test]
+    async fn demo_changes_are_audited_as_the_demo_actor() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let page = PageRequest { page: 1, per_page: 500 };
+        let events = tillit_store::audit::list(&db, organisation_id, &Default::default(), page).await.expect("events");
+        let units = org::all_units(&db, organisation_id).await.expect("units").len();
+        let people = DEMO_ACCOUNTS.len() + STAFF.len();
+        let expected = 1 + units + 2 * people + DEMO_CONTROLLERS.len();
+        assert_eq!(events.total, expected as i64);
+        assert!(events.items.iter().all(|e| e.actor_label == "demo" && e.actor_id.is_none()));
+    }
+
+    #[tokio::test]
+    async fn large_dataset_is_large_and_assigned() {
+        let (_dir, db) = temp_db().await;
+        let summary = load_large(&db, FAKE_HASH).await.expect("load large");
+
+        let units = org::all_units(&db, summary.organisation_id).await.expect("units");
+        assert!(units.len() >= 300, "{} units", units.len());
+        assert_eq!(summary.units, units.len());
+        let users = user_count(&db, summary.organisation_id).await;
+        assert!(users >= 5_000, "{users} users");
+        assert_eq!(summary.users as i64, users);
+
+        let first = users::find_user_by_email(&db, "user1@large.region.example").await.expect("query").expect("user1");
+        let roles = users::assignments(&db, first.id).await.expect("assignments");
+        assert!(matches!(roles.as_slice(), [Assignment { role: Role::Employee, unit_id: Some(_) }]));
+        let fiftieth =
+            users::find_user_by_email(&db, "user50@large.region.example").await.expect("query").expect("user50");
+        assert_eq!(users::assignments(&db, fiftieth.id).await.expect("assignments").len(), 2);
+
+        // The large units sit three levels deep: administration, operation, unit.
+        let deepest = units.iter().filter(|u| u.name == "Team Norr").map(|u| u.id).next().expect("a large unit");
+        assert_eq!(org::unit_path(&db, summary.organisation_id, deepest).await.expect("path").len(), 3);
+        assert!(users::find_user_by_email(&db, DEMO_ACCOUNTS[0].person.email).await.expect("query").is_some());
+    }
+}

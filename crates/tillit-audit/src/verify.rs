@@ -138,7 +138,8 @@ impl ChainVerifier {
     pub fn finish(&self, claimed_last_seq: i64) -> Result<i64, Defect> {
         if self.last_good_seq < claimed_last_seq {
             return Err(Defect::Truncated {
-                expected_at_least: claimed_last_seq,
+                first_missing: self.last_good_seq + 1,
+                claimed_last: claimed_last_seq,
             });
         }
         Ok(self.last_good_seq)

@@ -255,7 +255,7 @@ pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
         }
     }
     if let Some(cp) = pending.next() {
-        return broken(Defect::Truncated { expected_at_least: cp.tree_size }, &verifier);
+        return broken(Defect::Truncated { first_missing: verifier.verified_up_to() + 1, claimed_last: cp.tree_size }, &verifier);
     }
     let claimed = read_scalar!(db, fetch_one, i64, "SELECT last_seq FROM audit_head WHERE id = 1")?;
     match verifier.finish(claimed) {
@@ -431,4 +431,33 @@ fn hex(bytes: &[u8]) -> String {
 
 fn to_hash(bytes: &[u8]) -> Option<Hash> {
     bytes.try_into().ok()
+}
+
+/// Events per transaction in [`append_synthetic`].
+const SYNTHETIC_BATCH: u64 = 10_000;
+
+/// Appends `count` placeholder events from the system actor `bench`, for measuring the
+/// trail at scale (`tillit bench`). Each is a real, hash-chained event written through
+/// [`append`], so the trail still verifies; they are committed 10,000 to a transaction.
+pub async fn append_synthetic(db: &Db, count: u64) -> Result<()> {
+    let actor = Actor::system("bench");
+    let mut written = 0;
+    while written < count {
+        let end = (written + SYNTHETIC_BATCH).min(count);
+        let mut tx = db.begin().await?;
+        for n in written..end {
+            let event = NewEvent {
+                organisation_id: None,
+                action: "bench",
+                object_type: "bench",
+                object_id: n.to_string(),
+                before: None,
+                after: None,
+            };
+            append(&mut tx, &actor, event).await?;
+        }
+        tx.commit().await?;
+        written = end;
+    }
+    Ok(())
 }

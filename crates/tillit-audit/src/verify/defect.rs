@@ -36,10 +36,12 @@ pub enum Defect {
         tree_size: u64,
     },
     /// The trail ends before the last event the store claims to hold.
-    #[error("the trail ends before event {expected_at_least}")]
+    #[error("event {first_missing} is missing: the trail ends before event {claimed_last}")]
     Truncated {
+        /// The first sequence number that should be there but is not.
+        first_missing: i64,
         /// The last sequence number the store claims to hold.
-        expected_at_least: i64,
+        claimed_last: i64,
     },
 }
 
@@ -48,7 +50,7 @@ impl Defect {
     /// `tree_size`), for the CLI message.
     ///
     /// For a gap it is the expected sequence number; for a truncation the
-    /// claimed last sequence number.
+    /// first missing one.
     #[must_use]
     pub fn first_bad_seq(&self) -> i64 {
         match *self {
@@ -57,7 +59,7 @@ impl Defect {
             Self::CheckpointMismatch { tree_size } | Self::BadSignature { tree_size } => {
                 i64::try_from(tree_size).unwrap_or(i64::MAX)
             }
-            Self::Truncated { expected_at_least } => expected_at_least,
+            Self::Truncated { first_missing, .. } => first_missing,
         }
     }
 }
@@ -82,7 +84,8 @@ mod tests {
             (Defect::BadSignature { tree_size: 10 }, 10),
             (
                 Defect::Truncated {
-                    expected_at_least: 11,
+                    first_missing: 11,
+                    claimed_last: 12,
                 },
                 11,
             ),

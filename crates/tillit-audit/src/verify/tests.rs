@@ -284,9 +284,10 @@ fn finish_detects_truncation() {
     assert_eq!(
         defect,
         Defect::Truncated {
-            expected_at_least: 30
+            first_missing: 26,
+            claimed_last: 30
         }
     );
-    assert_eq!(defect.first_bad_seq(), 30);
+    assert_eq!(defect.first_bad_seq(), 26);
     assert_eq!(verifier.finish(25), Ok(25));
 }

@@ -119,7 +119,7 @@ CREATE TABLE job (
     payload TEXT NOT NULL DEFAULT '{}',
     run_at TIMESTAMPTZ NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
-    locked_until TEXT,
+    locked_until TIMESTAMPTZ,
     last_error TEXT,
     finished_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL,

@@ -1,0 +1,28 @@
+//! Repository tests. Every `db_test!` runs on SQLite and on PostgreSQL.
+
+mod audit_trail;
+mod jobs_sessions;
+mod org_units;
+mod schema_parity;
+
+use tillit_domain::org::OrganisationKind;
+use tillit_store::org::{self, NewOrganisation};
+use tillit_store::{Actor, Db};
+
+pub fn actor() -> Actor {
+    Actor::system("test")
+}
+
+/// A fresh organisation; `number` keeps org numbers unique within one database.
+pub async fn organisation(db: &Db, name: &str, org_number: &str) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let created = org::create_organisation(
+        &mut tx,
+        &actor(),
+        &NewOrganisation { name, kind: OrganisationKind::Region, org_number, demo: false },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    created.id
+}

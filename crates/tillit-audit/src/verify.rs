@@ -51,6 +51,18 @@ impl ChainVerifier {
         Self::default()
     }
 
+    /// Continues a verification that already covered the events up to
+    /// `frontier.size()`, the last of which has the chain hash `last_chain_hash`.
+    /// Used to check only what was appended since the last checkpoint.
+    #[must_use]
+    pub fn resume(last_chain_hash: Hash, frontier: Frontier) -> Self {
+        Self {
+            last_good_seq: i64::try_from(frontier.size()).unwrap_or(i64::MAX),
+            previous_chain_hash: last_chain_hash,
+            frontier,
+        }
+    }
+
     /// Checks the next stored event: its sequence number must follow the last
     /// one, its stored leaf hash must match its fields and its stored chain
     /// hash must chain that leaf onto the previous event.

@@ -276,8 +276,12 @@ struct TreeState {
     frontier: Vec<u8>,
 }
 
-/// Extends the Merkle tree over events appended since the last run and stores a signed
-/// checkpoint. Safe to run from several processes at once: the tree state is locked.
+/// Verifies the events appended since the last checkpoint (leaf hashes recomputed from
+/// the stored fields, chain continued from the last checkpointed event), extends the
+/// Merkle tree over them and stores a signed checkpoint. A checkpoint therefore means
+/// "verified up to N at T". Nothing is signed when the new events do not verify.
+///
+/// Safe to run from several processes at once: the tree state is locked.
 /// Returns the new checkpoint's tree size, or `None` when nothing was new.
 pub async fn extend_tree(db: &Db, key: &SigningKey) -> Result<Option<i64>> {
     let mut tx = db.begin().await?;
@@ -286,40 +290,39 @@ pub async fn extend_tree(db: &Db, key: &SigningKey) -> Result<Option<i64>> {
         Engine::Postgres => "SELECT tree_size, frontier FROM audit_tree_state WHERE id = 1 FOR UPDATE",
     };
     let state = in_tx!(&mut tx, fetch_optional, TreeState, state_sql)?;
-    let (mut frontier, start) = match &state {
-        Some(s) => (Frontier::from_bytes(&s.frontier).map_err(|e| StoreError::Audit(e.to_string()))?, s.tree_size),
-        None => (Frontier::new(), 0),
+    let mut verifier = match &state {
+        Some(s) => {
+            let frontier = Frontier::from_bytes(&s.frontier).map_err(|e| StoreError::Audit(e.to_string()))?;
+            let last_chain =
+                in_tx_scalar!(&mut tx, fetch_one, Vec<u8>, "SELECT chain_hash FROM audit_event WHERE seq = $1", s.tree_size)?;
+            ChainVerifier::resume(to_hash(&last_chain).ok_or_else(|| StoreError::Audit("corrupt chain hash".into()))?, frontier)
+        }
+        None => ChainVerifier::new(),
     };
-    let mut after = start;
+    let start = verifier.verified_up_to();
     loop {
-        let leaves = in_tx!(
-            &mut tx,
-            fetch_all,
-            (i64, Vec<u8>),
-            "SELECT seq, leaf_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2",
-            after,
-            VERIFY_BATCH
-        )?;
-        let Some((last, _)) = leaves.last() else { break };
-        after = *last;
-        for (_, leaf) in &leaves {
-            frontier.push(to_hash(leaf).ok_or_else(|| StoreError::Audit("corrupt leaf hash".into()))?);
+        let sql = format!("SELECT {EVENT_COLUMNS}, leaf_hash, chain_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2");
+        let rows = in_tx!(&mut tx, fetch_all, StoredRow, &sql, verifier.verified_up_to(), VERIFY_BATCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let stored = StoredEvent { record: row.record(), leaf_hash: &row.leaf_hash, chain_hash: &row.chain_hash };
+            verifier.check(&stored).map_err(|defect| StoreError::Audit(format!("refusing to sign: {defect}")))?;
         }
     }
-    if after == start {
+    let tree_size = verifier.verified_up_to();
+    if tree_size == start {
         return Ok(None);
     }
-    let checkpoint = Checkpoint {
-        tree_size: frontier.size(),
-        root: frontier.root(),
-        issued_at_micros: now().timestamp_micros(),
-    };
+    let frontier = verifier.frontier();
+    let checkpoint = Checkpoint { tree_size: frontier.size(), root: frontier.root(), issued_at_micros: now().timestamp_micros() };
     let signature = checkpoint.sign(key);
     let issued_at = DateTime::from_timestamp_micros(checkpoint.issued_at_micros).unwrap_or_else(now);
     exec_tx!(
         &mut tx,
         "INSERT INTO audit_checkpoint (tree_size, root_hash, issued_at, signature, key_id) VALUES ($1, $2, $3, $4, $5)",
-        after,
+        tree_size,
         checkpoint.root.to_vec(),
         issued_at,
         signature.to_vec(),
@@ -330,9 +333,9 @@ pub async fn extend_tree(db: &Db, key: &SigningKey) -> Result<Option<i64>> {
     } else {
         "INSERT INTO audit_tree_state (id, tree_size, frontier) VALUES (1, $1, $2)"
     };
-    exec_tx!(&mut tx, upsert, after, frontier.to_bytes())?;
+    exec_tx!(&mut tx, upsert, tree_size, frontier.to_bytes())?;
     tx.commit().await?;
-    Ok(Some(after))
+    Ok(Some(tree_size))
 }
 
 /// Hex of the public key, stored with each checkpoint.

@@ -291,3 +291,19 @@ fn finish_detects_truncation() {
     assert_eq!(defect.first_bad_seq(), 26);
     assert_eq!(verifier.finish(25), Ok(25));
 }
+
+#[test]
+fn resumed_verification_matches_a_full_one() {
+    let rows = trail(20);
+    let full = verify(&rows).unwrap();
+    let first = verify(&rows[..12]).unwrap();
+    let last_chain = rows[11].chain_hash;
+    let mut resumed = ChainVerifier::resume(last_chain, first.frontier().clone());
+    for row in &rows[12..] {
+        resumed.check(&row.stored()).unwrap();
+    }
+    assert_eq!(resumed.verified_up_to(), 20);
+    assert_eq!(resumed.frontier().root(), full.frontier().root());
+    let mut wrong_start = ChainVerifier::resume([9u8; 32], first.frontier().clone());
+    assert_eq!(wrong_start.check(&rows[12].stored()), Err(Defect::ChainMismatch { seq: 13 }));
+}

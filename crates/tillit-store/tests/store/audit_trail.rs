@@ -174,3 +174,15 @@ db_test!(inclusion_proofs_verify_against_the_signed_root, |db| async move {
     let other = organisation(db, "Region B", "232100-0024").await;
     assert!(audit::inclusion_proof(db, other, 3).await.is_err());
 });
+
+db_test!(no_checkpoint_is_signed_over_a_tampered_event, |db| async move {
+    some_history(db).await;
+    audit::extend_tree(db, &key()).await.unwrap();
+    audit::record(db, &actor(), NewEvent { organisation_id: None, action: "login", object_type: "session", object_id: "x".into(), before: None, after: None })
+        .await
+        .unwrap();
+    tamper(db, "UPDATE audit_event SET action = 'logout' WHERE seq = 6").await;
+    let refused = audit::extend_tree(db, &key()).await;
+    assert!(refused.unwrap_err().to_string().contains("refusing to sign"));
+    assert_eq!(audit::latest_checkpoint(db).await.unwrap().unwrap().tree_size, 5);
+});

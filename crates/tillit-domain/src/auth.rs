@@ -61,6 +61,7 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Action {
     ViewOrganisation,
+    ManageOrganisation,
     ManageOrgUnits,
     ManageDataControllers,
     ViewUsers,
@@ -70,8 +71,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewOrganisation,
+        Action::ManageOrganisation,
         Action::ManageOrgUnits,
         Action::ManageDataControllers,
         Action::ViewUsers,
@@ -82,7 +84,7 @@ impl Action {
 
     /// Whether the action changes anything (a read-only auditor may never do these).
     pub fn is_change(self) -> bool {
-        matches!(self, Action::ManageOrgUnits | Action::ManageDataControllers | Action::ManageUsers)
+        matches!(self, Action::ManageOrganisation | Action::ManageOrgUnits | Action::ManageDataControllers | Action::ManageUsers)
     }
 }
 
@@ -94,7 +96,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ViewOrganisation => true,
         ManageOrgUnits | ManageDataControllers => matches!(role, Administrator | Coordinator),
         ViewUsers => matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor),
-        ManageUsers => matches!(role, Administrator),
+        ManageOrganisation | ManageUsers => matches!(role, Administrator),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor)
         }

@@ -93,6 +93,40 @@ fn luhn_valid(digits: &[u32]) -> bool {
     sum % 10 == 0
 }
 
+/// The organisation's own details, as typed by an administrator.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub kind: String,
+    pub org_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationDraft {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub org_number: String,
+}
+
+impl OrganisationInput {
+    pub fn validate(&self) -> Result<OrganisationDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = required_text(&mut errors, "name", &self.name, NAME_MAX);
+        let kind = OrganisationKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.add("kind", "invalid-choice");
+        }
+        let org_number = parse_org_number(&self.org_number);
+        if org_number.is_none() {
+            errors.add("org_number", if self.org_number.trim().is_empty() { "required" } else { "invalid-org-number" });
+        }
+        match (kind, org_number) {
+            (Some(kind), Some(org_number)) => errors.finish(OrganisationDraft { name, kind, org_number }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// Input for creating or editing an organisation unit, as typed by the user.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitInput {
@@ -205,6 +239,15 @@ mod tests {
         assert!(input.validate().is_ok());
         input.org_number = "123".into();
         assert!(input.validate().unwrap_err().has("org_number"));
+    }
+
+    #[test]
+    fn organisation_input_checks_kind_and_number() {
+        let ok = OrganisationInput { name: "Region Sörmark".into(), kind: "region".into(), org_number: "2321000016".into() };
+        assert_eq!(ok.validate().unwrap().org_number, "232100-0016");
+        let bad = OrganisationInput { name: "".into(), kind: "kingdom".into(), org_number: "1".into() };
+        let errors = bad.validate().unwrap_err();
+        assert!(errors.has("name") && errors.has("kind") && errors.has("org_number"));
     }
 
     #[test]

@@ -395,3 +395,126 @@ pub async fn any_demo(db: &Db) -> Result<bool> {
 pub async fn count_units(db: &Db, organisation_id: i64) -> Result<i64> {
     Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM org_unit WHERE organisation_id = $1", organisation_id)?)
 }
+
+/// Editable details of the organisation itself.
+pub struct OrganisationChanges<'a> {
+    pub name: &'a str,
+    pub kind: OrganisationKind,
+    pub org_number: &'a str,
+}
+
+pub async fn update_organisation(
+    db: &Db,
+    id: i64,
+    actor: &Actor,
+    expected_version: i64,
+    changes: &OrganisationChanges<'_>,
+) -> Result<Organisation> {
+    let before = get_organisation(db, id).await?;
+    let mut tx = db.begin().await?;
+    let changed = exec_tx!(
+        &mut tx,
+        "UPDATE organisation SET name = $1, kind = $2, org_number = $3, updated_at = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6",
+        changes.name,
+        changes.kind.as_str(),
+        changes.org_number,
+        now(),
+        id,
+        expected_version
+    )
+    .map_err(|e| StoreError::from(e).on_unique("organisation_org_number_key", "org_number"))?;
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let after = in_tx!(
+        &mut tx,
+        fetch_one,
+        Organisation,
+        "SELECT id, name, kind, org_number, demo, reporting_role, version, created_at, updated_at FROM organisation WHERE id = $1",
+        id
+    )?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(id),
+            action: "update",
+            object_type: "organisation",
+            object_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn get_controller(db: &Db, organisation_id: i64, id: i64) -> Result<DataController> {
+    read!(
+        db,
+        fetch_optional,
+        DataController,
+        "SELECT id, organisation_id, name, org_number, unit_id, description, version, created_at, updated_at \
+         FROM data_controller WHERE organisation_id = $1 AND id = $2",
+        organisation_id,
+        id
+    )?
+    .ok_or(StoreError::NotFound)
+}
+
+pub async fn update_controller(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    draft: &ControllerDraft,
+) -> Result<DataController> {
+    let before = get_controller(db, organisation_id, id).await?;
+    let mut tx = db.begin().await?;
+    if let Some(unit) = draft.unit_id {
+        if unit_path_tx(&mut tx, organisation_id, unit).await?.is_empty() {
+            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+        }
+    }
+    let changed = exec_tx!(
+        &mut tx,
+        "UPDATE data_controller SET name = $1, org_number = $2, unit_id = $3, description = $4, updated_at = $5, version = version + 1 \
+         WHERE id = $6 AND organisation_id = $7 AND version = $8",
+        draft.name.as_str(),
+        draft.org_number.as_str(),
+        draft.unit_id,
+        draft.description.as_str(),
+        now(),
+        id,
+        organisation_id,
+        expected_version
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let after = in_tx!(
+        &mut tx,
+        fetch_one,
+        DataController,
+        "SELECT id, organisation_id, name, org_number, unit_id, description, version, created_at, updated_at FROM data_controller WHERE id = $1",
+        id
+    )?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "update",
+            object_type: "data_controller",
+            object_id: id.to_string(),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -442,3 +442,32 @@ pub async fn identity(db: &Db, user_id: i64) -> Result<Option<Identity>> {
 pub async fn count_active(db: &Db, organisation_id: i64) -> Result<i64> {
     Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND active = TRUE", organisation_id)?)
 }
+
+/// Turns off a user's two-factor login (lost phone); they set it up again at next login.
+pub async fn reset_totp(db: &Db, organisation_id: i64, actor: &Actor, id: i64) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let changed = exec_tx!(
+        &mut tx,
+        "UPDATE app_user SET totp_secret = NULL, totp_enabled_at = NULL, version = version + 1 WHERE id = $1 AND organisation_id = $2",
+        id,
+        organisation_id
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    exec_tx!(&mut tx, "DELETE FROM web_session WHERE user_id = $1", id)?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent {
+            organisation_id: Some(organisation_id),
+            action: "two_factor_reset",
+            object_type: "user",
+            object_id: id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await
+}

@@ -238,3 +238,12 @@ problem-csrf-rejected-title = The form has expired
 problem-csrf-rejected-detail = Reload the page and submit the form again.
 problem-internal-title = Something went wrong
 problem-internal-detail = An unexpected error occurred. Nothing was half-saved. Quote the reference if you contact support.
+
+organisation-edit = Edit the organisation's details
+controllers-unit = Responsible committee or unit
+controllers-edit = Edit data controller
+users-reset-two-factor = Reset two-factor sign-in
+users-reset-two-factor-help = Use this when the user has lost their authenticator app. The user is signed out and sets up two-factor sign-in again.
+notice-organisation-saved = The organisation's details have been saved.
+notice-controller-saved = The data controller has been saved.
+notice-two-factor-reset = Two-factor sign-in has been reset.

@@ -238,3 +238,12 @@ problem-csrf-rejected-title = Formuläret har gått ut
 problem-csrf-rejected-detail = Ladda om sidan och skicka formuläret igen.
 problem-internal-title = Något gick fel
 problem-internal-detail = Ett oväntat fel inträffade. Inget har sparats till hälften. Ange ärende-id om du kontaktar support.
+
+organisation-edit = Ändra organisationens uppgifter
+controllers-unit = Nämnd eller enhet som är ansvarig
+controllers-edit = Ändra personuppgiftsansvarig
+users-reset-two-factor = Återställ tvåfaktorsinloggning
+users-reset-two-factor-help = Använd om användaren har tappat bort sin autentiseringsapp. Användaren loggas ut och får ställa in tvåfaktorsinloggning på nytt.
+notice-organisation-saved = Organisationens uppgifter har sparats.
+notice-controller-saved = Den personuppgiftsansvariga har sparats.
+notice-two-factor-reset = Tvåfaktorsinloggningen har återställts.

@@ -85,10 +85,13 @@ impl PageContext {
             "audit" => Action::ViewAuditTrail,
             "manage-units" => Action::ManageOrgUnits,
             "manage-controllers" => Action::ManageDataControllers,
+            "manage-organisation" => Action::ManageOrganisation,
             _ => Action::ViewOrganisation,
         };
         match action {
-            Action::ViewAuditTrail | Action::ManageUsers | Action::ManageDataControllers => principal.grants.allows_everywhere(action),
+            Action::ViewAuditTrail | Action::ManageUsers | Action::ManageDataControllers | Action::ManageOrganisation => {
+                principal.grants.allows_everywhere(action)
+            }
             _ => principal.can(action),
         }
     }
@@ -167,6 +170,11 @@ impl FormErrors {
 
     pub fn single(ctx: &PageContext, field: &str, message_id: &str) -> Self {
         Self { items: vec![(field.to_owned(), ctx.t(message_id))] }
+    }
+
+    /// For a page with several forms: field `name` of this form has the id `<prefix>name`.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Self { items: self.items.into_iter().map(|(field, message)| (format!("{prefix}{field}"), message)).collect() }
     }
 
     pub fn any(&self) -> bool {

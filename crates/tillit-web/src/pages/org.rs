@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tillit_domain::org::{ControllerInput, UnitInput, UnitKind};
+use tillit_domain::org::{ControllerInput, OrganisationInput, OrganisationKind, UnitInput, UnitKind};
 use tillit_store::org::{DataController, Organisation, OrgUnit};
 
 use crate::auth::Principal;
@@ -117,33 +117,77 @@ struct OverviewPage {
     errors: FormErrors,
     controller_form: ControllerForm,
     controller_errors: FormErrors,
+    settings: OrganisationForm,
+    settings_errors: FormErrors,
 }
 
-async fn overview_page(
-    state: &AppState,
-    ctx: PageContext,
-    principal: &Principal,
-    form: UnitFormValues,
-    errors: FormErrors,
-    controller_form: ControllerForm,
+/// What the forms on the overview page show: typed values after an error, else defaults.
+#[derive(Default)]
+struct OverviewForms {
+    unit: Option<UnitFormValues>,
+    unit_errors: FormErrors,
+    controller: ControllerForm,
     controller_errors: FormErrors,
-) -> Result<Response, AppError> {
-    let status = if errors.any() || controller_errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    settings: Option<OrganisationForm>,
+    settings_errors: FormErrors,
+}
+
+async fn overview_page(state: &AppState, ctx: PageContext, principal: &Principal, forms: OverviewForms, status: StatusCode) -> Result<Response, AppError> {
+    let organisation = service::organisation(state, principal).await?;
+    let settings = forms.settings.unwrap_or_else(|| OrganisationForm::from(&organisation));
     let page = OverviewPage {
-        organisation: service::organisation(state, principal).await?,
         choices: choices(state, principal).await?,
         controllers: service::list_controllers(state, principal).await?,
-        form,
-        errors,
-        controller_form,
-        controller_errors,
+        form: forms.unit.unwrap_or_else(UnitFormValues::empty),
+        errors: forms.unit_errors,
+        controller_form: forms.controller,
+        controller_errors: forms.controller_errors,
+        settings,
+        settings_errors: forms.settings_errors,
+        organisation,
         ctx,
     };
     Ok((status, render(&page)?).into_response())
 }
 
 pub async fn overview(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
-    overview_page(&state, ctx, &principal, UnitFormValues::empty(), FormErrors::default(), ControllerForm::default(), FormErrors::default()).await
+    overview_page(&state, ctx, &principal, OverviewForms::default(), StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    org_number: String,
+    #[serde(default)]
+    version: i64,
+}
+
+impl From<&Organisation> for OrganisationForm {
+    fn from(o: &Organisation) -> Self {
+        Self { name: o.name.clone(), kind: o.kind.clone(), org_number: o.org_number.clone(), version: o.version }
+    }
+}
+
+impl OrganisationForm {
+    pub fn kinds(&self) -> Vec<&'static str> {
+        OrganisationKind::ALL.iter().map(|k| k.as_str()).collect()
+    }
+}
+
+pub async fn update_organisation(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<OrganisationForm>) -> Result<Response, AppError> {
+    let input = OrganisationInput { name: form.name.clone(), kind: form.kind.clone(), org_number: form.org_number.clone() };
+    let (errors, status) = match service::update_organisation(&state, &principal, form.version, &input).await {
+        Ok(_) => return Ok(see_other("/organisation", "organisation-saved")),
+        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors).prefixed("org-"), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict) => (FormErrors::single(&ctx, "org-name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(other) => return Err(other),
+    };
+    let forms = OverviewForms { settings: Some(form), settings_errors: errors, ..Default::default() };
+    overview_page(&state, ctx, &principal, forms, status).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -178,8 +222,8 @@ pub async fn create_unit(State(state): State<AppState>, ctx: PageContext, princi
     match service::create_unit(&state, &principal, &form.input()).await {
         Ok(unit) => Ok(see_other(&format!("/organisation/units/{}", unit.id), "unit-created")),
         Err(AppError::Invalid(errors)) => {
-            let errors = FormErrors::from_validation(&ctx, &errors);
-            overview_page(&state, ctx, &principal, UnitFormValues::from(&form), errors, ControllerForm::default(), FormErrors::default()).await
+            let forms = OverviewForms { unit: Some(UnitFormValues::from(&form)), unit_errors: FormErrors::from_validation(&ctx, &errors), ..Default::default() };
+            overview_page(&state, ctx, &principal, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other),
     }
@@ -246,23 +290,72 @@ pub struct ControllerForm {
     pub unit_id: Option<i64>,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub version: i64,
+}
+
+impl ControllerForm {
+    fn input(&self) -> ControllerInput {
+        ControllerInput {
+            name: self.name.clone(),
+            org_number: self.org_number.clone(),
+            unit_id: self.unit_id,
+            description: self.description.clone(),
+        }
+    }
+
+    pub fn is_unit(&self, id: &i64) -> bool {
+        self.unit_id == Some(*id)
+    }
+}
+
+impl From<&DataController> for ControllerForm {
+    fn from(c: &DataController) -> Self {
+        Self { name: c.name.clone(), org_number: c.org_number.clone(), unit_id: c.unit_id, description: c.description.clone(), version: c.version }
+    }
 }
 
 pub async fn create_controller(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<ControllerForm>) -> Result<Response, AppError> {
-    let input = ControllerInput {
-        name: form.name.clone(),
-        org_number: form.org_number.clone(),
-        unit_id: form.unit_id,
-        description: form.description.clone(),
-    };
-    match service::create_controller(&state, &principal, &input).await {
+    match service::create_controller(&state, &principal, &form.input()).await {
         Ok(_) => Ok(see_other("/organisation", "controller-created")),
         Err(AppError::Invalid(errors)) => {
-            let errors = FormErrors::from_validation(&ctx, &errors);
-            overview_page(&state, ctx, &principal, UnitFormValues::empty(), FormErrors::default(), form, errors).await
+            let forms = OverviewForms {
+                controller_errors: FormErrors::from_validation(&ctx, &errors).prefixed("controller-"),
+                controller: form,
+                ..Default::default()
+            };
+            overview_page(&state, ctx, &principal, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(other) => Err(other),
     }
+}
+
+#[derive(Template)]
+#[template(path = "controller.html")]
+struct ControllerPage {
+    ctx: PageContext,
+    controller: DataController,
+    form: ControllerForm,
+    unit_rows: Vec<TreeRow>,
+    errors: FormErrors,
+}
+
+pub async fn controller_page(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+    let controller = service::get_controller(&state, &principal, id).await?;
+    let page = ControllerPage { form: ControllerForm::from(&controller), controller, unit_rows: tree_rows_for(&state, &principal).await?, errors: FormErrors::default(), ctx };
+    render(&page)
+}
+
+pub async fn update_controller(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<ControllerForm>) -> Result<Response, AppError> {
+    let (errors, status) = match service::update_controller(&state, &principal, id, form.version, &form.input()).await {
+        Ok(_) => return Ok(see_other(&format!("/organisation/controllers/{id}"), "controller-saved")),
+        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors).prefixed("controller-"), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict) => (FormErrors::single(&ctx, "controller-name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(other) => return Err(other),
+    };
+    let controller = service::get_controller(&state, &principal, id).await?;
+    let page = ControllerPage { controller, form, unit_rows: tree_rows_for(&state, &principal).await?, errors, ctx };
+    Ok((status, render(&page)?).into_response())
 }
 
 /// The organisation's units in tree order, for pickers on other pages.

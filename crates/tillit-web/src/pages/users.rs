@@ -261,3 +261,8 @@ pub async fn grant_role(State(state): State<AppState>, ctx: PageContext, princip
 pub async fn revoke_role(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<RoleForm>) -> Result<Response, AppError> {
     change_role(state, ctx, principal, id, form, false).await
 }
+
+pub async fn reset_two_factor(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+    service::reset_two_factor(&state, &principal, id).await?;
+    Ok(see_other(&format!("/users/{id}"), "two-factor-reset"))
+}

@@ -1,7 +1,7 @@
 //! Organisation units and data controllers.
 
 use tillit_domain::auth::Action;
-use tillit_domain::org::{ControllerInput, UnitInput};
+use tillit_domain::org::{ControllerInput, OrganisationInput, UnitInput};
 use tillit_domain::pagination::PageRequest;
 use tillit_store::org::{self, DataController, Organisation, OrgUnit, UnitFilter};
 use tillit_store::Page;
@@ -81,4 +81,22 @@ pub async fn create_controller(state: &AppState, principal: &Principal, input: &
     principal.require_everywhere(Action::ManageDataControllers)?;
     let draft = input.validate()?;
     Ok(org::create_controller(&state.db, principal.organisation_id, &principal.actor(), &draft).await?)
+}
+
+pub async fn update_organisation(state: &AppState, principal: &Principal, version: i64, input: &OrganisationInput) -> Result<Organisation, AppError> {
+    principal.require_everywhere(Action::ManageOrganisation)?;
+    let draft = input.validate()?;
+    let changes = org::OrganisationChanges { name: &draft.name, kind: draft.kind, org_number: &draft.org_number };
+    Ok(org::update_organisation(&state.db, principal.organisation_id, &principal.actor(), version, &changes).await?)
+}
+
+pub async fn get_controller(state: &AppState, principal: &Principal, id: i64) -> Result<DataController, AppError> {
+    principal.require(Action::ViewOrganisation)?;
+    Ok(org::get_controller(&state.db, principal.organisation_id, id).await?)
+}
+
+pub async fn update_controller(state: &AppState, principal: &Principal, id: i64, version: i64, input: &ControllerInput) -> Result<DataController, AppError> {
+    principal.require_everywhere(Action::ManageDataControllers)?;
+    let draft = input.validate()?;
+    Ok(org::update_controller(&state.db, principal.organisation_id, &principal.actor(), id, version, &draft).await?)
 }

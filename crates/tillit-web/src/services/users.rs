@@ -84,3 +84,9 @@ pub async fn revoke(state: &AppState, principal: &Principal, user_id: i64, assig
     }
     Ok(users::revoke_role(&state.db, principal.organisation_id, &principal.actor(), user_id, assignment).await?)
 }
+
+/// For a user who lost their authenticator: they set up two-factor login again.
+pub async fn reset_two_factor(state: &AppState, principal: &Principal, user_id: i64) -> Result<(), AppError> {
+    principal.require_everywhere(Action::ManageUsers)?;
+    Ok(users::reset_totp(&state.db, principal.organisation_id, &principal.actor(), user_id).await?)
+}

@@ -52,9 +52,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     Ok(value)
 }
 
-/// serde reports a missing field at its parent; the name is in the message.
+/// serde reports a missing (or repeated) field at its parent; the name is in the message.
 fn field_name(path: &str, message: &str) -> String {
-    let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    let named = ["missing field `", "duplicate field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
     match (named, path) {
         (Some(name), "." | "") => name.to_owned(),
         (Some(name), parent) => format!("{parent}.{name}"),
@@ -172,5 +175,6 @@ mod tests {
     fn form_errors_name_the_field() {
         assert_eq!(error_of(parse_urlencoded(b"name=a&count=x")), (422, "count".into()));
         assert_eq!(error_of(parse_urlencoded(b"count=1")), (422, "name".into()));
+        assert_eq!(error_of(parse_urlencoded(b"name=a&count=1&count=2")), (422, "count".into()));
     }
 }

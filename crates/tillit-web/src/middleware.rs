@@ -239,6 +239,12 @@ async fn csrf(request: Request, next: Next) -> Response {
     if session_token.is_none() && bearer_token(request.headers()).is_some() && !has_cookie_session {
         return next.run(request).await;
     }
+    // Without a live session the API has no ambient credential to protect (it never
+    // uses the login form's cookie): let the handler answer 401 rather than ask for a
+    // CSRF token.
+    if session_token.is_none() && wants_json(&request) {
+        return next.run(request).await;
+    }
     let expected = session_token
         .or_else(|| CookieJar::from_headers(request.headers()).get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()));
     let Some(expected) = expected else { return AppError::CsrfRejected.into_response() };

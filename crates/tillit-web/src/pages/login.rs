@@ -57,10 +57,13 @@ fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .build()
 }
 
-/// Only paths on this site are followed after login.
-fn safe_next(next: Option<&str>) -> &str {
+/// Only paths on this site are followed after login. Control characters cannot go in a
+/// `Location` header, so a path with one is not followed either.
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path,
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(char::is_control) => {
+            path
+        }
         _ => "/",
     }
 }

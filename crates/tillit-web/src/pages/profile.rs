@@ -68,8 +68,8 @@ pub async fn switch_language(State(state): State<AppState>, jar: CookieJar, prin
         .secure(state.config.secure_cookies)
         .build();
     cookie.make_permanent();
-    let next = form.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
-    Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+    let next = crate::pages::login::safe_next(form.next.as_deref());
+    Ok((jar.add(cookie), Redirect::to(next)).into_response())
 }
 
 #[derive(Debug, Deserialize)]

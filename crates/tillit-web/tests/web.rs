@@ -1,0 +1,46 @@
+//! Integration tests of the web crate: the whole app, built with `app(state)`, driven
+//! through `tower::ServiceExt::oneshot` on both database engines.
+//!
+//! One test binary for the crate (CI builds one per crate); the tests live in the
+//! modules under `tests/web/`.
+
+/// Runs an async test body once per engine with a seeded [`harness::TestApp`]:
+/// `web_test!(name, |app| async move { .. })`, or with a [`tillit_web::WebConfig`]
+/// as the second argument.
+macro_rules! web_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        web_test!($name, tillit_web::WebConfig::default(), |$app| $body);
+    };
+    ($name:ident, $config:expr, |$app:ident| $body:expr) => {
+        tillit_store::db_test!($name, |db| async move {
+            let $app = $crate::harness::TestApp::with_config(db, $config).await;
+            $body.await;
+        });
+    };
+}
+
+#[path = "web/harness.rs"]
+mod harness;
+
+#[path = "web/audit.rs"]
+mod audit;
+#[path = "web/bad_input.rs"]
+mod bad_input;
+#[path = "web/concurrency.rs"]
+mod concurrency;
+#[path = "web/forms.rs"]
+mod forms;
+#[path = "web/isolation.rs"]
+mod isolation;
+#[path = "web/lists.rs"]
+mod lists;
+#[path = "web/login.rs"]
+mod login;
+#[path = "web/matrix.rs"]
+mod matrix;
+#[path = "web/openapi.rs"]
+mod openapi;
+#[path = "web/security.rs"]
+mod security;
+#[path = "web/unit_scope.rs"]
+mod unit_scope;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod org;
 pub mod pagination;
+pub mod search;
 pub mod users;
 pub mod validation;
 

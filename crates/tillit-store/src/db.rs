@@ -8,6 +8,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Postgres, Sqlite, Transaction};
 
+use tillit_domain::search::fold;
+
 use crate::error::Result;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -126,7 +128,24 @@ impl Db {
             Db::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.write).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
-        Ok(())
+        self.fill_search_text().await
+    }
+
+    /// Fills the folded search columns of rows written before they existed.
+    async fn fill_search_text(&self) -> Result<()> {
+        let units = read!(self, fetch_all, (i64, String), "SELECT id, name FROM org_unit WHERE search_name = '' AND name <> ''")?;
+        let users = read!(self, fetch_all, (i64, String, String), "SELECT id, display_name, email FROM app_user WHERE search_text = ''")?;
+        if units.is_empty() && users.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for (id, name) in units {
+            exec_tx!(&mut tx, "UPDATE org_unit SET search_name = $1 WHERE id = $2", fold(&name), id)?;
+        }
+        for (id, name, email) in users {
+            exec_tx!(&mut tx, "UPDATE app_user SET search_text = $1 WHERE id = $2", fold(&format!("{name} {email}")), id)?;
+        }
+        tx.commit().await
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once

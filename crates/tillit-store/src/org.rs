@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::org::{would_create_cycle, ControllerDraft, OrganisationKind, UnitDraft};
 use tillit_domain::pagination::PageRequest;
+use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use crate::audit::{self, NewEvent};
@@ -107,8 +108,8 @@ pub struct UnitFilter {
 
 pub async fn list_units(db: &Db, organisation_id: i64, filter: &UnitFilter, page: PageRequest) -> Result<Page<OrgUnit>> {
     let conditions = "u.organisation_id = $1 AND ($2 IS NULL OR u.parent_id = $2) AND ($3 = FALSE OR u.parent_id IS NULL) \
-        AND ($4 IS NULL OR LOWER(u.name) LIKE $4)";
-    let pattern = filter.name.as_ref().map(|n| format!("%{}%", n.to_lowercase()));
+        AND ($4 IS NULL OR u.search_name LIKE $4 ESCAPE '\\')";
+    let pattern = filter.name.as_deref().map(contains_pattern);
     let select = format!("{UNIT_SELECT} WHERE {conditions} ORDER BY u.name, u.id LIMIT $5 OFFSET $6");
     let items = read!(
         db,
@@ -201,11 +202,12 @@ pub async fn create_unit_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, dr
         &mut *tx,
         fetch_one,
         i64,
-        "INSERT INTO org_unit (organisation_id, parent_id, name, kind, manager_id, description, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO org_unit (organisation_id, parent_id, name, search_name, kind, manager_id, description, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
         organisation_id,
         draft.parent_id,
         draft.name.as_str(),
+        fold(&draft.name),
         draft.kind.as_str(),
         draft.manager_id,
         draft.description.as_str(),
@@ -245,8 +247,8 @@ pub async fn update_unit(
     check_unit_references(&mut tx, organisation_id, Some(id), draft).await?;
     let changed = exec_tx!(
         &mut tx,
-        "UPDATE org_unit SET parent_id = $1, name = $2, kind = $3, manager_id = $4, description = $5, updated_at = $6, \
-         version = version + 1 WHERE id = $7 AND organisation_id = $8 AND version = $9",
+        "UPDATE org_unit SET parent_id = $1, name = $2, search_name = $10, kind = $3, manager_id = $4, description = $5, \
+         updated_at = $6, version = version + 1 WHERE id = $7 AND organisation_id = $8 AND version = $9",
         draft.parent_id,
         draft.name.as_str(),
         draft.kind.as_str(),
@@ -255,7 +257,8 @@ pub async fn update_unit(
         now(),
         id,
         organisation_id,
-        expected_version
+        expected_version,
+        fold(&draft.name)
     )?;
     if changed == 0 {
         return Err(StoreError::Conflict);
@@ -410,8 +413,15 @@ pub async fn update_organisation(
     expected_version: i64,
     changes: &OrganisationChanges<'_>,
 ) -> Result<Organisation> {
-    let before = get_organisation(db, id).await?;
     let mut tx = db.begin().await?;
+    let before = in_tx!(
+        &mut tx,
+        fetch_optional,
+        Organisation,
+        "SELECT id, name, kind, org_number, demo, reporting_role, version, created_at, updated_at FROM organisation WHERE id = $1",
+        id
+    )?
+    .ok_or(StoreError::NotFound)?;
     let changed = exec_tx!(
         &mut tx,
         "UPDATE organisation SET name = $1, kind = $2, org_number = $3, updated_at = $4, version = version + 1 \
@@ -472,8 +482,17 @@ pub async fn update_controller(
     expected_version: i64,
     draft: &ControllerDraft,
 ) -> Result<DataController> {
-    let before = get_controller(db, organisation_id, id).await?;
     let mut tx = db.begin().await?;
+    let before = in_tx!(
+        &mut tx,
+        fetch_optional,
+        DataController,
+        "SELECT id, organisation_id, name, org_number, unit_id, description, version, created_at, updated_at \
+         FROM data_controller WHERE organisation_id = $1 AND id = $2",
+        organisation_id,
+        id
+    )?
+    .ok_or(StoreError::NotFound)?;
     if let Some(unit) = draft.unit_id {
         if unit_path_tx(&mut tx, organisation_id, unit).await?.is_empty() {
             return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::pagination::PageRequest;
+use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use crate::audit::{self, NewEvent};
@@ -76,10 +77,11 @@ pub struct NewUser<'a> {
 pub async fn create_user_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, new: &NewUser<'_>) -> Result<User> {
     let at = now();
     let sql = format!(
-        "INSERT INTO app_user (organisation_id, email, display_name, title, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {USER_COLUMNS}"
+        "INSERT INTO app_user (organisation_id, email, display_name, search_text, title, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {USER_COLUMNS}"
     );
-    let user = in_tx!(&mut *tx, fetch_one, User, &sql, organisation_id, new.email, new.display_name, new.title, new.password_hash, at)
+    let search = search_text(new.display_name, new.email);
+    let user = in_tx!(&mut *tx, fetch_one, User, &sql, organisation_id, new.email, new.display_name, search, new.title, new.password_hash, at)
         .map_err(|e| StoreError::from(e).on_unique("app_user_email_key", "email"))?;
     audit::append(
         tx,
@@ -112,6 +114,11 @@ pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
     Ok(read!(db, fetch_optional, User, &sql, email)?)
 }
 
+/// What a user search matches: name and e-mail, folded.
+fn search_text(display_name: &str, email: &str) -> String {
+    fold(&format!("{display_name} {email}"))
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserFilter {
     /// Name or e-mail contains this text.
@@ -131,11 +138,11 @@ pub struct UserWithRoles {
 
 pub async fn list_users(db: &Db, organisation_id: i64, filter: &UserFilter, page: PageRequest) -> Result<Page<UserWithRoles>> {
     let conditions = "organisation_id = $1 \
-        AND ($2 IS NULL OR LOWER(display_name) LIKE $2 OR email LIKE $2) \
+        AND ($2 IS NULL OR search_text LIKE $2 ESCAPE '\\') \
         AND ($3 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE role = $3 AND organisation_id = $1)) \
         AND ($4 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE unit_id = $4)) \
         AND ($5 IS NULL OR active = $5)";
-    let pattern = filter.query.as_ref().map(|q| format!("%{}%", q.trim().to_lowercase()));
+    let pattern = filter.query.as_deref().map(contains_pattern);
     let role = filter.role.map(Role::as_str);
     let select = format!("SELECT {USER_COLUMNS} FROM app_user WHERE {conditions} ORDER BY display_name, id LIMIT $6 OFFSET $7");
     let users = read!(
@@ -304,7 +311,7 @@ pub async fn update_user(
     let before = get_user_tx(&mut tx, organisation_id, id).await?;
     let changed = exec_tx!(
         &mut tx,
-        "UPDATE app_user SET display_name = $1, title = $2, active = $3, updated_at = $4, version = version + 1 \
+        "UPDATE app_user SET display_name = $1, search_text = $8, title = $2, active = $3, updated_at = $4, version = version + 1 \
          WHERE id = $5 AND organisation_id = $6 AND version = $7",
         changes.display_name,
         changes.title,
@@ -312,7 +319,8 @@ pub async fn update_user(
         now(),
         id,
         organisation_id,
-        expected_version
+        expected_version,
+        search_text(changes.display_name, &before.email)
     )?;
     if changed == 0 {
         return Err(StoreError::Conflict);

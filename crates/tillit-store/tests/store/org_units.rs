@@ -67,3 +67,18 @@ db_test!(duplicate_org_numbers_name_the_field, |db| async move {
     .await;
     assert!(matches!(duplicate, Err(StoreError::Duplicate { field: "org_number" })));
 });
+
+db_test!(search_folds_swedish_letters_and_takes_wildcards_literally, |db| async move {
+    let region = organisation(db, "Region A", "232100-0016").await;
+    for name in ["Östra vårdcentralen", "Åsele hemtjänst", "100% tillgänglighet", "Norra"] {
+        org::create_unit(db, region, &actor(), &draft(name, None)).await.unwrap();
+    }
+    let search = |text: &str| {
+        let filter = UnitFilter { name: Some(text.into()), ..Default::default() };
+        async move { org::list_units(db, region, &filter, PageRequest::default()).await.unwrap().items.into_iter().map(|u| u.name).collect::<Vec<_>>() }
+    };
+    assert_eq!(search("östra").await, vec!["Östra vårdcentralen"]);
+    assert_eq!(search("ÅSELE").await, vec!["Åsele hemtjänst"]);
+    assert_eq!(search("%").await, vec!["100% tillgänglighet"]);
+    assert_eq!(search("_").await, Vec::<String>::new());
+});

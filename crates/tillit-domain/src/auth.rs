@@ -84,7 +84,13 @@ impl Action {
 
     /// Whether the action changes anything (a read-only auditor may never do these).
     pub fn is_change(self) -> bool {
-        matches!(self, Action::ManageOrganisation | Action::ManageOrgUnits | Action::ManageDataControllers | Action::ManageUsers)
+        matches!(
+            self,
+            Action::ManageOrganisation
+                | Action::ManageOrgUnits
+                | Action::ManageDataControllers
+                | Action::ManageUsers
+        )
     }
 }
 
@@ -95,10 +101,16 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     match action {
         ViewOrganisation => true,
         ManageOrgUnits | ManageDataControllers => matches!(role, Administrator | Coordinator),
-        ViewUsers => matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor),
+        ViewUsers => matches!(
+            role,
+            Administrator | Coordinator | DataProtectionOfficer | Auditor
+        ),
         ManageOrganisation | ManageUsers => matches!(role, Administrator),
         ViewAuditTrail | ExportAuditEvent => {
-            matches!(role, Administrator | Coordinator | DataProtectionOfficer | Auditor)
+            matches!(
+                role,
+                Administrator | Coordinator | DataProtectionOfficer | Auditor
+            )
         }
     }
 }
@@ -130,12 +142,16 @@ impl Grants {
     }
 
     pub fn requires_two_factor(&self) -> bool {
-        self.assignments.iter().any(|a| a.role.requires_two_factor())
+        self.assignments
+            .iter()
+            .any(|a| a.role.requires_two_factor())
     }
 
     /// Allowed for the whole organisation (an organisation-wide assignment).
     pub fn allows_everywhere(&self, action: Action) -> bool {
-        self.assignments.iter().any(|a| a.unit_id.is_none() && role_allows(a.role, action))
+        self.assignments
+            .iter()
+            .any(|a| a.unit_id.is_none() && role_allows(a.role, action))
     }
 
     /// Allowed somewhere: enough to open a page whose content is then scoped.
@@ -194,14 +210,19 @@ mod tests {
 
     #[test]
     fn only_administrators_manage_users() {
-        let allowed: Vec<Role> =
-            Role::ALL.into_iter().filter(|r| role_allows(*r, Action::ManageUsers)).collect();
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ManageUsers))
+            .collect();
         assert_eq!(allowed, vec![Role::Administrator]);
     }
 
     #[test]
     fn two_factor_is_required_for_admins_and_coordinators_only() {
-        let required: Vec<Role> = Role::ALL.into_iter().filter(|r| r.requires_two_factor()).collect();
+        let required: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.requires_two_factor())
+            .collect();
         assert_eq!(required, vec![Role::Administrator, Role::Coordinator]);
     }
 

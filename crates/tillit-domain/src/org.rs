@@ -54,7 +54,12 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
-    pub const ALL: [UnitKind; 4] = [UnitKind::Board, UnitKind::Administration, UnitKind::Operation, UnitKind::Unit];
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::Board,
+        UnitKind::Administration,
+        UnitKind::Operation,
+        UnitKind::Unit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -73,7 +78,11 @@ impl UnitKind {
 /// A Swedish organisation number: ten digits, `NNNNNN-NNNN`, with a Luhn check digit.
 /// Returns the number in that normalised form.
 pub fn parse_org_number(value: &str) -> Option<String> {
-    let digits: Vec<u32> = value.chars().filter(|c| *c != '-' && *c != ' ').map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    let digits: Vec<u32> = value
+        .chars()
+        .filter(|c| *c != '-' && *c != ' ')
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
     if digits.len() != 10 || !luhn_valid(&digits) {
         return None;
     }
@@ -87,7 +96,11 @@ fn luhn_valid(digits: &[u32]) -> bool {
         .enumerate()
         .map(|(i, d)| {
             let v = if i % 2 == 0 { d * 2 } else { *d };
-            if v > 9 { v - 9 } else { v }
+            if v > 9 {
+                v - 9
+            } else {
+                v
+            }
         })
         .sum();
     sum % 10 == 0
@@ -118,10 +131,21 @@ impl OrganisationInput {
         }
         let org_number = parse_org_number(&self.org_number);
         if org_number.is_none() {
-            errors.add("org_number", if self.org_number.trim().is_empty() { "required" } else { "invalid-org-number" });
+            errors.add(
+                "org_number",
+                if self.org_number.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid-org-number"
+                },
+            );
         }
         match (kind, org_number) {
-            (Some(kind), Some(org_number)) => errors.finish(OrganisationDraft { name, kind, org_number }),
+            (Some(kind), Some(org_number)) => errors.finish(OrganisationDraft {
+                name,
+                kind,
+                org_number,
+            }),
             _ => Err(errors),
         }
     }
@@ -151,10 +175,22 @@ impl UnitInput {
     pub fn validate(&self) -> Result<UnitDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = required_text(&mut errors, "name", &self.name, NAME_MAX);
-        let description = optional_text(&mut errors, "description", &self.description, DESCRIPTION_MAX);
+        let description = optional_text(
+            &mut errors,
+            "description",
+            &self.description,
+            DESCRIPTION_MAX,
+        );
         let kind = UnitKind::parse(self.kind.trim());
         if kind.is_none() {
-            errors.add("kind", if self.kind.trim().is_empty() { "required" } else { "invalid-choice" });
+            errors.add(
+                "kind",
+                if self.kind.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid-choice"
+                },
+            );
         }
         match kind {
             Some(kind) => errors.finish(UnitDraft {
@@ -190,7 +226,12 @@ impl ControllerInput {
     pub fn validate(&self) -> Result<ControllerDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = required_text(&mut errors, "name", &self.name, NAME_MAX);
-        let description = optional_text(&mut errors, "description", &self.description, DESCRIPTION_MAX);
+        let description = optional_text(
+            &mut errors,
+            "description",
+            &self.description,
+            DESCRIPTION_MAX,
+        );
         let org_number = if self.org_number.trim().is_empty() {
             String::new()
         } else {
@@ -199,7 +240,12 @@ impl ControllerInput {
                 String::new()
             })
         };
-        errors.finish(ControllerDraft { name, org_number, unit_id: self.unit_id, description })
+        errors.finish(ControllerDraft {
+            name,
+            org_number,
+            unit_id: self.unit_id,
+            description,
+        })
     }
 }
 
@@ -225,17 +271,28 @@ mod tests {
 
     #[test]
     fn unit_input_names_every_bad_field() {
-        let input = UnitInput { name: " ".into(), kind: "castle".into(), ..Default::default() };
+        let input = UnitInput {
+            name: " ".into(),
+            kind: "castle".into(),
+            ..Default::default()
+        };
         let errors = input.validate().unwrap_err();
         assert!(errors.has("name"));
         assert!(errors.has("kind"));
-        let ok = UnitInput { name: " Akutkliniken ".into(), kind: "operation".into(), ..Default::default() };
+        let ok = UnitInput {
+            name: " Akutkliniken ".into(),
+            kind: "operation".into(),
+            ..Default::default()
+        };
         assert_eq!(ok.validate().unwrap().name, "Akutkliniken");
     }
 
     #[test]
     fn controller_org_number_is_optional_but_must_be_valid() {
-        let mut input = ControllerInput { name: "Hälso- och sjukvårdsnämnden".into(), ..Default::default() };
+        let mut input = ControllerInput {
+            name: "Hälso- och sjukvårdsnämnden".into(),
+            ..Default::default()
+        };
         assert!(input.validate().is_ok());
         input.org_number = "123".into();
         assert!(input.validate().unwrap_err().has("org_number"));
@@ -243,9 +300,17 @@ mod tests {
 
     #[test]
     fn organisation_input_checks_kind_and_number() {
-        let ok = OrganisationInput { name: "Region Sörmark".into(), kind: "region".into(), org_number: "2321000016".into() };
+        let ok = OrganisationInput {
+            name: "Region Sörmark".into(),
+            kind: "region".into(),
+            org_number: "2321000016".into(),
+        };
         assert_eq!(ok.validate().unwrap().org_number, "232100-0016");
-        let bad = OrganisationInput { name: "".into(), kind: "kingdom".into(), org_number: "1".into() };
+        let bad = OrganisationInput {
+            name: "".into(),
+            kind: "kingdom".into(),
+            org_number: "1".into(),
+        };
         let errors = bad.validate().unwrap_err();
         assert!(errors.has("name") && errors.has("kind") && errors.has("org_number"));
     }

@@ -13,7 +13,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { page: 1, per_page: DEFAULT_PER_PAGE }
+        Self {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
     }
 }
 
@@ -41,7 +44,9 @@ impl PageRequest {
 
     pub fn page_count(&self, total: i64) -> u32 {
         let per_page = i64::from(self.per_page);
-        u32::try_from((total + per_page - 1) / per_page).unwrap_or(u32::MAX).max(1)
+        u32::try_from((total + per_page - 1) / per_page)
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -51,9 +56,17 @@ mod tests {
 
     #[test]
     fn defaults_and_bounds() {
-        assert_eq!(PageRequest::parse(None, None), Ok(PageRequest { page: 1, per_page: 50 }));
+        assert_eq!(
+            PageRequest::parse(None, None),
+            Ok(PageRequest {
+                page: 1,
+                per_page: 50
+            })
+        );
         assert!(PageRequest::parse(Some(0), None).unwrap_err().has("page"));
-        assert!(PageRequest::parse(None, Some(501)).unwrap_err().has("per_page"));
+        assert!(PageRequest::parse(None, Some(501))
+            .unwrap_err()
+            .has("per_page"));
         let p = PageRequest::parse(Some(3), Some(20)).unwrap();
         assert_eq!((p.offset(), p.limit()), (40, 20));
         assert_eq!(p.page_count(41), 3);

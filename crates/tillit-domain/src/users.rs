@@ -83,7 +83,14 @@ impl NewUserInput {
     pub fn validate(&self) -> Result<NewUserDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let email = normalise_email(&self.email).unwrap_or_else(|| {
-            errors.add("email", if self.email.trim().is_empty() { "required" } else { "invalid-email" });
+            errors.add(
+                "email",
+                if self.email.trim().is_empty() {
+                    "required"
+                } else {
+                    "invalid-email"
+                },
+            );
             String::new()
         });
         let display_name = required_text(&mut errors, "display_name", &self.display_name, 200);
@@ -115,15 +122,32 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(normalise_email(" Admin@Region.Example "), Some("admin@region.example".into()));
-        for bad in ["", "admin", "admin@", "@region.example", "a@b", "a b@region.example", "a@.x", "a@@b.se"] {
+        assert_eq!(
+            normalise_email(" Admin@Region.Example "),
+            Some("admin@region.example".into())
+        );
+        for bad in [
+            "",
+            "admin",
+            "admin@",
+            "@region.example",
+            "a@b",
+            "a b@region.example",
+            "a@.x",
+            "a@@b.se",
+        ] {
             assert_eq!(normalise_email(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn new_user_reports_each_field() {
-        let input = NewUserInput { email: "nope".into(), password: "short".into(), role: "king".into(), ..Default::default() };
+        let input = NewUserInput {
+            email: "nope".into(),
+            password: "short".into(),
+            role: "king".into(),
+            ..Default::default()
+        };
         let errors = input.validate().unwrap_err();
         for field in ["email", "display_name", "password", "role"] {
             assert!(errors.has(field), "{field}");

@@ -27,7 +27,10 @@ impl ValidationErrors {
     }
 
     pub fn add(&mut self, field: &str, code: &'static str) {
-        self.0.push(FieldError { field: field.to_owned(), code });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code,
+        });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -49,7 +52,12 @@ impl ValidationErrors {
 }
 
 /// Trims `value` and checks it is present and at most `max` characters long.
-pub fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) -> String {
+pub fn required_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> String {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         errors.add(field, "required");
@@ -60,7 +68,12 @@ pub fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, ma
 }
 
 /// Trims an optional text; empty becomes empty, too long is an error.
-pub fn optional_text(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) -> String {
+pub fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> String {
     let trimmed = value.trim();
     if trimmed.chars().count() > max {
         errors.add(field, "too-long");
@@ -75,15 +88,24 @@ mod tests {
     #[test]
     fn required_text_reports_missing_and_long_values() {
         let mut errors = ValidationErrors::new();
-        assert_eq!(required_text(&mut errors, "name", "  Akuten ", 10), "Akuten");
+        assert_eq!(
+            required_text(&mut errors, "name", "  Akuten ", 10),
+            "Akuten"
+        );
         assert!(errors.is_empty());
         required_text(&mut errors, "name", "   ", 10);
         required_text(&mut errors, "title", "abcdefghijk", 10);
         assert_eq!(
             errors.0,
             vec![
-                FieldError { field: "name".into(), code: "required" },
-                FieldError { field: "title".into(), code: "too-long" }
+                FieldError {
+                    field: "name".into(),
+                    code: "required"
+                },
+                FieldError {
+                    field: "title".into(),
+                    code: "too-long"
+                }
             ]
         );
     }

@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::Serialize;
-use tillit_audit::{canonical_json, chain_hash, ChainVerifier, Checkpoint, Defect, EventRecord, Frontier, Hash, StoredEvent};
+use tillit_audit::{
+    canonical_json, chain_hash, ChainVerifier, Checkpoint, Defect, EventRecord, Frontier, Hash,
+    StoredEvent,
+};
 use tillit_domain::pagination::PageRequest;
 
 use crate::db::{Db, Engine, Tx};
@@ -18,6 +21,41 @@ pub struct NewEvent<'a> {
     pub object_id: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+impl<'a> NewEvent<'a> {
+    /// An event with no snapshots; add them with [`NewEvent::before`] and [`NewEvent::after`].
+    pub fn new(
+        organisation_id: Option<i64>,
+        action: &'a str,
+        object_type: &'a str,
+        object_id: impl ToString,
+    ) -> Self {
+        Self {
+            organisation_id,
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The object as it was before the change.
+    pub fn before(mut self, value: &impl Serialize) -> Self {
+        self.before = Some(snapshot(value));
+        self
+    }
+
+    /// The object as it is after the change.
+    pub fn after(mut self, value: &impl Serialize) -> Self {
+        self.after = Some(snapshot(value));
+        self
+    }
+}
+
+fn snapshot(value: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -80,10 +118,13 @@ struct Head {
 pub async fn append(tx: &mut Tx, actor: &Actor, event: NewEvent<'_>) -> Result<i64> {
     let head_sql = match tx.engine() {
         Engine::Sqlite => "SELECT last_seq, last_chain_hash FROM audit_head WHERE id = 1",
-        Engine::Postgres => "SELECT last_seq, last_chain_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        Engine::Postgres => {
+            "SELECT last_seq, last_chain_hash FROM audit_head WHERE id = 1 FOR UPDATE"
+        }
     };
     let head = in_tx!(tx, fetch_one, Head, head_sql)?;
-    let previous = to_hash(&head.last_chain_hash).ok_or_else(|| StoreError::Audit("corrupt audit head".into()))?;
+    let previous = to_hash(&head.last_chain_hash)
+        .ok_or_else(|| StoreError::Audit("corrupt audit head".into()))?;
     let seq = head.last_seq + 1;
     let occurred_at = now();
     let before = event.before.as_ref().map(canonical_json);
@@ -119,7 +160,12 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: NewEvent<'_>) -> Result<i
         leaf.to_vec(),
         chain.to_vec(),
     )?;
-    exec_tx!(tx, "UPDATE audit_head SET last_seq = $1, last_chain_hash = $2 WHERE id = 1", seq, chain.to_vec())?;
+    exec_tx!(
+        tx,
+        "UPDATE audit_head SET last_seq = $1, last_chain_hash = $2 WHERE id = 1",
+        seq,
+        chain.to_vec()
+    )?;
     Ok(seq)
 }
 
@@ -146,7 +192,12 @@ const EVENT_COLUMNS: &str =
     "seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json";
 
 /// Events of one organisation, newest first.
-pub async fn list(db: &Db, organisation_id: i64, filter: &EventFilter, page: PageRequest) -> Result<Page<AuditEvent>> {
+pub async fn list(
+    db: &Db,
+    organisation_id: i64,
+    filter: &EventFilter,
+    page: PageRequest,
+) -> Result<Page<AuditEvent>> {
     // Unused filters compare against NULL and fall away, so one statement serves all.
     let conditions = "organisation_id = $1 \
         AND ($2 IS NULL OR actor_id = $2) \
@@ -189,7 +240,8 @@ pub async fn list(db: &Db, organisation_id: i64, filter: &EventFilter, page: Pag
 }
 
 pub async fn get(db: &Db, organisation_id: i64, seq: i64) -> Result<AuditEvent> {
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_event WHERE organisation_id = $1 AND seq = $2");
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM audit_event WHERE organisation_id = $1 AND seq = $2");
     read!(db, fetch_optional, AuditEvent, &sql, organisation_id, seq)?.ok_or(StoreError::NotFound)
 }
 
@@ -234,7 +286,10 @@ pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
     let mut checked = 0usize;
     let mut after = 0i64;
     let broken = |defect: Defect, verifier: &ChainVerifier| {
-        Ok(VerifyOutcome::Broken { defect, verified_up_to: verifier.verified_up_to() })
+        Ok(VerifyOutcome::Broken {
+            defect,
+            verified_up_to: verifier.verified_up_to(),
+        })
     };
     loop {
         let sql = format!("SELECT {EVENT_COLUMNS}, leaf_hash, chain_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2");
@@ -242,7 +297,11 @@ pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
         let Some(last) = rows.last() else { break };
         after = last.seq;
         for row in &rows {
-            let stored = StoredEvent { record: row.record(), leaf_hash: &row.leaf_hash, chain_hash: &row.chain_hash };
+            let stored = StoredEvent {
+                record: row.record(),
+                leaf_hash: &row.leaf_hash,
+                chain_hash: &row.chain_hash,
+            };
             if let Err(defect) = verifier.check(&stored) {
                 return broken(defect, &verifier);
             }
@@ -255,18 +314,38 @@ pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
         }
     }
     if let Some(cp) = pending.next() {
-        return broken(Defect::Truncated { first_missing: verifier.verified_up_to() + 1, claimed_last: cp.tree_size }, &verifier);
+        return broken(
+            Defect::Truncated {
+                first_missing: verifier.verified_up_to() + 1,
+                claimed_last: cp.tree_size,
+            },
+            &verifier,
+        );
     }
-    let claimed = read_scalar!(db, fetch_one, i64, "SELECT last_seq FROM audit_head WHERE id = 1")?;
+    let claimed = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        "SELECT last_seq FROM audit_head WHERE id = 1"
+    )?;
     match verifier.finish(claimed) {
-        Ok(verified_up_to) => Ok(VerifyOutcome::Intact(VerifyReport { verified_up_to, checkpoints_checked: checked })),
+        Ok(verified_up_to) => Ok(VerifyOutcome::Intact(VerifyReport {
+            verified_up_to,
+            checkpoints_checked: checked,
+        })),
         Err(defect) => broken(defect, &verifier),
     }
 }
 
-fn check_checkpoint(verifier: &ChainVerifier, row: &CheckpointRow, key: &VerifyingKey) -> Result<(), Defect> {
+fn check_checkpoint(
+    verifier: &ChainVerifier,
+    row: &CheckpointRow,
+    key: &VerifyingKey,
+) -> Result<(), Defect> {
     let tree_size = u64::try_from(row.tree_size).unwrap_or_default();
-    let checkpoint = row.checkpoint().ok_or(Defect::CheckpointMismatch { tree_size })?;
+    let checkpoint = row
+        .checkpoint()
+        .ok_or(Defect::CheckpointMismatch { tree_size })?;
     verifier.check_checkpoint(&checkpoint, &row.signature, key)
 }
 
@@ -287,28 +366,53 @@ pub async fn extend_tree(db: &Db, key: &SigningKey) -> Result<Option<i64>> {
     let mut tx = db.begin().await?;
     let state_sql = match tx.engine() {
         Engine::Sqlite => "SELECT tree_size, frontier FROM audit_tree_state WHERE id = 1",
-        Engine::Postgres => "SELECT tree_size, frontier FROM audit_tree_state WHERE id = 1 FOR UPDATE",
+        Engine::Postgres => {
+            "SELECT tree_size, frontier FROM audit_tree_state WHERE id = 1 FOR UPDATE"
+        }
     };
     let state = in_tx!(&mut tx, fetch_optional, TreeState, state_sql)?;
     let mut verifier = match &state {
         Some(s) => {
-            let frontier = Frontier::from_bytes(&s.frontier).map_err(|e| StoreError::Audit(e.to_string()))?;
-            let last_chain =
-                in_tx_scalar!(&mut tx, fetch_one, Vec<u8>, "SELECT chain_hash FROM audit_event WHERE seq = $1", s.tree_size)?;
-            ChainVerifier::resume(to_hash(&last_chain).ok_or_else(|| StoreError::Audit("corrupt chain hash".into()))?, frontier)
+            let frontier =
+                Frontier::from_bytes(&s.frontier).map_err(|e| StoreError::Audit(e.to_string()))?;
+            let last_chain = in_tx_scalar!(
+                &mut tx,
+                fetch_one,
+                Vec<u8>,
+                "SELECT chain_hash FROM audit_event WHERE seq = $1",
+                s.tree_size
+            )?;
+            ChainVerifier::resume(
+                to_hash(&last_chain)
+                    .ok_or_else(|| StoreError::Audit("corrupt chain hash".into()))?,
+                frontier,
+            )
         }
         None => ChainVerifier::new(),
     };
     let start = verifier.verified_up_to();
     loop {
         let sql = format!("SELECT {EVENT_COLUMNS}, leaf_hash, chain_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows = in_tx!(&mut tx, fetch_all, StoredRow, &sql, verifier.verified_up_to(), VERIFY_BATCH)?;
+        let rows = in_tx!(
+            &mut tx,
+            fetch_all,
+            StoredRow,
+            &sql,
+            verifier.verified_up_to(),
+            VERIFY_BATCH
+        )?;
         if rows.is_empty() {
             break;
         }
         for row in &rows {
-            let stored = StoredEvent { record: row.record(), leaf_hash: &row.leaf_hash, chain_hash: &row.chain_hash };
-            verifier.check(&stored).map_err(|defect| StoreError::Audit(format!("refusing to sign: {defect}")))?;
+            let stored = StoredEvent {
+                record: row.record(),
+                leaf_hash: &row.leaf_hash,
+                chain_hash: &row.chain_hash,
+            };
+            verifier
+                .check(&stored)
+                .map_err(|defect| StoreError::Audit(format!("refusing to sign: {defect}")))?;
         }
     }
     let tree_size = verifier.verified_up_to();
@@ -316,9 +420,14 @@ pub async fn extend_tree(db: &Db, key: &SigningKey) -> Result<Option<i64>> {
         return Ok(None);
     }
     let frontier = verifier.frontier();
-    let checkpoint = Checkpoint { tree_size: frontier.size(), root: frontier.root(), issued_at_micros: now().timestamp_micros() };
+    let checkpoint = Checkpoint {
+        tree_size: frontier.size(),
+        root: frontier.root(),
+        issued_at_micros: now().timestamp_micros(),
+    };
     let signature = checkpoint.sign(key);
-    let issued_at = DateTime::from_timestamp_micros(checkpoint.issued_at_micros).unwrap_or_else(now);
+    let issued_at =
+        DateTime::from_timestamp_micros(checkpoint.issued_at_micros).unwrap_or_else(now);
     exec_tx!(
         &mut tx,
         "INSERT INTO audit_checkpoint (tree_size, root_hash, issued_at, signature, key_id) VALUES ($1, $2, $3, $4, $5)",
@@ -356,7 +465,10 @@ pub async fn latest_checkpoint(db: &Db) -> Result<Option<LatestCheckpoint>> {
         CheckpointRow,
         "SELECT tree_size, root_hash, issued_at, signature FROM audit_checkpoint ORDER BY tree_size DESC LIMIT 1"
     )?;
-    Ok(row.map(|r| LatestCheckpoint { tree_size: r.tree_size, issued_at: r.issued_at }))
+    Ok(row.map(|r| LatestCheckpoint {
+        tree_size: r.tree_size,
+        issued_at: r.issued_at,
+    }))
 }
 
 /// A single event with everything needed to check it independently: its leaf hash,
@@ -377,7 +489,11 @@ pub struct InclusionProof {
 
 /// Proof that the event `seq` of `organisation_id` is in the signed log. `None` when no
 /// checkpoint covers the event yet.
-pub async fn inclusion_proof(db: &Db, organisation_id: i64, seq: i64) -> Result<Option<InclusionProof>> {
+pub async fn inclusion_proof(
+    db: &Db,
+    organisation_id: i64,
+    seq: i64,
+) -> Result<Option<InclusionProof>> {
     let event = get(db, organisation_id, seq).await?;
     let Some(row) = read!(
         db,
@@ -389,9 +505,18 @@ pub async fn inclusion_proof(db: &Db, organisation_id: i64, seq: i64) -> Result<
     else {
         return Ok(None);
     };
-    let checkpoint = row.checkpoint().ok_or_else(|| StoreError::Audit("corrupt checkpoint".into()))?;
-    let key = read_scalar!(db, fetch_one, String, "SELECT key_id FROM audit_checkpoint WHERE tree_size = $1", row.tree_size)?;
-    let mut leaves: Vec<Hash> = Vec::with_capacity(usize::try_from(row.tree_size).unwrap_or_default());
+    let checkpoint = row
+        .checkpoint()
+        .ok_or_else(|| StoreError::Audit("corrupt checkpoint".into()))?;
+    let key = read_scalar!(
+        db,
+        fetch_one,
+        String,
+        "SELECT key_id FROM audit_checkpoint WHERE tree_size = $1",
+        row.tree_size
+    )?;
+    let mut leaves: Vec<Hash> =
+        Vec::with_capacity(usize::try_from(row.tree_size).unwrap_or_default());
     let mut after = 0i64;
     while after < row.tree_size {
         let batch = read_scalar!(
@@ -404,15 +529,19 @@ pub async fn inclusion_proof(db: &Db, organisation_id: i64, seq: i64) -> Result<
             VERIFY_BATCH
         )?;
         if batch.is_empty() {
-            return Err(StoreError::Audit("events missing below a checkpoint".into()));
+            return Err(StoreError::Audit(
+                "events missing below a checkpoint".into(),
+            ));
         }
         after += batch.len() as i64;
         for leaf in batch {
-            leaves.push(to_hash(&leaf).ok_or_else(|| StoreError::Audit("corrupt leaf hash".into()))?);
+            leaves
+                .push(to_hash(&leaf).ok_or_else(|| StoreError::Audit("corrupt leaf hash".into()))?);
         }
     }
     let index = u64::try_from(seq - 1).map_err(|_| StoreError::NotFound)?;
-    let path = tillit_audit::merkle::inclusion_proof(&leaves, index).map_err(|e| StoreError::Audit(e.to_string()))?;
+    let path = tillit_audit::merkle::inclusion_proof(&leaves, index)
+        .map_err(|e| StoreError::Audit(e.to_string()))?;
     let leaf = leaves[usize::try_from(index).map_err(|_| StoreError::NotFound)?];
     Ok(Some(InclusionProof {
         event,
@@ -449,14 +578,7 @@ pub async fn append_synthetic(db: &Db, count: u64) -> Result<()> {
         let end = (written + SYNTHETIC_BATCH).min(count);
         let mut tx = db.begin().await?;
         for n in written..end {
-            let event = NewEvent {
-                organisation_id: None,
-                action: "bench",
-                object_type: "bench",
-                object_id: n.to_string(),
-                before: None,
-                after: None,
-            };
+            let event = NewEvent::new(None, "bench", "bench", n);
             append(&mut tx, &actor, event).await?;
         }
         tx.commit().await?;

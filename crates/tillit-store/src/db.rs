@@ -5,7 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use tillit_domain::search::fold;
@@ -98,7 +100,9 @@ impl Db {
             .min_connections(1)
             .connect_with(options.clone())
             .await?;
-        let readers = std::thread::available_parallelism().map(|n| n.get() * 2).unwrap_or(4) as u32;
+        let readers = std::thread::available_parallelism()
+            .map(|n| n.get() * 2)
+            .unwrap_or(4) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .min_connections(1)
@@ -133,17 +137,37 @@ impl Db {
 
     /// Fills the folded search columns of rows written before they existed.
     async fn fill_search_text(&self) -> Result<()> {
-        let units = read!(self, fetch_all, (i64, String), "SELECT id, name FROM org_unit WHERE search_name = '' AND name <> ''")?;
-        let users = read!(self, fetch_all, (i64, String, String), "SELECT id, display_name, email FROM app_user WHERE search_text = ''")?;
+        let units = read!(
+            self,
+            fetch_all,
+            (i64, String),
+            "SELECT id, name FROM org_unit WHERE search_name = '' AND name <> ''"
+        )?;
+        let users = read!(
+            self,
+            fetch_all,
+            (i64, String, String),
+            "SELECT id, display_name, email FROM app_user WHERE search_text = ''"
+        )?;
         if units.is_empty() && users.is_empty() {
             return Ok(());
         }
         let mut tx = self.begin().await?;
         for (id, name) in units {
-            exec_tx!(&mut tx, "UPDATE org_unit SET search_name = $1 WHERE id = $2", fold(&name), id)?;
+            exec_tx!(
+                &mut tx,
+                "UPDATE org_unit SET search_name = $1 WHERE id = $2",
+                fold(&name),
+                id
+            )?;
         }
         for (id, name, email) in users {
-            exec_tx!(&mut tx, "UPDATE app_user SET search_text = $1 WHERE id = $2", fold(&format!("{name} {email}")), id)?;
+            exec_tx!(
+                &mut tx,
+                "UPDATE app_user SET search_text = $1 WHERE id = $2",
+                fold(&format!("{name} {email}")),
+                id
+            )?;
         }
         tx.commit().await
     }

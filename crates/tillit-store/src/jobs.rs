@@ -17,7 +17,13 @@ pub struct Job {
 }
 
 /// Adds a job unless one with the same kind and key exists. Returns whether it was added.
-pub async fn enqueue(db: &Db, kind: &str, dedupe_key: &str, payload: &str, run_at: DateTime<Utc>) -> Result<bool> {
+pub async fn enqueue(
+    db: &Db,
+    kind: &str,
+    dedupe_key: &str,
+    payload: &str,
+    run_at: DateTime<Utc>,
+) -> Result<bool> {
     let mut tx = db.begin().await?;
     let added = exec_tx!(
         &mut tx,
@@ -68,14 +74,23 @@ pub async fn claim(db: &Db, lease: Duration) -> Result<Option<Job>> {
 /// enqueued again by another process.
 pub async fn complete(db: &Db, id: i64) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE job SET finished_at = $1, locked_until = NULL WHERE id = $2", now(), id)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE job SET finished_at = $1, locked_until = NULL WHERE id = $2",
+        now(),
+        id
+    )?;
     tx.commit().await
 }
 
 /// Forgets finished jobs older than `before`.
 pub async fn delete_finished_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let mut tx = db.begin().await?;
-    let removed = exec_tx!(&mut tx, "DELETE FROM job WHERE finished_at IS NOT NULL AND finished_at < $1", before)?;
+    let removed = exec_tx!(
+        &mut tx,
+        "DELETE FROM job WHERE finished_at IS NOT NULL AND finished_at < $1",
+        before
+    )?;
     tx.commit().await?;
     Ok(removed)
 }
@@ -83,6 +98,12 @@ pub async fn delete_finished_before(db: &Db, before: DateTime<Utc>) -> Result<u6
 /// Records a failure and schedules another try.
 pub async fn retry(db: &Db, id: i64, error: &str, run_at: DateTime<Utc>) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE job SET locked_until = NULL, last_error = $1, run_at = $2 WHERE id = $3", error, run_at, id)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE job SET locked_until = NULL, last_error = $1, run_at = $2 WHERE id = $3",
+        error,
+        run_at,
+        id
+    )?;
     tx.commit().await
 }

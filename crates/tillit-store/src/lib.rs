@@ -36,11 +36,17 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: i64, label: impl Into<String>) -> Self {
-        Self { user_id: Some(id), label: label.into() }
+        Self {
+            user_id: Some(id),
+            label: label.into(),
+        }
     }
 
     pub fn system(label: impl Into<String>) -> Self {
-        Self { user_id: None, label: label.into() }
+        Self {
+            user_id: None,
+            label: label.into(),
+        }
     }
 }
 

@@ -32,7 +32,11 @@ pub struct NewOrganisation<'a> {
     pub demo: bool,
 }
 
-pub async fn create_organisation(tx: &mut Tx, actor: &Actor, new: &NewOrganisation<'_>) -> Result<Organisation> {
+pub async fn create_organisation(
+    tx: &mut Tx,
+    actor: &Actor,
+    new: &NewOrganisation<'_>,
+) -> Result<Organisation> {
     let at = now();
     let org = in_tx!(
         &mut *tx,
@@ -50,14 +54,7 @@ pub async fn create_organisation(tx: &mut Tx, actor: &Actor, new: &NewOrganisati
     audit::append(
         tx,
         actor,
-        NewEvent {
-            organisation_id: Some(org.id),
-            action: "create",
-            object_type: "organisation",
-            object_id: org.id.to_string(),
-            before: None,
-            after: Some(snapshot(&org)),
-        },
+        NewEvent::new(Some(org.id), "create", "organisation", org.id).after(&org),
     )
     .await?;
     Ok(org)
@@ -75,7 +72,12 @@ pub async fn get_organisation(db: &Db, id: i64) -> Result<Organisation> {
 }
 
 pub async fn first_organisation_id(db: &Db) -> Result<Option<i64>> {
-    Ok(read_scalar!(db, fetch_optional, i64, "SELECT id FROM organisation ORDER BY id LIMIT 1")?)
+    Ok(read_scalar!(
+        db,
+        fetch_optional,
+        i64,
+        "SELECT id FROM organisation ORDER BY id LIMIT 1"
+    )?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -106,11 +108,17 @@ pub struct UnitFilter {
     pub name: Option<String>,
 }
 
-pub async fn list_units(db: &Db, organisation_id: i64, filter: &UnitFilter, page: PageRequest) -> Result<Page<OrgUnit>> {
+pub async fn list_units(
+    db: &Db,
+    organisation_id: i64,
+    filter: &UnitFilter,
+    page: PageRequest,
+) -> Result<Page<OrgUnit>> {
     let conditions = "u.organisation_id = $1 AND ($2 IS NULL OR u.parent_id = $2) AND ($3 = FALSE OR u.parent_id IS NULL) \
         AND ($4 IS NULL OR u.search_name LIKE $4 ESCAPE '\\')";
     let pattern = filter.name.as_deref().map(contains_pattern);
-    let select = format!("{UNIT_SELECT} WHERE {conditions} ORDER BY u.name, u.id LIMIT $5 OFFSET $6");
+    let select =
+        format!("{UNIT_SELECT} WHERE {conditions} ORDER BY u.name, u.id LIMIT $5 OFFSET $6");
     let items = read!(
         db,
         fetch_all,
@@ -124,8 +132,16 @@ pub async fn list_units(db: &Db, organisation_id: i64, filter: &UnitFilter, page
         page.offset()
     )?;
     let count = format!("SELECT COUNT(*) FROM org_unit u WHERE {conditions}");
-    let total =
-        read_scalar!(db, fetch_one, i64, &count, organisation_id, filter.parent_id, filter.top_level, pattern.as_deref())?;
+    let total = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        &count,
+        organisation_id,
+        filter.parent_id,
+        filter.top_level,
+        pattern.as_deref()
+    )?;
     Ok(Page { items, total })
 }
 
@@ -148,16 +164,35 @@ const PATH_SQL: &str = "WITH RECURSIVE path(id, parent_id, depth) AS ( \
 /// The unit's id followed by its ancestors up to the root; empty when it is not in the
 /// organisation.
 pub async fn unit_path(db: &Db, organisation_id: i64, id: i64) -> Result<Vec<i64>> {
-    Ok(read_scalar!(db, fetch_all, i64, PATH_SQL, id, organisation_id)?)
+    Ok(read_scalar!(
+        db,
+        fetch_all,
+        i64,
+        PATH_SQL,
+        id,
+        organisation_id
+    )?)
 }
 
 async fn unit_path_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Vec<i64>> {
-    Ok(in_tx_scalar!(tx, fetch_all, i64, PATH_SQL, id, organisation_id)?)
+    Ok(in_tx_scalar!(
+        tx,
+        fetch_all,
+        i64,
+        PATH_SQL,
+        id,
+        organisation_id
+    )?)
 }
 
 /// Checks the references a unit makes: parent and manager must belong to the same
 /// organisation, and a unit may not be moved below itself.
-async fn check_unit_references(tx: &mut Tx, organisation_id: i64, unit_id: Option<i64>, draft: &UnitDraft) -> Result<()> {
+async fn check_unit_references(
+    tx: &mut Tx,
+    organisation_id: i64,
+    unit_id: Option<i64>,
+    draft: &UnitDraft,
+) -> Result<()> {
     let mut errors = ValidationErrors::new();
     if let Some(parent) = draft.parent_id {
         let path = unit_path_tx(tx, organisation_id, parent).await?;
@@ -188,14 +223,24 @@ async fn get_unit_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<OrgUn
     in_tx!(tx, fetch_optional, OrgUnit, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
 }
 
-pub async fn create_unit(db: &Db, organisation_id: i64, actor: &Actor, draft: &UnitDraft) -> Result<OrgUnit> {
+pub async fn create_unit(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    draft: &UnitDraft,
+) -> Result<OrgUnit> {
     let mut tx = db.begin().await?;
     let unit = create_unit_in(&mut tx, organisation_id, actor, draft).await?;
     tx.commit().await?;
     Ok(unit)
 }
 
-pub async fn create_unit_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, draft: &UnitDraft) -> Result<OrgUnit> {
+pub async fn create_unit_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    draft: &UnitDraft,
+) -> Result<OrgUnit> {
     check_unit_references(tx, organisation_id, None, draft).await?;
     let at = now();
     let id = in_tx_scalar!(
@@ -217,14 +262,7 @@ pub async fn create_unit_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, dr
     audit::append(
         tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "create",
-            object_type: "org_unit",
-            object_id: id.to_string(),
-            before: None,
-            after: Some(snapshot(&unit)),
-        },
+        NewEvent::new(Some(organisation_id), "create", "org_unit", id).after(&unit),
     )
     .await?;
     Ok(unit)
@@ -267,14 +305,9 @@ pub async fn update_unit(
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "update",
-            object_type: "org_unit",
-            object_id: id.to_string(),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+        NewEvent::new(Some(organisation_id), "update", "org_unit", id)
+            .before(&before)
+            .after(&after),
     )
     .await?;
     tx.commit().await?;
@@ -282,7 +315,13 @@ pub async fn update_unit(
 }
 
 /// Deletes a unit that has no sub-units and nothing assigned to it.
-pub async fn delete_unit(db: &Db, organisation_id: i64, actor: &Actor, id: i64, expected_version: i64) -> Result<()> {
+pub async fn delete_unit(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     let before = get_unit_tx(&mut tx, organisation_id, id).await?;
     if before.version != expected_version {
@@ -297,20 +336,21 @@ pub async fn delete_unit(db: &Db, organisation_id: i64, actor: &Actor, id: i64, 
         id
     )?;
     if references > 0 {
-        return Err(StoreError::Invalid(ValidationErrors::single("id", "unit-in-use")));
+        return Err(StoreError::Invalid(ValidationErrors::single(
+            "id",
+            "unit-in-use",
+        )));
     }
-    exec_tx!(&mut tx, "DELETE FROM org_unit WHERE id = $1 AND organisation_id = $2", id, organisation_id)?;
+    exec_tx!(
+        &mut tx,
+        "DELETE FROM org_unit WHERE id = $1 AND organisation_id = $2",
+        id,
+        organisation_id
+    )?;
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "delete",
-            object_type: "org_unit",
-            object_id: id.to_string(),
-            before: Some(snapshot(&before)),
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "delete", "org_unit", id).before(&before),
     )
     .await?;
     tx.commit().await?;
@@ -341,10 +381,18 @@ pub async fn list_controllers(db: &Db, organisation_id: i64) -> Result<Vec<DataC
     )?)
 }
 
-pub async fn create_controller_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, draft: &ControllerDraft) -> Result<DataController> {
+pub async fn create_controller_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    draft: &ControllerDraft,
+) -> Result<DataController> {
     if let Some(unit) = draft.unit_id {
         if unit_path_tx(tx, organisation_id, unit).await?.is_empty() {
-            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+            return Err(StoreError::Invalid(ValidationErrors::single(
+                "unit_id",
+                "unknown-reference",
+            )));
         }
     }
     let at = now();
@@ -365,38 +413,49 @@ pub async fn create_controller_in(tx: &mut Tx, organisation_id: i64, actor: &Act
     audit::append(
         tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "create",
-            object_type: "data_controller",
-            object_id: controller.id.to_string(),
-            before: None,
-            after: Some(snapshot(&controller)),
-        },
+        NewEvent::new(
+            Some(organisation_id),
+            "create",
+            "data_controller",
+            controller.id,
+        )
+        .after(&controller),
     )
     .await?;
     Ok(controller)
 }
 
-pub async fn create_controller(db: &Db, organisation_id: i64, actor: &Actor, draft: &ControllerDraft) -> Result<DataController> {
+pub async fn create_controller(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    draft: &ControllerDraft,
+) -> Result<DataController> {
     let mut tx = db.begin().await?;
     let controller = create_controller_in(&mut tx, organisation_id, actor, draft).await?;
     tx.commit().await?;
     Ok(controller)
 }
 
-/// A row as stored, for the before/after of an audit event.
-pub(crate) fn snapshot<T: Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
-}
-
 /// Whether any organisation in the database is a demo (its users may skip two-factor).
 pub async fn any_demo(db: &Db) -> Result<bool> {
-    Ok(read_scalar!(db, fetch_optional, i64, "SELECT id FROM organisation WHERE demo = TRUE LIMIT 1")?.is_some())
+    Ok(read_scalar!(
+        db,
+        fetch_optional,
+        i64,
+        "SELECT id FROM organisation WHERE demo = TRUE LIMIT 1"
+    )?
+    .is_some())
 }
 
 pub async fn count_units(db: &Db, organisation_id: i64) -> Result<i64> {
-    Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM org_unit WHERE organisation_id = $1", organisation_id)?)
+    Ok(read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        "SELECT COUNT(*) FROM org_unit WHERE organisation_id = $1",
+        organisation_id
+    )?)
 }
 
 /// Editable details of the organisation itself.
@@ -447,14 +506,9 @@ pub async fn update_organisation(
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(id),
-            action: "update",
-            object_type: "organisation",
-            object_id: id.to_string(),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+        NewEvent::new(Some(id), "update", "organisation", id)
+            .before(&before)
+            .after(&after),
     )
     .await?;
     tx.commit().await?;
@@ -494,8 +548,14 @@ pub async fn update_controller(
     )?
     .ok_or(StoreError::NotFound)?;
     if let Some(unit) = draft.unit_id {
-        if unit_path_tx(&mut tx, organisation_id, unit).await?.is_empty() {
-            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+        if unit_path_tx(&mut tx, organisation_id, unit)
+            .await?
+            .is_empty()
+        {
+            return Err(StoreError::Invalid(ValidationErrors::single(
+                "unit_id",
+                "unknown-reference",
+            )));
         }
     }
     let changed = exec_tx!(
@@ -524,14 +584,9 @@ pub async fn update_controller(
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "update",
-            object_type: "data_controller",
-            object_id: id.to_string(),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+        NewEvent::new(Some(organisation_id), "update", "data_controller", id)
+            .before(&before)
+            .after(&after),
     )
     .await?;
     tx.commit().await?;

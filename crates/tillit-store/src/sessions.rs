@@ -67,19 +67,33 @@ pub async fn find(db: &Db, id_hash: &str) -> Result<Option<Session>> {
 pub async fn touch(db: &Db, id_hash: &str, lifetime: Duration) -> Result<()> {
     let at = now();
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE web_session SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3", at, at + lifetime, id_hash)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE web_session SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
+        at,
+        at + lifetime,
+        id_hash
+    )?;
     tx.commit().await
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "DELETE FROM web_session WHERE id_hash = $1", id_hash)?;
+    exec_tx!(
+        &mut tx,
+        "DELETE FROM web_session WHERE id_hash = $1",
+        id_hash
+    )?;
     tx.commit().await
 }
 
 pub async fn delete_expired(db: &Db) -> Result<u64> {
     let mut tx = db.begin().await?;
-    let removed = exec_tx!(&mut tx, "DELETE FROM web_session WHERE expires_at <= $1", now())?;
+    let removed = exec_tx!(
+        &mut tx,
+        "DELETE FROM web_session WHERE expires_at <= $1",
+        now()
+    )?;
     tx.commit().await?;
     Ok(removed)
 }

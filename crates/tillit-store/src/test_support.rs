@@ -27,20 +27,35 @@ impl TestDb {
         let test = match engine {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
-                let db = Db::connect_sqlite(&dir.path().join("test.db")).await.expect("open sqlite");
-                TestDb { db, cleanup: Cleanup::Sqlite(dir) }
+                let db = Db::connect_sqlite(&dir.path().join("test.db"))
+                    .await
+                    .expect("open sqlite");
+                TestDb {
+                    db,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
             }
             Engine::Postgres => {
                 let url = postgres_url()?;
                 let schema = format!("tillit_test_{}", rand::random::<u64>());
-                let mut admin = PgConnection::connect(&url).await.expect("connect to TILLIT_TEST_PG_URL");
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.expect("create schema");
+                let mut admin = PgConnection::connect(&url)
+                    .await
+                    .expect("connect to TILLIT_TEST_PG_URL");
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create schema");
                 admin.close().await.ok();
                 let options = PgConnectOptions::from_str(&url)
                     .expect("valid TILLIT_TEST_PG_URL")
                     .options([("search_path", schema.as_str())]);
-                let db = Db::connect_postgres(options, 8).await.expect("connect postgres");
-                TestDb { db, cleanup: Cleanup::Postgres { url, schema } }
+                let db = Db::connect_postgres(options, 8)
+                    .await
+                    .expect("connect postgres");
+                TestDb {
+                    db,
+                    cleanup: Cleanup::Postgres { url, schema },
+                }
             }
         };
         test.db.migrate().await.expect("migrate");
@@ -58,8 +73,13 @@ impl TestDb {
     pub async fn finish(self) {
         self.db.close().await;
         if let Cleanup::Postgres { url, schema } = self.cleanup {
-            let mut admin = PgConnection::connect(&url).await.expect("reconnect postgres");
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await.expect("drop schema");
+            let mut admin = PgConnection::connect(&url)
+                .await
+                .expect("reconnect postgres");
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&mut admin)
+                .await
+                .expect("drop schema");
         }
     }
 }
@@ -72,7 +92,9 @@ pub fn postgres_url() -> Option<String> {
             panic!("TILLIT_TEST_PG_URL must be set when CI=true")
         }
         _ => {
-            eprintln!("notice: TILLIT_TEST_PG_URL is not set; skipping the PostgreSQL run of this test");
+            eprintln!(
+                "notice: TILLIT_TEST_PG_URL is not set; skipping the PostgreSQL run of this test"
+            );
             None
         }
     }
@@ -86,7 +108,9 @@ macro_rules! db_test {
             use super::*;
 
             async fn run(engine: $crate::Engine) {
-                let Some(test) = $crate::test_support::TestDb::new(engine).await else { return };
+                let Some(test) = $crate::test_support::TestDb::new(engine).await else {
+                    return;
+                };
                 {
                     let $db: &$crate::Db = &test.db;
                     $body.await;

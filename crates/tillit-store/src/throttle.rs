@@ -23,11 +23,22 @@ impl Scope {
 
 pub async fn record_failure(db: &Db, scope: Scope, subject: &str, at: DateTime<Utc>) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "INSERT INTO login_attempt (scope, subject, attempted_at) VALUES ($1, $2, $3)", scope.as_str(), subject, at)?;
+    exec_tx!(
+        &mut tx,
+        "INSERT INTO login_attempt (scope, subject, attempted_at) VALUES ($1, $2, $3)",
+        scope.as_str(),
+        subject,
+        at
+    )?;
     tx.commit().await
 }
 
-pub async fn failures_since(db: &Db, scope: Scope, subject: &str, since: DateTime<Utc>) -> Result<i64> {
+pub async fn failures_since(
+    db: &Db,
+    scope: Scope,
+    subject: &str,
+    since: DateTime<Utc>,
+) -> Result<i64> {
     Ok(read_scalar!(
         db,
         fetch_one,
@@ -42,13 +53,22 @@ pub async fn failures_since(db: &Db, scope: Scope, subject: &str, since: DateTim
 /// Forgets an account's failures after a successful login.
 pub async fn clear(db: &Db, scope: Scope, subject: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "DELETE FROM login_attempt WHERE scope = $1 AND subject = $2", scope.as_str(), subject)?;
+    exec_tx!(
+        &mut tx,
+        "DELETE FROM login_attempt WHERE scope = $1 AND subject = $2",
+        scope.as_str(),
+        subject
+    )?;
     tx.commit().await
 }
 
 pub async fn delete_before(db: &Db, before: DateTime<Utc>) -> Result<u64> {
     let mut tx = db.begin().await?;
-    let removed = exec_tx!(&mut tx, "DELETE FROM login_attempt WHERE attempted_at <= $1", before)?;
+    let removed = exec_tx!(
+        &mut tx,
+        "DELETE FROM login_attempt WHERE attempted_at <= $1",
+        before
+    )?;
     tx.commit().await?;
     Ok(removed)
 }

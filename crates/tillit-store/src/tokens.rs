@@ -24,7 +24,14 @@ pub struct TokenOwner {
     pub organisation_id: i64,
 }
 
-pub async fn create(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, name: &str, token_hash: &str) -> Result<ApiToken> {
+pub async fn create(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+) -> Result<ApiToken> {
     let mut tx = db.begin().await?;
     let token = in_tx!(
         &mut tx,
@@ -41,14 +48,8 @@ pub async fn create(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, 
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "create",
-            object_type: "api_token",
-            object_id: token.id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({ "name": name, "user_id": user_id })),
-        },
+        NewEvent::new(Some(organisation_id), "create", "api_token", token.id)
+            .after(&serde_json::json!({ "name": name, "user_id": user_id })),
     )
     .await?;
     tx.commit().await?;
@@ -76,7 +77,13 @@ pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<ApiToken>> {
     )?)
 }
 
-pub async fn revoke(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, token_id: i64) -> Result<()> {
+pub async fn revoke(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    user_id: i64,
+    token_id: i64,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     let changed = exec_tx!(
         &mut tx,
@@ -91,14 +98,7 @@ pub async fn revoke(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, 
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "revoke",
-            object_type: "api_token",
-            object_id: token_id.to_string(),
-            before: None,
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "revoke", "api_token", token_id),
     )
     .await?;
     tx.commit().await

@@ -10,7 +10,6 @@ use tillit_domain::ValidationErrors;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
-use crate::org::snapshot;
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -74,26 +73,36 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn create_user_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, new: &NewUser<'_>) -> Result<User> {
+pub async fn create_user_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    new: &NewUser<'_>,
+) -> Result<User> {
     let at = now();
     let sql = format!(
         "INSERT INTO app_user (organisation_id, email, display_name, search_text, title, password_hash, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {USER_COLUMNS}"
     );
     let search = search_text(new.display_name, new.email);
-    let user = in_tx!(&mut *tx, fetch_one, User, &sql, organisation_id, new.email, new.display_name, search, new.title, new.password_hash, at)
-        .map_err(|e| StoreError::from(e).on_unique("app_user_email_key", "email"))?;
+    let user = in_tx!(
+        &mut *tx,
+        fetch_one,
+        User,
+        &sql,
+        organisation_id,
+        new.email,
+        new.display_name,
+        search,
+        new.title,
+        new.password_hash,
+        at
+    )
+    .map_err(|e| StoreError::from(e).on_unique("app_user_email_key", "email"))?;
     audit::append(
         tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "create",
-            object_type: "user",
-            object_id: user.id.to_string(),
-            before: None,
-            after: Some(snapshot(&user)),
-        },
+        NewEvent::new(Some(organisation_id), "create", "user", user.id).after(&user),
     )
     .await?;
     Ok(user)
@@ -136,7 +145,12 @@ pub struct UserWithRoles {
     pub roles: Vec<Assignment>,
 }
 
-pub async fn list_users(db: &Db, organisation_id: i64, filter: &UserFilter, page: PageRequest) -> Result<Page<UserWithRoles>> {
+pub async fn list_users(
+    db: &Db,
+    organisation_id: i64,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> Result<Page<UserWithRoles>> {
     let conditions = "organisation_id = $1 \
         AND ($2 IS NULL OR search_text LIKE $2 ESCAPE '\\') \
         AND ($3 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE role = $3 AND organisation_id = $1)) \
@@ -159,7 +173,17 @@ pub async fn list_users(db: &Db, organisation_id: i64, filter: &UserFilter, page
         page.offset()
     )?;
     let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
-    let total = read_scalar!(db, fetch_one, i64, &count, organisation_id, pattern.as_deref(), role, filter.unit_id, filter.active)?;
+    let total = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        &count,
+        organisation_id,
+        pattern.as_deref(),
+        role,
+        filter.unit_id,
+        filter.active
+    )?;
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let mut roles = assignments_for(db, organisation_id, &ids).await?;
     let items = users
@@ -180,31 +204,64 @@ struct AssignmentRow {
 }
 
 /// Assignments of several users in one query.
-async fn assignments_for(db: &Db, organisation_id: i64, user_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<Assignment>>> {
+async fn assignments_for(
+    db: &Db,
+    organisation_id: i64,
+    user_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Assignment>>> {
     let mut map = std::collections::HashMap::new();
     if user_ids.is_empty() {
         return Ok(map);
     }
     // The ids are integers we produced ourselves, so listing them inline is safe.
-    let list = user_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let list = user_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let sql = format!(
         "SELECT user_id, role, unit_id FROM role_assignment WHERE organisation_id = $1 AND user_id IN ({list}) ORDER BY role, unit_id"
     );
     for row in read!(db, fetch_all, AssignmentRow, &sql, organisation_id)? {
         if let Some(role) = Role::parse(&row.role) {
-            map.entry(row.user_id).or_insert_with(Vec::new).push(Assignment { role, unit_id: row.unit_id });
+            map.entry(row.user_id)
+                .or_insert_with(Vec::new)
+                .push(Assignment {
+                    role,
+                    unit_id: row.unit_id,
+                });
         }
     }
     Ok(map)
 }
 
 pub async fn assignments(db: &Db, user_id: i64) -> Result<Vec<Assignment>> {
-    let rows = read!(db, fetch_all, AssignmentRow, "SELECT user_id, role, unit_id FROM role_assignment WHERE user_id = $1", user_id)?;
-    Ok(rows.into_iter().filter_map(|r| Role::parse(&r.role).map(|role| Assignment { role, unit_id: r.unit_id })).collect())
+    let rows = read!(
+        db,
+        fetch_all,
+        AssignmentRow,
+        "SELECT user_id, role, unit_id FROM role_assignment WHERE user_id = $1",
+        user_id
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Role::parse(&r.role).map(|role| Assignment {
+                role,
+                unit_id: r.unit_id,
+            })
+        })
+        .collect())
 }
 
 /// Gives `user_id` a role, for the whole organisation or one unit (and those below it).
-pub async fn assign_role_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+pub async fn assign_role_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    user_id: i64,
+    assignment: Assignment,
+) -> Result<()> {
     get_user_tx(tx, organisation_id, user_id).await?;
     if let Some(unit) = assignment.unit_id {
         let found = in_tx_scalar!(
@@ -216,7 +273,10 @@ pub async fn assign_role_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, us
             organisation_id
         )?;
         if found.is_none() {
-            return Err(StoreError::Invalid(ValidationErrors::single("unit_id", "unknown-reference")));
+            return Err(StoreError::Invalid(ValidationErrors::single(
+                "unit_id",
+                "unknown-reference",
+            )));
         }
     }
     let existing = in_tx_scalar!(
@@ -243,26 +303,31 @@ pub async fn assign_role_in(tx: &mut Tx, organisation_id: i64, actor: &Actor, us
     audit::append(
         tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "role_grant",
-            object_type: "user",
-            object_id: user_id.to_string(),
-            before: None,
-            after: Some(snapshot(&assignment)),
-        },
+        NewEvent::new(Some(organisation_id), "role_grant", "user", user_id).after(&assignment),
     )
     .await?;
     Ok(())
 }
 
-pub async fn assign_role(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+pub async fn assign_role(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    user_id: i64,
+    assignment: Assignment,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     assign_role_in(&mut tx, organisation_id, actor, user_id, assignment).await?;
     tx.commit().await
 }
 
-pub async fn revoke_role(db: &Db, organisation_id: i64, actor: &Actor, user_id: i64, assignment: Assignment) -> Result<()> {
+pub async fn revoke_role(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    user_id: i64,
+    assignment: Assignment,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     let removed = exec_tx!(
         &mut tx,
@@ -279,14 +344,7 @@ pub async fn revoke_role(db: &Db, organisation_id: i64, actor: &Actor, user_id: 
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "role_revoke",
-            object_type: "user",
-            object_id: user_id.to_string(),
-            before: Some(snapshot(&assignment)),
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "role_revoke", "user", user_id).before(&assignment),
     )
     .await?;
     tx.commit().await
@@ -332,34 +390,36 @@ pub async fn update_user(
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "update",
-            object_type: "user",
-            object_id: id.to_string(),
-            before: Some(snapshot(&before)),
-            after: Some(snapshot(&after)),
-        },
+        NewEvent::new(Some(organisation_id), "update", "user", id)
+            .before(&before)
+            .after(&after),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
-pub async fn set_locale(db: &Db, organisation_id: i64, actor: &Actor, id: i64, locale: &str) -> Result<()> {
+pub async fn set_locale(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    locale: &str,
+) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE app_user SET locale = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4", locale, now(), id, organisation_id)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE app_user SET locale = $1, updated_at = $2 WHERE id = $3 AND organisation_id = $4",
+        locale,
+        now(),
+        id,
+        organisation_id
+    )?;
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "update",
-            object_type: "user",
-            object_id: id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({ "locale": locale })),
-        },
+        NewEvent::new(Some(organisation_id), "update", "user", id)
+            .after(&serde_json::json!({ "locale": locale })),
     )
     .await?;
     tx.commit().await
@@ -368,44 +428,46 @@ pub async fn set_locale(db: &Db, organisation_id: i64, actor: &Actor, id: i64, l
 /// Stores a new, not yet confirmed, TOTP secret.
 pub async fn set_pending_totp(db: &Db, id: i64, secret: &str) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE app_user SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2", secret, id)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE app_user SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2",
+        secret,
+        id
+    )?;
     tx.commit().await
 }
 
 /// Turns two-factor login on after the user proved they hold the secret.
 pub async fn enable_totp(db: &Db, organisation_id: i64, actor: &Actor, id: i64) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE app_user SET totp_enabled_at = $1, version = version + 1 WHERE id = $2", now(), id)?;
+    exec_tx!(
+        &mut tx,
+        "UPDATE app_user SET totp_enabled_at = $1, version = version + 1 WHERE id = $2",
+        now(),
+        id
+    )?;
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "two_factor_enable",
-            object_type: "user",
-            object_id: id.to_string(),
-            before: None,
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "two_factor_enable", "user", id),
     )
     .await?;
     tx.commit().await
 }
 
-pub async fn set_password(db: &Db, organisation_id: i64, actor: &Actor, id: i64, password_hash: &str) -> Result<()> {
+pub async fn set_password(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    password_hash: &str,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     exec_tx!(&mut tx, "UPDATE app_user SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3", password_hash, now(), id)?;
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "password_change",
-            object_type: "user",
-            object_id: id.to_string(),
-            before: None,
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "password_change", "user", id),
     )
     .await?;
     tx.commit().await
@@ -448,7 +510,13 @@ pub async fn identity(db: &Db, user_id: i64) -> Result<Option<Identity>> {
 }
 
 pub async fn count_active(db: &Db, organisation_id: i64) -> Result<i64> {
-    Ok(read_scalar!(db, fetch_one, i64, "SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND active = TRUE", organisation_id)?)
+    Ok(read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        "SELECT COUNT(*) FROM app_user WHERE organisation_id = $1 AND active = TRUE",
+        organisation_id
+    )?)
 }
 
 /// Turns off a user's two-factor login (lost phone); they set it up again at next login.
@@ -467,14 +535,7 @@ pub async fn reset_totp(db: &Db, organisation_id: i64, actor: &Actor, id: i64) -
     audit::append(
         &mut tx,
         actor,
-        NewEvent {
-            organisation_id: Some(organisation_id),
-            action: "two_factor_reset",
-            object_type: "user",
-            object_id: id.to_string(),
-            before: None,
-            after: None,
-        },
+        NewEvent::new(Some(organisation_id), "two_factor_reset", "user", id),
     )
     .await?;
     tx.commit().await

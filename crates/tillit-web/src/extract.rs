@@ -2,8 +2,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
@@ -21,7 +21,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
         if !is_json {
-            return Err(AppError::MalformedBody("expected Content-Type: application/json".into()));
+            return Err(AppError::MalformedBody(
+                "expected Content-Type: application/json".into(),
+            ));
         }
         let bytes = body_bytes(request, state).await?;
         parse_json(&bytes).map(ApiJson)
@@ -29,13 +31,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, AppError> {
-    Bytes::from_request(request, state).await.map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::MalformedBody(rejection.body_text())
-        }
-    })
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::MalformedBody(rejection.body_text())
+            }
+        })
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -44,11 +48,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Data => AppError::invalid(&field_name(&path, &inner.to_string()), data_error_code(&inner.to_string())),
+            serde_json::error::Category::Data => AppError::invalid(
+                &field_name(&path, &inner.to_string()),
+                data_error_code(&inner.to_string()),
+            ),
             _ => AppError::MalformedBody(inner.to_string()),
         }
     })?;
-    deserializer.end().map_err(|e| AppError::MalformedBody(e.to_string()))?;
+    deserializer
+        .end()
+        .map_err(|e| AppError::MalformedBody(e.to_string()))?;
     Ok(value)
 }
 
@@ -119,7 +128,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Path(raw) =
-            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
         raw.parse().map(IdPath).map_err(|_| AppError::NotFound)
     }
 }
@@ -165,16 +176,31 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_field() {
-        assert_eq!(error_of(parse_json(br#"{"name": "a""#)), (400, String::new()));
-        assert_eq!(error_of(parse_json(br#"{"count": 1}"#)), (422, "name".into()));
-        assert_eq!(error_of(parse_json(br#"{"name": "a", "count": "x"}"#)), (422, "count".into()));
+        assert_eq!(
+            error_of(parse_json(br#"{"name": "a""#)),
+            (400, String::new())
+        );
+        assert_eq!(
+            error_of(parse_json(br#"{"count": 1}"#)),
+            (422, "name".into())
+        );
+        assert_eq!(
+            error_of(parse_json(br#"{"name": "a", "count": "x"}"#)),
+            (422, "count".into())
+        );
         assert!(parse_json::<Input>(br#"{"name": "a", "count": 2}"#).is_ok());
     }
 
     #[test]
     fn form_errors_name_the_field() {
-        assert_eq!(error_of(parse_urlencoded(b"name=a&count=x")), (422, "count".into()));
+        assert_eq!(
+            error_of(parse_urlencoded(b"name=a&count=x")),
+            (422, "count".into())
+        );
         assert_eq!(error_of(parse_urlencoded(b"count=1")), (422, "name".into()));
-        assert_eq!(error_of(parse_urlencoded(b"name=a&count=1&count=2")), (422, "count".into()));
+        assert_eq!(
+            error_of(parse_urlencoded(b"name=a&count=1&count=2")),
+            (422, "count".into())
+        );
     }
 }

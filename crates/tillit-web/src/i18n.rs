@@ -7,8 +7,16 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tillit_domain::users::Language;
 
 const SOURCES: [(Language, &str, &str); 2] = [
-    (Language::Sv, "sv-SE", include_str!("../locales/sv/main.ftl")),
-    (Language::En, "en-GB", include_str!("../locales/en/main.ftl")),
+    (
+        Language::Sv,
+        "sv-SE",
+        include_str!("../locales/sv/main.ftl"),
+    ),
+    (
+        Language::En,
+        "en-GB",
+        include_str!("../locales/en/main.ftl"),
+    ),
 ];
 
 pub struct I18n {
@@ -85,7 +93,11 @@ pub fn negotiate(accept_language: &str) -> Option<Language> {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next()?.trim().to_ascii_lowercase();
             let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let primary = tag.split('-').next()?;
             Language::parse(primary).map(|language| (quality, language))
@@ -122,7 +134,10 @@ mod tests {
     #[test]
     fn fluent_files_parse_without_errors() {
         for (_, tag, source) in SOURCES {
-            assert!(FluentResource::try_new(source.to_owned()).is_ok(), "{tag} has syntax errors");
+            assert!(
+                FluentResource::try_new(source.to_owned()).is_ok(),
+                "{tag} has syntax errors"
+            );
         }
     }
 

@@ -32,5 +32,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(api::health::ready))
         .route("/static/{file}", get(static_files::serve))
         .fallback(error::not_found);
-    middleware::wrap(routes, state.clone()).layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(state)
+    middleware::wrap(routes, state.clone())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
 }

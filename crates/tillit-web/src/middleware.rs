@@ -27,7 +27,8 @@ pub const LANGUAGE_COOKIE: &str = "tillit_lang";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn wrap(router: Router<AppState>, state: AppState) -> Router<AppState> {
@@ -64,15 +65,23 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
         ("cross-origin-opener-policy", "same-origin"),
-        ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+        (
+            "permissions-policy",
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
     if state.config.secure_cookies {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
-    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
@@ -85,30 +94,53 @@ fn wants_json(request: &Request) -> bool {
 async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let json = wants_json(&request);
     let method = request.method().clone();
-    let target = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
     let fallback_language = language_from_headers(request.headers());
-    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let response = next.run(request).await;
     let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
         return response;
     };
-    let language = response.extensions().get::<Lang>().map(|l| l.0).unwrap_or(fallback_language);
+    let language = response
+        .extensions()
+        .get::<Lang>()
+        .map(|l| l.0)
+        .unwrap_or(fallback_language);
     if json {
         return problem_response(&state, language, &report, &request_id);
     }
     if report.status == StatusCode::UNAUTHORIZED {
-        let next = if method == Method::GET { format!("/login?next={}", urlencode(&target)) } else { "/login".to_owned() };
+        let next = if method == Method::GET {
+            format!("/login?next={}", urlencode(&target))
+        } else {
+            "/login".to_owned()
+        };
         return Redirect::to(&next).into_response();
     }
     render_error_page(&state, language, &report, &request_id)
 }
 
 fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("v", value)])
+        .map(|s| s[2..].to_owned())
+        .unwrap_or_default()
 }
 
 /// RFC 9457 problem document with a stable `code` and field errors in the user's language.
-pub fn problem_response(state: &AppState, language: Language, report: &ErrorReport, request_id: &str) -> Response {
+pub fn problem_response(
+    state: &AppState,
+    language: Language,
+    report: &ErrorReport,
+    request_id: &str,
+) -> Response {
     let i18n = &state.i18n;
     let errors: Vec<serde_json::Value> = report
         .fields
@@ -136,9 +168,16 @@ pub fn problem_response(state: &AppState, language: Language, report: &ErrorRepo
     if !errors.is_empty() {
         body["errors"] = serde_json::Value::Array(errors);
     }
-    let mut response = (report.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+    let mut response = (
+        report.status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response();
     if report.status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     response
 }
@@ -147,12 +186,22 @@ fn language_from_headers(headers: &HeaderMap) -> Language {
     let jar = CookieJar::from_headers(headers);
     jar.get(LANGUAGE_COOKIE)
         .and_then(|c| Language::parse(c.value()))
-        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(crate::i18n::negotiate))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::negotiate)
+        })
         .unwrap_or_default()
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// Finds the user behind the session cookie or bearer token and decides the language.
@@ -175,20 +224,31 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
 async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppError> {
     let db = &state.db;
     if let Some(token) = bearer_token(request.headers()) {
-        let owner = tokens::find_owner(db, &token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
-        let principal = load_principal(state, owner.user_id, None).await?.ok_or(AppError::Unauthenticated)?;
+        let owner = tokens::find_owner(db, &token_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let principal = load_principal(state, owner.user_id, None)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         request.extensions_mut().insert(principal);
         return Ok(());
     }
     let jar = CookieJar::from_headers(request.headers());
-    let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(()) };
+    let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        return Ok(());
+    };
     let id_hash = token_hash(cookie.value());
-    let Some(session) = sessions::find(db, &id_hash).await? else { return Ok(()) };
+    let Some(session) = sessions::find(db, &id_hash).await? else {
+        return Ok(());
+    };
     let lifetime = Duration::minutes(state.config.session_idle_minutes);
     if tillit_store::now() - session.last_seen_at > Duration::seconds(60) {
         sessions::touch(db, &id_hash, lifetime).await?;
     }
-    let info = SessionInfo { id_hash, csrf_token: session.csrf_token.clone() };
+    let info = SessionInfo {
+        id_hash,
+        csrf_token: session.csrf_token.clone(),
+    };
     if session.second_factor_pending {
         request.extensions_mut().insert(PendingLogin {
             user_id: session.user_id,
@@ -201,8 +261,14 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
     Ok(())
 }
 
-pub async fn load_principal(state: &AppState, user_id: i64, session: Option<SessionInfo>) -> Result<Option<Principal>, AppError> {
-    let Some(identity) = users::identity(&state.db, user_id).await? else { return Ok(None) };
+pub async fn load_principal(
+    state: &AppState,
+    user_id: i64,
+    session: Option<SessionInfo>,
+) -> Result<Option<Principal>, AppError> {
+    let Some(identity) = users::identity(&state.db, user_id).await? else {
+        return Ok(None);
+    };
     let grants = Grants::new(users::assignments(&state.db, user_id).await?);
     Ok(Some(Principal {
         user_id,
@@ -233,9 +299,16 @@ async fn csrf(request: Request, next: Next) -> Response {
         .extensions()
         .get::<Principal>()
         .and_then(|p| p.session.as_ref())
-        .or_else(|| request.extensions().get::<PendingLogin>().map(|p| &p.session))
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<PendingLogin>()
+                .map(|p| &p.session)
+        })
         .map(|s| s.csrf_token.clone());
-    let has_cookie_session = CookieJar::from_headers(request.headers()).get(SESSION_COOKIE).is_some();
+    let has_cookie_session = CookieJar::from_headers(request.headers())
+        .get(SESSION_COOKIE)
+        .is_some();
     if session_token.is_none() && bearer_token(request.headers()).is_some() && !has_cookie_session {
         return next.run(request).await;
     }
@@ -245,10 +318,19 @@ async fn csrf(request: Request, next: Next) -> Response {
     if session_token.is_none() && wants_json(&request) {
         return next.run(request).await;
     }
-    let expected = session_token
-        .or_else(|| CookieJar::from_headers(request.headers()).get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()));
-    let Some(expected) = expected else { return AppError::CsrfRejected.into_response() };
-    if let Some(provided) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+    let expected = session_token.or_else(|| {
+        CookieJar::from_headers(request.headers())
+            .get(LOGIN_CSRF_COOKIE)
+            .map(|c| c.value().to_owned())
+    });
+    let Some(expected) = expected else {
+        return AppError::CsrfRejected.into_response();
+    };
+    if let Some(provided) = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
         return if constant_time_eq(provided, &expected) {
             next.run(request).await
         } else {
@@ -264,23 +346,33 @@ async fn csrf(request: Request, next: Next) -> Response {
         return AppError::CsrfRejected.into_response();
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else { return AppError::PayloadTooLarge.into_response() };
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return AppError::PayloadTooLarge.into_response();
+    };
     let provided = form_urlencoded_field(&bytes, CSRF_FIELD);
     if !provided.is_some_and(|p| constant_time_eq(&p, &expected)) {
         return AppError::CsrfRejected.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// Paths open to a user who still has to turn on two-factor login.
 const SETUP_PATHS: [&str; 4] = ["/profile/two-factor", "/logout", "/static/", "/language"];
 
 async fn two_factor_gate(request: Request, next: Next) -> Response {
-    let must_set_up = request.extensions().get::<Principal>().is_some_and(Principal::must_set_up_two_factor);
+    let must_set_up = request
+        .extensions()
+        .get::<Principal>()
+        .is_some_and(Principal::must_set_up_two_factor);
     let path = request.uri().path();
     if must_set_up && !SETUP_PATHS.iter().any(|p| path.starts_with(p)) {
         if wants_json(&request) {
@@ -297,12 +389,18 @@ mod tests {
 
     #[test]
     fn form_fields_are_found() {
-        assert_eq!(form_urlencoded_field(b"a=1&csrf_token=x%2By", "csrf_token"), Some("x+y".into()));
+        assert_eq!(
+            form_urlencoded_field(b"a=1&csrf_token=x%2By", "csrf_token"),
+            Some("x+y".into())
+        );
         assert_eq!(form_urlencoded_field(b"a=1", "csrf_token"), None);
     }
 
     #[test]
     fn next_parameter_is_encoded() {
-        assert_eq!(urlencode("/users?page=2&q=a b"), "%2Fusers%3Fpage%3D2%26q%3Da+b");
+        assert_eq!(
+            urlencode("/users?page=2&q=a b"),
+            "%2Fusers%3Fpage%3D2%26q%3Da+b"
+        );
     }
 }

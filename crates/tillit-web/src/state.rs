@@ -41,6 +41,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, audit_key: SigningKey) -> Self {
-        Self { db, config: Arc::new(config), i18n: Arc::new(I18n::load()), audit_key: Arc::new(audit_key) }
+        Self {
+            db,
+            config: Arc::new(config),
+            i18n: Arc::new(I18n::load()),
+            audit_key: Arc::new(audit_key),
+        }
     }
 }

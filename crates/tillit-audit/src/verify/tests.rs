@@ -305,5 +305,8 @@ fn resumed_verification_matches_a_full_one() {
     assert_eq!(resumed.verified_up_to(), 20);
     assert_eq!(resumed.frontier().root(), full.frontier().root());
     let mut wrong_start = ChainVerifier::resume([9u8; 32], first.frontier().clone());
-    assert_eq!(wrong_start.check(&rows[12].stored()), Err(Defect::ChainMismatch { seq: 13 }));
+    assert_eq!(
+        wrong_start.check(&rows[12].stored()),
+        Err(Defect::ChainMismatch { seq: 13 })
+    );
 }

@@ -15,8 +15,16 @@ fn key() -> SigningKey {
 async fn some_history(db: &Db) -> i64 {
     let region = organisation(db, "Region A", "232100-0016").await;
     for name in ["Ett", "Två", "Tre", "Fyra"] {
-        let draft = UnitDraft { name: name.into(), kind: UnitKind::Unit, parent_id: None, manager_id: None, description: String::new() };
-        org::create_unit(db, region, &actor(), &draft).await.unwrap();
+        let draft = UnitDraft {
+            name: name.into(),
+            kind: UnitKind::Unit,
+            parent_id: None,
+            manager_id: None,
+            description: String::new(),
+        };
+        org::create_unit(db, region, &actor(), &draft)
+            .await
+            .unwrap();
     }
     region
 }
@@ -30,7 +38,11 @@ async fn tamper(db: &Db, sql: &str) {
     match db.engine() {
         Engine::Sqlite => {
             let pool = db.as_sqlite_writer().unwrap();
-            for statement in ["DROP TRIGGER audit_event_refuse_update", "DROP TRIGGER audit_event_refuse_delete", sql] {
+            for statement in [
+                "DROP TRIGGER audit_event_refuse_update",
+                "DROP TRIGGER audit_event_refuse_delete",
+                sql,
+            ] {
                 sqlx::query(statement).execute(pool).await.unwrap();
             }
         }
@@ -54,30 +66,70 @@ fn first_bad(outcome: &VerifyOutcome) -> Option<i64> {
     }
 }
 
-db_test!(every_change_is_recorded_with_before_and_after, |db| async move {
-    let region = some_history(db).await;
-    let events = audit::list(db, region, &EventFilter::default(), PageRequest::default()).await.unwrap();
-    assert_eq!(events.total, 5, "organisation + four units");
-    let newest = &events.items[0];
-    assert_eq!((newest.action.as_str(), newest.object_type.as_str()), ("create", "org_unit"));
-    assert!(newest.before_json.is_none());
-    assert!(newest.after_json.as_deref().unwrap().contains("\"name\":\"Fyra\""));
-    let filtered = audit::list(db, region, &EventFilter { object_type: Some("organisation".into()), ..Default::default() }, PageRequest::default())
+db_test!(
+    every_change_is_recorded_with_before_and_after,
+    |db| async move {
+        let region = some_history(db).await;
+        let events = audit::list(db, region, &EventFilter::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(events.total, 5, "organisation + four units");
+        let newest = &events.items[0];
+        assert_eq!(
+            (newest.action.as_str(), newest.object_type.as_str()),
+            ("create", "org_unit")
+        );
+        assert!(newest.before_json.is_none());
+        assert!(newest
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("\"name\":\"Fyra\""));
+        let filtered = audit::list(
+            db,
+            region,
+            &EventFilter {
+                object_type: Some("organisation".into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
         .await
         .unwrap();
-    assert_eq!(filtered.total, 1);
-    let other = organisation(db, "Region B", "232100-0024").await;
-    let foreign = audit::list(db, other, &EventFilter::default(), PageRequest::default()).await.unwrap();
-    assert!(foreign.items.iter().all(|e| e.organisation_id == Some(other)));
-});
+        assert_eq!(filtered.total, 1);
+        let other = organisation(db, "Region B", "232100-0024").await;
+        let foreign = audit::list(db, other, &EventFilter::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert!(foreign
+            .items
+            .iter()
+            .all(|e| e.organisation_id == Some(other)));
+    }
+);
 
 db_test!(intact_trail_verifies_with_checkpoints, |db| async move {
     some_history(db).await;
     assert_eq!(audit::extend_tree(db, &key()).await.unwrap(), Some(5));
-    assert_eq!(audit::extend_tree(db, &key()).await.unwrap(), None, "nothing new, no checkpoint");
-    audit::record(db, &actor(), NewEvent { organisation_id: None, action: "login", object_type: "session", object_id: "x".into(), before: None, after: None })
-        .await
-        .unwrap();
+    assert_eq!(
+        audit::extend_tree(db, &key()).await.unwrap(),
+        None,
+        "nothing new, no checkpoint"
+    );
+    audit::record(
+        db,
+        &actor(),
+        NewEvent {
+            organisation_id: None,
+            action: "login",
+            object_type: "session",
+            object_id: "x".into(),
+            before: None,
+            after: None,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(audit::extend_tree(db, &key()).await.unwrap(), Some(6));
     match outcome(db).await {
         VerifyOutcome::Intact(report) => {
@@ -91,10 +143,20 @@ db_test!(intact_trail_verifies_with_checkpoints, |db| async move {
 db_test!(the_database_refuses_to_change_the_trail, |db| async move {
     some_history(db).await;
     audit::extend_tree(db, &key()).await.unwrap();
-    for statement in ["UPDATE audit_event SET action = 'x' WHERE seq = 2", "DELETE FROM audit_event WHERE seq = 2", "DELETE FROM audit_checkpoint"] {
+    for statement in [
+        "UPDATE audit_event SET action = 'x' WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 2",
+        "DELETE FROM audit_checkpoint",
+    ] {
         let result = match db.engine() {
-            Engine::Sqlite => sqlx::query(statement).execute(db.as_sqlite_writer().unwrap()).await.map(|_| ()),
-            Engine::Postgres => sqlx::query(statement).execute(db.as_postgres().unwrap()).await.map(|_| ()),
+            Engine::Sqlite => sqlx::query(statement)
+                .execute(db.as_sqlite_writer().unwrap())
+                .await
+                .map(|_| ()),
+            Engine::Postgres => sqlx::query(statement)
+                .execute(db.as_postgres().unwrap())
+                .await
+                .map(|_| ()),
         };
         let error = result.expect_err(statement).to_string();
         assert!(error.contains("append-only"), "{statement}: {error}");
@@ -104,7 +166,11 @@ db_test!(the_database_refuses_to_change_the_trail, |db| async move {
 
 db_test!(a_changed_event_is_named, |db| async move {
     some_history(db).await;
-    tamper(db, "UPDATE audit_event SET actor_label = 'someone else' WHERE seq = 3").await;
+    tamper(
+        db,
+        "UPDATE audit_event SET actor_label = 'someone else' WHERE seq = 3",
+    )
+    .await;
     assert_eq!(first_bad(&outcome(db).await), Some(3));
 });
 
@@ -120,69 +186,141 @@ db_test!(removing_the_newest_events_is_detected, |db| async move {
     assert_eq!(first_bad(&outcome(db).await), Some(4));
 });
 
-db_test!(a_rewritten_chain_is_caught_by_the_signed_checkpoint, |db| async move {
-    some_history(db).await;
-    audit::extend_tree(db, &key()).await.unwrap();
-    // Change event 2 and recompute every hash after it, as a careful attacker would.
-    tamper(db, "UPDATE audit_event SET actor_label = 'forger' WHERE seq = 2").await;
-    let rows: Vec<(i64, Option<i64>, chrono::DateTime<chrono::Utc>, Option<i64>, String, String, String, String, Option<String>, Option<String>)> =
+db_test!(
+    a_rewritten_chain_is_caught_by_the_signed_checkpoint,
+    |db| async move {
+        some_history(db).await;
+        audit::extend_tree(db, &key()).await.unwrap();
+        // Change event 2 and recompute every hash after it, as a careful attacker would.
+        tamper(
+            db,
+            "UPDATE audit_event SET actor_label = 'forger' WHERE seq = 2",
+        )
+        .await;
+        let rows: Vec<(i64, Option<i64>, chrono::DateTime<chrono::Utc>, Option<i64>, String, String, String, String, Option<String>, Option<String>)> =
         match db.engine() {
             Engine::Sqlite => sqlx::query_as("SELECT seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json FROM audit_event ORDER BY seq")
                 .fetch_all(db.as_sqlite_writer().unwrap()).await.unwrap(),
             Engine::Postgres => sqlx::query_as("SELECT seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json FROM audit_event ORDER BY seq")
                 .fetch_all(db.as_postgres().unwrap()).await.unwrap(),
         };
-    let mut chain = tillit_audit::GENESIS;
-    for row in &rows {
-        let record = EventRecord {
-            seq: row.0,
-            occurred_at_micros: row.2.timestamp_micros(),
-            organisation_id: row.1,
-            actor_id: row.3,
-            actor_label: &row.4,
-            action: &row.5,
-            object_type: &row.6,
-            object_id: &row.7,
-            before: row.8.as_deref(),
-            after: row.9.as_deref(),
-        };
-        let leaf = record.leaf_hash();
-        chain = chain_hash(&chain, &leaf);
-        let update = "UPDATE audit_event SET leaf_hash = $1, chain_hash = $2 WHERE seq = $3";
-        match db.engine() {
-            Engine::Sqlite => sqlx::query(update).bind(leaf.to_vec()).bind(chain.to_vec()).bind(row.0).execute(db.as_sqlite_writer().unwrap()).await.map(|_| ()).unwrap(),
-            Engine::Postgres => sqlx::query(update).bind(leaf.to_vec()).bind(chain.to_vec()).bind(row.0).execute(db.as_postgres().unwrap()).await.map(|_| ()).unwrap(),
-        };
+        let mut chain = tillit_audit::GENESIS;
+        for row in &rows {
+            let record = EventRecord {
+                seq: row.0,
+                occurred_at_micros: row.2.timestamp_micros(),
+                organisation_id: row.1,
+                actor_id: row.3,
+                actor_label: &row.4,
+                action: &row.5,
+                object_type: &row.6,
+                object_id: &row.7,
+                before: row.8.as_deref(),
+                after: row.9.as_deref(),
+            };
+            let leaf = record.leaf_hash();
+            chain = chain_hash(&chain, &leaf);
+            let update = "UPDATE audit_event SET leaf_hash = $1, chain_hash = $2 WHERE seq = $3";
+            match db.engine() {
+                Engine::Sqlite => sqlx::query(update)
+                    .bind(leaf.to_vec())
+                    .bind(chain.to_vec())
+                    .bind(row.0)
+                    .execute(db.as_sqlite_writer().unwrap())
+                    .await
+                    .map(|_| ())
+                    .unwrap(),
+                Engine::Postgres => sqlx::query(update)
+                    .bind(leaf.to_vec())
+                    .bind(chain.to_vec())
+                    .bind(row.0)
+                    .execute(db.as_postgres().unwrap())
+                    .await
+                    .map(|_| ())
+                    .unwrap(),
+            };
+        }
+        let outcome = outcome(db).await;
+        assert!(
+            matches!(outcome, VerifyOutcome::Broken { .. }),
+            "{outcome:?}"
+        );
     }
-    let outcome = outcome(db).await;
-    assert!(matches!(outcome, VerifyOutcome::Broken { .. }), "{outcome:?}");
-});
+);
 
-db_test!(inclusion_proofs_verify_against_the_signed_root, |db| async move {
-    let region = some_history(db).await;
-    audit::extend_tree(db, &key()).await.unwrap();
-    let proof = audit::inclusion_proof(db, region, 3).await.unwrap().expect("covered by a checkpoint");
-    let decode = |h: &str| -> [u8; 32] {
-        (0..32).map(|i| u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).unwrap()).collect::<Vec<u8>>().try_into().unwrap()
-    };
-    let path: Vec<[u8; 32]> = proof.audit_path.iter().map(|h| decode(h)).collect();
-    tillit_audit::merkle::verify_inclusion(&decode(&proof.leaf_hash), proof.leaf_index, proof.tree_size, &path, &decode(&proof.root_hash)).unwrap();
-    let mut wrong = path.clone();
-    wrong[0][0] ^= 1;
-    assert!(tillit_audit::merkle::verify_inclusion(&decode(&proof.leaf_hash), proof.leaf_index, proof.tree_size, &wrong, &decode(&proof.root_hash)).is_err());
-    // Another organisation cannot export this event.
-    let other = organisation(db, "Region B", "232100-0024").await;
-    assert!(audit::inclusion_proof(db, other, 3).await.is_err());
-});
+db_test!(
+    inclusion_proofs_verify_against_the_signed_root,
+    |db| async move {
+        let region = some_history(db).await;
+        audit::extend_tree(db, &key()).await.unwrap();
+        let proof = audit::inclusion_proof(db, region, 3)
+            .await
+            .unwrap()
+            .expect("covered by a checkpoint");
+        let decode = |h: &str| -> [u8; 32] {
+            (0..32)
+                .map(|i| u8::from_str_radix(&h[i * 2..i * 2 + 2], 16).unwrap())
+                .collect::<Vec<u8>>()
+                .try_into()
+                .unwrap()
+        };
+        let path: Vec<[u8; 32]> = proof.audit_path.iter().map(|h| decode(h)).collect();
+        tillit_audit::merkle::verify_inclusion(
+            &decode(&proof.leaf_hash),
+            proof.leaf_index,
+            proof.tree_size,
+            &path,
+            &decode(&proof.root_hash),
+        )
+        .unwrap();
+        let mut wrong = path.clone();
+        wrong[0][0] ^= 1;
+        assert!(tillit_audit::merkle::verify_inclusion(
+            &decode(&proof.leaf_hash),
+            proof.leaf_index,
+            proof.tree_size,
+            &wrong,
+            &decode(&proof.root_hash)
+        )
+        .is_err());
+        // Another organisation cannot export this event.
+        let other = organisation(db, "Region B", "232100-0024").await;
+        assert!(audit::inclusion_proof(db, other, 3).await.is_err());
+    }
+);
 
-db_test!(no_checkpoint_is_signed_over_a_tampered_event, |db| async move {
-    some_history(db).await;
-    audit::extend_tree(db, &key()).await.unwrap();
-    audit::record(db, &actor(), NewEvent { organisation_id: None, action: "login", object_type: "session", object_id: "x".into(), before: None, after: None })
+db_test!(
+    no_checkpoint_is_signed_over_a_tampered_event,
+    |db| async move {
+        some_history(db).await;
+        audit::extend_tree(db, &key()).await.unwrap();
+        audit::record(
+            db,
+            &actor(),
+            NewEvent {
+                organisation_id: None,
+                action: "login",
+                object_type: "session",
+                object_id: "x".into(),
+                before: None,
+                after: None,
+            },
+        )
         .await
         .unwrap();
-    tamper(db, "UPDATE audit_event SET action = 'logout' WHERE seq = 6").await;
-    let refused = audit::extend_tree(db, &key()).await;
-    assert!(refused.unwrap_err().to_string().contains("refusing to sign"));
-    assert_eq!(audit::latest_checkpoint(db).await.unwrap().unwrap().tree_size, 5);
-});
+        tamper(db, "UPDATE audit_event SET action = 'logout' WHERE seq = 6").await;
+        let refused = audit::extend_tree(db, &key()).await;
+        assert!(refused
+            .unwrap_err()
+            .to_string()
+            .contains("refusing to sign"));
+        assert_eq!(
+            audit::latest_checkpoint(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .tree_size,
+            5
+        );
+    }
+);

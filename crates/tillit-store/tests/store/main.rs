@@ -19,7 +19,12 @@ pub async fn organisation(db: &Db, name: &str, org_number: &str) -> i64 {
     let created = org::create_organisation(
         &mut tx,
         &actor(),
-        &NewOrganisation { name, kind: OrganisationKind::Region, org_number, demo: false },
+        &NewOrganisation {
+            name,
+            kind: OrganisationKind::Region,
+            org_number,
+            demo: false,
+        },
     )
     .await
     .unwrap();

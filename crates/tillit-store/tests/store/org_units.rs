@@ -6,55 +6,160 @@ use tillit_store::{db_test, StoreError};
 use crate::{actor, organisation};
 
 fn draft(name: &str, parent_id: Option<i64>) -> UnitDraft {
-    UnitDraft { name: name.into(), kind: UnitKind::Unit, parent_id, manager_id: None, description: String::new() }
+    UnitDraft {
+        name: name.into(),
+        kind: UnitKind::Unit,
+        parent_id,
+        manager_id: None,
+        description: String::new(),
+    }
 }
 
-db_test!(units_form_a_tree_scoped_to_their_organisation, |db| async move {
-    let region = organisation(db, "Region A", "232100-0016").await;
-    let other = organisation(db, "Region B", "232100-0024").await;
-    let top = org::create_unit(db, region, &actor(), &draft("Hälso- och sjukvården", None)).await.unwrap();
-    let clinic = org::create_unit(db, region, &actor(), &draft("Akutkliniken", Some(top.id))).await.unwrap();
-    let ward = org::create_unit(db, region, &actor(), &draft("Avdelning 12", Some(clinic.id))).await.unwrap();
-    org::create_unit(db, other, &actor(), &draft("Annan förvaltning", None)).await.unwrap();
+db_test!(
+    units_form_a_tree_scoped_to_their_organisation,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let other = organisation(db, "Region B", "232100-0024").await;
+        let top = org::create_unit(db, region, &actor(), &draft("Hälso- och sjukvården", None))
+            .await
+            .unwrap();
+        let clinic = org::create_unit(db, region, &actor(), &draft("Akutkliniken", Some(top.id)))
+            .await
+            .unwrap();
+        let ward = org::create_unit(
+            db,
+            region,
+            &actor(),
+            &draft("Avdelning 12", Some(clinic.id)),
+        )
+        .await
+        .unwrap();
+        org::create_unit(db, other, &actor(), &draft("Annan förvaltning", None))
+            .await
+            .unwrap();
 
-    assert_eq!(org::unit_path(db, region, ward.id).await.unwrap(), vec![ward.id, clinic.id, top.id]);
-    assert!(org::unit_path(db, other, ward.id).await.unwrap().is_empty(), "path must not leak across organisations");
-    assert!(matches!(org::get_unit(db, other, ward.id).await, Err(StoreError::NotFound)));
+        assert_eq!(
+            org::unit_path(db, region, ward.id).await.unwrap(),
+            vec![ward.id, clinic.id, top.id]
+        );
+        assert!(
+            org::unit_path(db, other, ward.id).await.unwrap().is_empty(),
+            "path must not leak across organisations"
+        );
+        assert!(matches!(
+            org::get_unit(db, other, ward.id).await,
+            Err(StoreError::NotFound)
+        ));
 
-    let page = org::list_units(db, region, &UnitFilter::default(), PageRequest::default()).await.unwrap();
-    assert_eq!(page.total, 3);
-    let children = org::list_units(db, region, &UnitFilter { parent_id: Some(top.id), ..Default::default() }, PageRequest::default()).await.unwrap();
-    assert_eq!(children.items.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), vec!["Akutkliniken"]);
-    let by_name = org::list_units(db, region, &UnitFilter { name: Some("AVDELNING".into()), ..Default::default() }, PageRequest::default()).await.unwrap();
-    assert_eq!(by_name.total, 1);
+        let page = org::list_units(db, region, &UnitFilter::default(), PageRequest::default())
+            .await
+            .unwrap();
+        assert_eq!(page.total, 3);
+        let children = org::list_units(
+            db,
+            region,
+            &UnitFilter {
+                parent_id: Some(top.id),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            children
+                .items
+                .iter()
+                .map(|u| u.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["Akutkliniken"]
+        );
+        let by_name = org::list_units(
+            db,
+            region,
+            &UnitFilter {
+                name: Some("AVDELNING".into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(by_name.total, 1);
 
-    // A parent in another organisation is refused and nothing is written.
-    let foreign_parent = org::all_units(db, other).await.unwrap()[0].id;
-    let refused = org::create_unit(db, region, &actor(), &draft("Smuggel", Some(foreign_parent))).await;
-    assert!(matches!(refused, Err(StoreError::Invalid(e)) if e.has("parent_id")));
-    assert_eq!(org::count_units(db, region).await.unwrap(), 3);
-});
+        // A parent in another organisation is refused and nothing is written.
+        let foreign_parent = org::all_units(db, other).await.unwrap()[0].id;
+        let refused = org::create_unit(
+            db,
+            region,
+            &actor(),
+            &draft("Smuggel", Some(foreign_parent)),
+        )
+        .await;
+        assert!(matches!(refused, Err(StoreError::Invalid(e)) if e.has("parent_id")));
+        assert_eq!(org::count_units(db, region).await.unwrap(), 3);
+    }
+);
 
-db_test!(stale_versions_are_refused_and_cycles_prevented, |db| async move {
-    let region = organisation(db, "Region A", "232100-0016").await;
-    let top = org::create_unit(db, region, &actor(), &draft("Top", None)).await.unwrap();
-    let child = org::create_unit(db, region, &actor(), &draft("Child", Some(top.id))).await.unwrap();
+db_test!(
+    stale_versions_are_refused_and_cycles_prevented,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let top = org::create_unit(db, region, &actor(), &draft("Top", None))
+            .await
+            .unwrap();
+        let child = org::create_unit(db, region, &actor(), &draft("Child", Some(top.id)))
+            .await
+            .unwrap();
 
-    let renamed = org::update_unit(db, region, &actor(), top.id, top.version, &draft("Top renamed", None)).await.unwrap();
-    assert_eq!(renamed.version, top.version + 1);
-    let stale = org::update_unit(db, region, &actor(), top.id, top.version, &draft("Lost update", None)).await;
-    assert!(matches!(stale, Err(StoreError::Conflict)));
-    assert_eq!(org::get_unit(db, region, top.id).await.unwrap().name, "Top renamed");
+        let renamed = org::update_unit(
+            db,
+            region,
+            &actor(),
+            top.id,
+            top.version,
+            &draft("Top renamed", None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(renamed.version, top.version + 1);
+        let stale = org::update_unit(
+            db,
+            region,
+            &actor(),
+            top.id,
+            top.version,
+            &draft("Lost update", None),
+        )
+        .await;
+        assert!(matches!(stale, Err(StoreError::Conflict)));
+        assert_eq!(
+            org::get_unit(db, region, top.id).await.unwrap().name,
+            "Top renamed"
+        );
 
-    let cycle = org::update_unit(db, region, &actor(), top.id, renamed.version, &draft("Top", Some(child.id))).await;
-    assert!(matches!(cycle, Err(StoreError::Invalid(e)) if e.has("parent_id")));
+        let cycle = org::update_unit(
+            db,
+            region,
+            &actor(),
+            top.id,
+            renamed.version,
+            &draft("Top", Some(child.id)),
+        )
+        .await;
+        assert!(matches!(cycle, Err(StoreError::Invalid(e)) if e.has("parent_id")));
 
-    let in_use = org::delete_unit(db, region, &actor(), top.id, renamed.version).await;
-    assert!(matches!(in_use, Err(StoreError::Invalid(_))));
-    org::delete_unit(db, region, &actor(), child.id, child.version).await.unwrap();
-    org::delete_unit(db, region, &actor(), top.id, renamed.version).await.unwrap();
-    assert_eq!(org::count_units(db, region).await.unwrap(), 0);
-});
+        let in_use = org::delete_unit(db, region, &actor(), top.id, renamed.version).await;
+        assert!(matches!(in_use, Err(StoreError::Invalid(_))));
+        org::delete_unit(db, region, &actor(), child.id, child.version)
+            .await
+            .unwrap();
+        org::delete_unit(db, region, &actor(), top.id, renamed.version)
+            .await
+            .unwrap();
+        assert_eq!(org::count_units(db, region).await.unwrap(), 0);
+    }
+);
 
 db_test!(duplicate_org_numbers_name_the_field, |db| async move {
     organisation(db, "Region A", "232100-0016").await;
@@ -62,23 +167,54 @@ db_test!(duplicate_org_numbers_name_the_field, |db| async move {
     let duplicate = org::create_organisation(
         &mut tx,
         &actor(),
-        &org::NewOrganisation { name: "Again", kind: tillit_domain::org::OrganisationKind::Region, org_number: "232100-0016", demo: false },
+        &org::NewOrganisation {
+            name: "Again",
+            kind: tillit_domain::org::OrganisationKind::Region,
+            org_number: "232100-0016",
+            demo: false,
+        },
     )
     .await;
-    assert!(matches!(duplicate, Err(StoreError::Duplicate { field: "org_number" })));
+    assert!(matches!(
+        duplicate,
+        Err(StoreError::Duplicate {
+            field: "org_number"
+        })
+    ));
 });
 
-db_test!(search_folds_swedish_letters_and_takes_wildcards_literally, |db| async move {
-    let region = organisation(db, "Region A", "232100-0016").await;
-    for name in ["Östra vårdcentralen", "Åsele hemtjänst", "100% tillgänglighet", "Norra"] {
-        org::create_unit(db, region, &actor(), &draft(name, None)).await.unwrap();
+db_test!(
+    search_folds_swedish_letters_and_takes_wildcards_literally,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        for name in [
+            "Östra vårdcentralen",
+            "Åsele hemtjänst",
+            "100% tillgänglighet",
+            "Norra",
+        ] {
+            org::create_unit(db, region, &actor(), &draft(name, None))
+                .await
+                .unwrap();
+        }
+        let search = |text: &str| {
+            let filter = UnitFilter {
+                name: Some(text.into()),
+                ..Default::default()
+            };
+            async move {
+                org::list_units(db, region, &filter, PageRequest::default())
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|u| u.name)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(search("östra").await, vec!["Östra vårdcentralen"]);
+        assert_eq!(search("ÅSELE").await, vec!["Åsele hemtjänst"]);
+        assert_eq!(search("%").await, vec!["100% tillgänglighet"]);
+        assert_eq!(search("_").await, Vec::<String>::new());
     }
-    let search = |text: &str| {
-        let filter = UnitFilter { name: Some(text.into()), ..Default::default() };
-        async move { org::list_units(db, region, &filter, PageRequest::default()).await.unwrap().items.into_iter().map(|u| u.name).collect::<Vec<_>>() }
-    };
-    assert_eq!(search("östra").await, vec!["Östra vårdcentralen"]);
-    assert_eq!(search("ÅSELE").await, vec!["Åsele hemtjänst"]);
-    assert_eq!(search("%").await, vec!["100% tillgänglighet"]);
-    assert_eq!(search("_").await, Vec::<String>::new());
-});
+);

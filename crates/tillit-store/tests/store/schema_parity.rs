@@ -30,19 +30,38 @@ async fn sqlite_schema(test: &TestDb) -> Schema {
         let name: String = table.get("name");
         let sql: String = table.get("sql");
         schema.insert(format!("table {name}"));
-        for column in sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)").bind(&name).fetch_all(pool).await.unwrap() {
+        for column in sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)")
+            .bind(&name)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+        {
             let column_name: String = column.get("name");
             let declared: String = column.get("type");
             let not_null = column.get::<i64, _>("notnull") == 1 || column.get::<i64, _>("pk") > 0;
-            schema.insert(format!("column {name}.{column_name} {} {}", family(&declared), if not_null { "not null" } else { "null" }));
+            schema.insert(format!(
+                "column {name}.{column_name} {} {}",
+                family(&declared),
+                if not_null { "not null" } else { "null" }
+            ));
         }
         for word in sql.split("CONSTRAINT ").skip(1) {
             let constraint = word.split_whitespace().next().unwrap_or_default();
             schema.insert(format!("constraint {name}.{constraint}"));
         }
     }
-    for index in sqlx::query("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetch_all(pool).await.unwrap() {
-        schema.insert(format!("index {}.{}", index.get::<String, _>("tbl_name"), index.get::<String, _>("name")));
+    for index in sqlx::query(
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    {
+        schema.insert(format!(
+            "index {}.{}",
+            index.get::<String, _>("tbl_name"),
+            index.get::<String, _>("name")
+        ));
     }
     schema
 }
@@ -81,7 +100,10 @@ async fn postgres_schema(test: &TestDb) -> Schema {
     let mut constraint_names = BTreeSet::new();
     for constraint in constraints {
         let name: String = constraint.get("name");
-        schema.insert(format!("constraint {}.{name}", constraint.get::<String, _>("table_name")));
+        schema.insert(format!(
+            "constraint {}.{name}",
+            constraint.get::<String, _>("table_name")
+        ));
         constraint_names.insert(name);
     }
     let indexes = sqlx::query("SELECT tablename::text AS table_name, indexname::text AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename <> '_sqlx_migrations'")
@@ -94,21 +116,33 @@ async fn postgres_schema(test: &TestDb) -> Schema {
         if name.ends_with("_pkey") || constraint_names.contains(&name) {
             continue;
         }
-        schema.insert(format!("index {}.{name}", index.get::<String, _>("table_name")));
+        schema.insert(format!(
+            "index {}.{name}",
+            index.get::<String, _>("table_name")
+        ));
     }
     schema
 }
 
 #[tokio::test]
 async fn both_engines_end_in_the_same_schema() {
-    let Some(postgres) = TestDb::new(Engine::Postgres).await else { return };
+    let Some(postgres) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
     let sqlite = TestDb::new(Engine::Sqlite).await.unwrap();
     let left = sqlite_schema(&sqlite).await;
     let right = postgres_schema(&postgres).await;
     let only_sqlite: Vec<_> = left.difference(&right).collect();
     let only_postgres: Vec<_> = right.difference(&left).collect();
-    assert!(left.iter().any(|s| s == "column audit_event.leaf_hash bytes not null"), "{left:#?}");
-    assert!(only_sqlite.is_empty() && only_postgres.is_empty(), "only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}");
+    assert!(
+        left.iter()
+            .any(|s| s == "column audit_event.leaf_hash bytes not null"),
+        "{left:#?}"
+    );
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only in SQLite: {only_sqlite:#?}\nonly in PostgreSQL: {only_postgres:#?}"
+    );
     sqlite.finish().await;
     postgres.finish().await;
 }

@@ -68,8 +68,16 @@ pub struct EventQuery {
 #[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", params(EventQuery),
     responses((status = 200, body = ListResponse<AuditEventDto>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, principal: Principal, QueryParams(query): QueryParams<EventQuery>) -> Result<Json<ListResponse<AuditEventDto>>, AppError> {
-    let paging = Paging { page: query.page, per_page: query.per_page }.request()?;
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<EventQuery>,
+) -> Result<Json<ListResponse<AuditEventDto>>, AppError> {
+    let paging = Paging {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
     let filter = EventFilter {
         actor_id: query.actor_id,
         action: query.action,
@@ -85,7 +93,11 @@ pub async fn list(State(state): State<AppState>, principal: Principal, QueryPara
 /// One event.
 #[utoipa::path(get, path = "/api/v1/audit-events/{seq}", tag = "audit", params(("seq" = i64, Path)),
     responses((status = 200, body = AuditEventDto), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, principal: Principal, IdPath(seq): IdPath) -> Result<Json<AuditEventDto>, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(seq): IdPath,
+) -> Result<Json<AuditEventDto>, AppError> {
     Ok(Json(service::get(&state, &principal, seq).await?.into()))
 }
 
@@ -93,8 +105,16 @@ pub async fn get(State(state): State<AppState>, principal: Principal, IdPath(seq
 #[utoipa::path(get, path = "/api/v1/audit-events/{seq}/proof", tag = "audit", params(("seq" = i64, Path)),
     responses((status = 200, description = "Event, leaf hash, audit path, checkpoint and Ed25519 signature"), (status = 404, body = Problem)),
     security(("bearer" = [])))]
-pub async fn proof(State(state): State<AppState>, principal: Principal, IdPath(seq): IdPath) -> Result<Json<tillit_store::audit::InclusionProof>, AppError> {
-    Ok(Json(service::export_with_proof(&state, &principal, seq).await?.ok_or(AppError::NotFound)?))
+pub async fn proof(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(seq): IdPath,
+) -> Result<Json<tillit_store::audit::InclusionProof>, AppError> {
+    Ok(Json(
+        service::export_with_proof(&state, &principal, seq)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,7 +132,10 @@ pub struct VerifyDto {
 /// Recompute the whole hash chain and check every signed checkpoint.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, body = VerifyDto), (status = 403, body = Problem)), security(("bearer" = [])))]
-pub async fn verify(State(state): State<AppState>, principal: Principal) -> Result<Json<VerifyDto>, AppError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<VerifyDto>, AppError> {
     let verified_at = Utc::now();
     Ok(Json(match service::verify(&state, &principal).await? {
         VerifyOutcome::Intact(report) => VerifyDto {
@@ -123,7 +146,10 @@ pub async fn verify(State(state): State<AppState>, principal: Principal) -> Resu
             checkpoints_checked: report.checkpoints_checked,
             verified_at,
         },
-        VerifyOutcome::Broken { defect, verified_up_to } => VerifyDto {
+        VerifyOutcome::Broken {
+            defect,
+            verified_up_to,
+        } => VerifyDto {
             intact: false,
             verified_up_to,
             first_bad_seq: Some(defect.first_bad_seq()),

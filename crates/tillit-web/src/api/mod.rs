@@ -16,10 +16,18 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/org-units", get(org_units::list).post(org_units::create))
-        .route("/org-units/{id}", get(org_units::get).put(org_units::update).delete(org_units::delete))
+        .route(
+            "/org-units/{id}",
+            get(org_units::get)
+                .put(org_units::update)
+                .delete(org_units::delete),
+        )
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get).put(users::update))
-        .route("/users/{id}/roles", axum::routing::post(users::grant).delete(users::revoke))
+        .route(
+            "/users/{id}/roles",
+            axum::routing::post(users::grant).delete(users::revoke),
+        )
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))
@@ -37,8 +45,17 @@ pub struct ListResponse<T: ToSchema> {
 }
 
 impl<T: ToSchema> ListResponse<T> {
-    pub fn new<S>(page: tillit_store::Page<S>, request: tillit_domain::pagination::PageRequest, map: impl FnMut(S) -> T) -> Self {
-        Self { items: page.items.into_iter().map(map).collect(), page: request.page, per_page: request.per_page, total: page.total }
+    pub fn new<S>(
+        page: tillit_store::Page<S>,
+        request: tillit_domain::pagination::PageRequest,
+        map: impl FnMut(S) -> T,
+    ) -> Self {
+        Self {
+            items: page.items.into_iter().map(map).collect(),
+            page: request.page,
+            per_page: request.per_page,
+            total: page.total,
+        }
     }
 }
 
@@ -52,8 +69,13 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn request(&self) -> Result<tillit_domain::pagination::PageRequest, crate::error::AppError> {
-        Ok(tillit_domain::pagination::PageRequest::parse(self.page, self.per_page)?)
+    pub fn request(
+        &self,
+    ) -> Result<tillit_domain::pagination::PageRequest, crate::error::AppError> {
+        Ok(tillit_domain::pagination::PageRequest::parse(
+            self.page,
+            self.per_page,
+        )?)
     }
 }
 

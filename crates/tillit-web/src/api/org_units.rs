@@ -78,7 +78,13 @@ pub struct UnitBody {
 
 impl UnitBody {
     fn input(self) -> UnitInput {
-        UnitInput { name: self.name, kind: self.kind, parent_id: self.parent_id, manager_id: self.manager_id, description: self.description }
+        UnitInput {
+            name: self.name,
+            kind: self.kind,
+            parent_id: self.parent_id,
+            manager_id: self.manager_id,
+            description: self.description,
+        }
     }
 }
 
@@ -101,9 +107,21 @@ pub struct UnitUpdateBody {
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "organisation", params(UnitQuery),
     responses((status = 200, body = ListResponse<OrgUnitDto>), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, principal: Principal, QueryParams(query): QueryParams<UnitQuery>) -> Result<Json<ListResponse<OrgUnitDto>>, AppError> {
-    let paging = Paging { page: query.page, per_page: query.per_page }.request()?;
-    let filter = UnitFilter { parent_id: query.parent_id, top_level: query.top_level.unwrap_or(false), name: query.name.clone() };
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<UnitQuery>,
+) -> Result<Json<ListResponse<OrgUnitDto>>, AppError> {
+    let paging = Paging {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
+    let filter = UnitFilter {
+        parent_id: query.parent_id,
+        top_level: query.top_level.unwrap_or(false),
+        name: query.name.clone(),
+    };
     let page = service::list_units(&state, &principal, &filter, paging).await?;
     Ok(Json(ListResponse::new(page, paging, OrgUnitDto::from)))
 }
@@ -112,7 +130,11 @@ pub async fn list(State(state): State<AppState>, principal: Principal, QueryPara
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "organisation", request_body = UnitBody,
     responses((status = 201, body = OrgUnitDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, principal: Principal, ApiJson(body): ApiJson<UnitBody>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<UnitBody>,
+) -> Result<Response, AppError> {
     let unit = service::create_unit(&state, &principal, &body.input()).await?;
     Ok((StatusCode::CREATED, Json(OrgUnitDto::from(unit))).into_response())
 }
@@ -120,25 +142,51 @@ pub async fn create(State(state): State<AppState>, principal: Principal, ApiJson
 /// One unit.
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "organisation", params(("id" = i64, Path)),
     responses((status = 200, body = OrgUnitDto), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath) -> Result<Json<OrgUnitDto>, AppError> {
-    Ok(Json(service::get_unit(&state, &principal, id).await?.into()))
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<OrgUnitDto>, AppError> {
+    Ok(Json(
+        service::get_unit(&state, &principal, id).await?.into(),
+    ))
 }
 
 /// Replace a unit's fields. Refused with 409 when `version` is stale.
 #[utoipa::path(put, path = "/api/v1/org-units/{id}", tag = "organisation", params(("id" = i64, Path)), request_body = UnitUpdateBody,
     responses((status = 200, body = OrgUnitDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn update(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath, ApiJson(body): ApiJson<UnitUpdateBody>) -> Result<Json<OrgUnitDto>, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<UnitUpdateBody>,
+) -> Result<Json<OrgUnitDto>, AppError> {
     let version = body.version;
-    let input = UnitInput { name: body.name, kind: body.kind, parent_id: body.parent_id, manager_id: body.manager_id, description: body.description };
-    Ok(Json(service::update_unit(&state, &principal, id, version, &input).await?.into()))
+    let input = UnitInput {
+        name: body.name,
+        kind: body.kind,
+        parent_id: body.parent_id,
+        manager_id: body.manager_id,
+        description: body.description,
+    };
+    Ok(Json(
+        service::update_unit(&state, &principal, id, version, &input)
+            .await?
+            .into(),
+    ))
 }
 
 /// Delete a unit with no sub-units, roles or controllers attached.
 #[utoipa::path(delete, path = "/api/v1/org-units/{id}", tag = "organisation", params(("id" = i64, Path), VersionParam),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn delete(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath, QueryParams(query): QueryParams<VersionParam>) -> Result<StatusCode, AppError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    QueryParams(query): QueryParams<VersionParam>,
+) -> Result<StatusCode, AppError> {
     service::delete_unit(&state, &principal, id, query.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -30,7 +30,10 @@ pub struct RoleAssignmentDto {
 
 impl From<Assignment> for RoleAssignmentDto {
     fn from(a: Assignment) -> Self {
-        Self { role: a.role.as_str().to_owned(), unit_id: a.unit_id }
+        Self {
+            role: a.role.as_str().to_owned(),
+            unit_id: a.unit_id,
+        }
     }
 }
 
@@ -90,10 +93,23 @@ pub struct UserQuery {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
     responses((status = 200, body = ListResponse<UserDto>), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, principal: Principal, QueryParams(query): QueryParams<UserQuery>) -> Result<Json<ListResponse<UserDto>>, AppError> {
-    let paging = Paging { page: query.page, per_page: query.per_page }.request()?;
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<UserQuery>,
+) -> Result<Json<ListResponse<UserDto>>, AppError> {
+    let paging = Paging {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .request()?;
     let role = query.role.as_deref().map(service::parse_role).transpose()?;
-    let filter = UserFilter { query: query.q.clone(), role, unit_id: query.unit_id, active: query.active };
+    let filter = UserFilter {
+        query: query.q.clone(),
+        role,
+        unit_id: query.unit_id,
+        active: query.active,
+    };
     let page = service::list(&state, &principal, &filter, paging).await?;
     Ok(Json(ListResponse::new(page, paging, UserDto::from)))
 }
@@ -118,7 +134,11 @@ pub struct NewUserBody {
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserBody,
     responses((status = 201, body = UserDto), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, principal: Principal, ApiJson(body): ApiJson<NewUserBody>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<NewUserBody>,
+) -> Result<Response, AppError> {
     let input = NewUserInput {
         email: body.email,
         display_name: body.display_name,
@@ -135,7 +155,11 @@ pub async fn create(State(state): State<AppState>, principal: Principal, ApiJson
 /// One user with roles.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = UserDto), (status = 404, body = Problem)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath) -> Result<Json<UserDto>, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<UserDto>, AppError> {
     Ok(Json(service::get(&state, &principal, id).await?.into()))
 }
 
@@ -153,20 +177,37 @@ pub struct UserUpdateBody {
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdateBody,
     responses((status = 200, body = UserDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
-pub async fn update(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath, ApiJson(body): ApiJson<UserUpdateBody>) -> Result<Json<UserDto>, AppError> {
-    let input = service::UserUpdateInput { display_name: body.display_name, title: body.title, active: body.active };
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<UserUpdateBody>,
+) -> Result<Json<UserDto>, AppError> {
+    let input = service::UserUpdateInput {
+        display_name: body.display_name,
+        title: body.title,
+        active: body.active,
+    };
     service::update(&state, &principal, id, body.version, &input).await?;
     Ok(Json(service::get(&state, &principal, id).await?.into()))
 }
 
 fn assignment(body: &RoleAssignmentDto) -> Result<Assignment, AppError> {
-    Ok(Assignment { role: service::parse_role(&body.role)?, unit_id: body.unit_id })
+    Ok(Assignment {
+        role: service::parse_role(&body.role)?,
+        unit_id: body.unit_id,
+    })
 }
 
 /// Grant a role (administrators).
 #[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = RoleAssignmentDto,
     responses((status = 200, body = UserDto), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn grant(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath, ApiJson(body): ApiJson<RoleAssignmentDto>) -> Result<Json<UserDto>, AppError> {
+pub async fn grant(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<RoleAssignmentDto>,
+) -> Result<Json<UserDto>, AppError> {
     service::grant(&state, &principal, id, assignment(&body)?).await?;
     Ok(Json(service::get(&state, &principal, id).await?.into()))
 }
@@ -174,7 +215,12 @@ pub async fn grant(State(state): State<AppState>, principal: Principal, IdPath(i
 /// Revoke a role (administrators).
 #[utoipa::path(delete, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = RoleAssignmentDto,
     responses((status = 200, body = UserDto), (status = 404, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
-pub async fn revoke(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath, ApiJson(body): ApiJson<RoleAssignmentDto>) -> Result<Json<UserDto>, AppError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<RoleAssignmentDto>,
+) -> Result<Json<UserDto>, AppError> {
     service::revoke(&state, &principal, id, assignment(&body)?).await?;
     Ok(Json(service::get(&state, &principal, id).await?.into()))
 }

@@ -46,16 +46,28 @@ impl Principal {
 
     /// Allowed to open a page or list for `action` (content may still be scoped).
     pub fn require(&self, action: Action) -> Result<(), AppError> {
-        if self.can(action) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.can(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_everywhere(&self, action: Action) -> Result<(), AppError> {
-        if self.grants.allows_everywhere(action) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.grants.allows_everywhere(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Allowed at the unit whose path (itself first, then its ancestors) is given.
     pub fn require_at(&self, action: Action, unit_path: &[i64]) -> Result<(), AppError> {
-        if self.grants.allows_at(action, unit_path) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.grants.allows_at(action, unit_path) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 
@@ -63,7 +75,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Principal>().cloned().ok_or(AppError::Unauthenticated)
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)
     }
 }
 
@@ -79,7 +95,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PendingLogin {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<PendingLogin>().cloned().ok_or(AppError::Unauthenticated)
+        parts
+            .extensions
+            .get::<PendingLogin>()
+            .cloned()
+            .ok_or(AppError::Unauthenticated)
     }
 }
 
@@ -91,14 +111,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Lang>().copied().unwrap_or(Lang(Language::Sv)))
+        Ok(parts
+            .extensions
+            .get::<Lang>()
+            .copied()
+            .unwrap_or(Lang(Language::Sv)))
     }
 }
 
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Principal {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<Principal>().cloned())
     }
 }
@@ -106,7 +133,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Principal {
 impl<S: Send + Sync> OptionalFromRequestParts<S> for PendingLogin {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<PendingLogin>().cloned())
     }
 }

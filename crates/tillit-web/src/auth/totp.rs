@@ -18,14 +18,27 @@ pub fn new_secret() -> String {
 }
 
 fn totp(secret: &str, account: &str) -> Result<TOTP, AppError> {
-    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().map_err(|e| AppError::internal(format!("{e:?}")))?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some(ISSUER.to_owned()), account.to_owned()).map_err(AppError::internal)
+    let bytes = Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .map_err(|e| AppError::internal(format!("{e:?}")))?;
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some(ISSUER.to_owned()),
+        account.to_owned(),
+    )
+    .map_err(AppError::internal)
 }
 
 /// Whether `code` is valid now (one step of clock skew either way is accepted).
 pub fn check(secret: &str, code: &str) -> bool {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp(secret, "user").and_then(|t| t.check_current(&code).map_err(AppError::internal)).unwrap_or(false)
+    totp(secret, "user")
+        .and_then(|t| t.check_current(&code).map_err(AppError::internal))
+        .unwrap_or(false)
 }
 
 /// The `otpauth://` URL an authenticator app reads from the QR code.
@@ -36,14 +49,23 @@ pub fn provisioning_url(secret: &str, account: &str) -> Result<String, AppError>
 /// The provisioning URL as an inline SVG QR code.
 pub fn qr_svg(url: &str) -> Result<String, AppError> {
     let code = QrCode::new(url.as_bytes()).map_err(AppError::internal)?;
-    let svg = code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
     // Drop the XML declaration so the SVG can sit inside HTML.
-    Ok(svg.find("<svg").map(|start| svg[start..].to_owned()).unwrap_or(svg))
+    Ok(svg
+        .find("<svg")
+        .map(|start| svg[start..].to_owned())
+        .unwrap_or(svg))
 }
 
 /// The current code, for tests and the command line.
 pub fn current_code(secret: &str) -> Result<String, AppError> {
-    totp(secret, "user")?.generate_current().map_err(AppError::internal)
+    totp(secret, "user")?
+        .generate_current()
+        .map_err(AppError::internal)
 }
 
 #[cfg(test)]

@@ -39,12 +39,18 @@ pub struct AuditQuery {
     pub per_page: Option<u32>,
 }
 
-fn start_of_day(errors: &mut ValidationErrors, field: &str, value: &str) -> Option<chrono::DateTime<Utc>> {
+fn start_of_day(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+) -> Option<chrono::DateTime<Utc>> {
     if value.trim().is_empty() {
         return None;
     }
     let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
-    let local = date.and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(|t| Stockholm.from_local_datetime(&t).earliest());
+    let local = date
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| Stockholm.from_local_datetime(&t).earliest());
     if local.is_none() {
         errors.add(field, "invalid-date");
     }
@@ -56,7 +62,8 @@ impl AuditQuery {
     pub fn filter(&self) -> Result<EventFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let from = start_of_day(&mut errors, "from", &self.from);
-        let until = start_of_day(&mut errors, "until", &self.until).map(|t| t + chrono::Duration::days(1));
+        let until =
+            start_of_day(&mut errors, "until", &self.until).map(|t| t + chrono::Duration::days(1));
         let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         errors.finish(EventFilter {
             actor_id: self.actor_id,
@@ -79,7 +86,9 @@ impl AuditQuery {
             ("until", self.until.as_str()),
             ("page", &page.to_string()),
         ];
-        serde_urlencoded::to_string(pairs).map(|q| format!("/audit?{q}")).unwrap_or_default()
+        serde_urlencoded::to_string(pairs)
+            .map(|q| format!("/audit?{q}"))
+            .unwrap_or_default()
     }
 }
 
@@ -101,20 +110,39 @@ impl ListPage {
     }
 
     fn next_link(&self) -> Option<String> {
-        (self.current_page < self.page_count).then(|| self.query.link_to_page(self.current_page + 1))
+        (self.current_page < self.page_count)
+            .then(|| self.query.link_to_page(self.current_page + 1))
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, principal: Principal, QueryParams(query): QueryParams<AuditQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    QueryParams(query): QueryParams<AuditQuery>,
+) -> Result<Response, AppError> {
     let paging = PageRequest::parse(query.page, query.per_page)?;
     let (filter, errors) = match query.filter() {
         Ok(filter) => (filter, crate::pages::FormErrors::default()),
-        Err(errors) => (EventFilter::default(), crate::pages::FormErrors::from_validation(&ctx, &errors)),
+        Err(errors) => (
+            EventFilter::default(),
+            crate::pages::FormErrors::from_validation(&ctx, &errors),
+        ),
     };
     let page = service::list(&state, &principal, &filter, paging).await?;
-    let checkpoint = service::latest_checkpoint(&state, &principal).await?.map(|c| (c.tree_size, crate::time::format_local(&c.issued_at)));
+    let checkpoint = service::latest_checkpoint(&state, &principal)
+        .await?
+        .map(|c| (c.tree_size, crate::time::format_local(&c.issued_at)));
     let page_count = paging.page_count(page.total);
-    render(&ListPage { ctx, query, page, current_page: paging.page, page_count, checkpoint, errors })
+    render(&ListPage {
+        ctx,
+        query,
+        page,
+        current_page: paging.page,
+        page_count,
+        checkpoint,
+        errors,
+    })
 }
 
 #[derive(Template)]
@@ -129,7 +157,11 @@ struct VerifyResult {
 }
 
 /// Runs a full verification. With htmx only the result box is returned.
-pub async fn verify(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
     let outcome = service::verify(&state, &principal).await?;
     let verified_at = crate::time::format_local_seconds(&Utc::now());
     let page = match outcome {
@@ -141,7 +173,10 @@ pub async fn verify(State(state): State<AppState>, ctx: PageContext, principal: 
             checkpoints: report.checkpoints_checked,
             verified_at,
         },
-        VerifyOutcome::Broken { defect, verified_up_to } => VerifyResult {
+        VerifyOutcome::Broken {
+            defect,
+            verified_up_to,
+        } => VerifyResult {
             ctx,
             intact: false,
             verified_up_to,
@@ -169,17 +204,40 @@ fn pretty(json: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-pub async fn detail(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(seq): IdPath) -> Result<Response, AppError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(seq): IdPath,
+) -> Result<Response, AppError> {
     let event = service::get(&state, &principal, seq).await?;
     let before = pretty(&event.before_json);
     let after = pretty(&event.after_json);
-    render(&DetailPage { ctx, event, before, after })
+    render(&DetailPage {
+        ctx,
+        event,
+        before,
+        after,
+    })
 }
 
 /// The event with its inclusion proof, as a JSON file to keep or hand to an auditor.
-pub async fn proof(State(state): State<AppState>, principal: Principal, IdPath(seq): IdPath) -> Result<Response, AppError> {
-    let proof = service::export_with_proof(&state, &principal, seq).await?.ok_or(AppError::NotFound)?;
+pub async fn proof(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(seq): IdPath,
+) -> Result<Response, AppError> {
+    let proof = service::export_with_proof(&state, &principal, seq)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let body = serde_json::to_string_pretty(&proof).map_err(AppError::internal)?;
     let disposition = format!("attachment; filename=\"tillit-audit-event-{seq}.json\"");
-    Ok(([(header::CONTENT_TYPE, "application/json".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -22,13 +22,41 @@ pub struct NavItem {
 }
 
 const MODULES: [NavItem; 7] = [
-    NavItem { href: "/", label_id: "nav-start", available: true },
-    NavItem { href: "/register", label_id: "nav-register", available: false },
-    NavItem { href: "/classification", label_id: "nav-classification", available: false },
-    NavItem { href: "/risks", label_id: "nav-risks", available: false },
-    NavItem { href: "/incidents", label_id: "nav-incidents", available: false },
-    NavItem { href: "/follow-up", label_id: "nav-follow-up", available: false },
-    NavItem { href: "/reports", label_id: "nav-reports", available: false },
+    NavItem {
+        href: "/",
+        label_id: "nav-start",
+        available: true,
+    },
+    NavItem {
+        href: "/register",
+        label_id: "nav-register",
+        available: false,
+    },
+    NavItem {
+        href: "/classification",
+        label_id: "nav-classification",
+        available: false,
+    },
+    NavItem {
+        href: "/risks",
+        label_id: "nav-risks",
+        available: false,
+    },
+    NavItem {
+        href: "/incidents",
+        label_id: "nav-incidents",
+        available: false,
+    },
+    NavItem {
+        href: "/follow-up",
+        label_id: "nav-follow-up",
+        available: false,
+    },
+    NavItem {
+        href: "/reports",
+        label_id: "nav-reports",
+        available: false,
+    },
 ];
 
 pub struct PageContext {
@@ -46,7 +74,8 @@ impl PageContext {
     }
 
     pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
-        self.i18n.text_with(self.lang, id, &[(name, value.to_string())])
+        self.i18n
+            .text_with(self.lang, id, &[(name, value.to_string())])
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -58,7 +87,9 @@ impl PageContext {
     }
 
     pub fn time_opt(&self, t: &Option<DateTime<Utc>>) -> String {
-        t.as_ref().map(crate::time::format_local).unwrap_or_default()
+        t.as_ref()
+            .map(crate::time::format_local)
+            .unwrap_or_default()
     }
 
     pub fn modules(&self) -> &'static [NavItem] {
@@ -66,7 +97,11 @@ impl PageContext {
     }
 
     pub fn is_current(&self, href: &str) -> bool {
-        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+        if href == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(href)
+        }
     }
 
     pub fn signed_in(&self) -> bool {
@@ -74,11 +109,16 @@ impl PageContext {
     }
 
     pub fn user_name(&self) -> String {
-        self.principal.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()
+        self.principal
+            .as_ref()
+            .map(|p| p.display_name.clone())
+            .unwrap_or_default()
     }
 
     pub fn can(&self, action: &str) -> bool {
-        let Some(principal) = &self.principal else { return false };
+        let Some(principal) = &self.principal else {
+            return false;
+        };
         let action = match action {
             "users" => Action::ViewUsers,
             "manage-users" => Action::ManageUsers,
@@ -89,9 +129,10 @@ impl PageContext {
             _ => Action::ViewOrganisation,
         };
         match action {
-            Action::ViewAuditTrail | Action::ManageUsers | Action::ManageDataControllers | Action::ManageOrganisation => {
-                principal.grants.allows_everywhere(action)
-            }
+            Action::ViewAuditTrail
+            | Action::ManageUsers
+            | Action::ManageDataControllers
+            | Action::ManageOrganisation => principal.grants.allows_everywhere(action),
             _ => principal.can(action),
         }
     }
@@ -118,23 +159,46 @@ impl PageContext {
 impl PageContext {
     /// A context with nobody signed in, for pages rendered outside a handler.
     pub fn anonymous(state: &AppState, lang: Language) -> Self {
-        Self { lang, i18n: state.i18n.clone(), principal: None, csrf_token: String::new(), path: String::new(), notice: None }
+        Self {
+            lang,
+            i18n: state.i18n.clone(),
+            principal: None,
+            csrf_token: String::new(),
+            path: String::new(),
+            notice: None,
+        }
     }
 }
 
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let principal = parts.extensions.get::<Principal>().cloned();
-        let lang = parts.extensions.get::<Lang>().map(|l| l.0).unwrap_or_default();
+        let lang = parts
+            .extensions
+            .get::<Lang>()
+            .map(|l| l.0)
+            .unwrap_or_default();
         let csrf_token = principal
             .as_ref()
             .and_then(|p| p.session.as_ref().map(|s| s.csrf_token.clone()))
-            .or_else(|| parts.extensions.get::<crate::auth::PendingLogin>().map(|p| p.session.csrf_token.clone()))
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<crate::auth::PendingLogin>()
+                    .map(|p| p.session.csrf_token.clone())
+            })
             .unwrap_or_default();
         let notice = parts.uri.query().and_then(|q| {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == "notice").map(|(_, v)| v)
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "notice")
+                .map(|(_, v)| v)
         });
         Ok(PageContext {
             lang,
@@ -169,12 +233,20 @@ impl FormErrors {
     }
 
     pub fn single(ctx: &PageContext, field: &str, message_id: &str) -> Self {
-        Self { items: vec![(field.to_owned(), ctx.t(message_id))] }
+        Self {
+            items: vec![(field.to_owned(), ctx.t(message_id))],
+        }
     }
 
     /// For a page with several forms: field `name` of this form has the id `<prefix>name`.
     pub fn prefixed(self, prefix: &str) -> Self {
-        Self { items: self.items.into_iter().map(|(field, message)| (format!("{prefix}{field}"), message)).collect() }
+        Self {
+            items: self
+                .items
+                .into_iter()
+                .map(|(field, message)| (format!("{prefix}{field}"), message))
+                .collect(),
+        }
     }
 
     pub fn any(&self) -> bool {
@@ -182,7 +254,10 @@ impl FormErrors {
     }
 
     pub fn for_field(&self, field: &str) -> Option<String> {
-        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+        self.items
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
     }
 
     pub fn has(&self, field: &str) -> bool {

@@ -18,12 +18,23 @@ struct ErrorPage {
     fields: Vec<String>,
 }
 
-pub fn render_error_page(state: &AppState, language: Language, report: &ErrorReport, request_id: &str) -> Response {
+pub fn render_error_page(
+    state: &AppState,
+    language: Language,
+    report: &ErrorReport,
+    request_id: &str,
+) -> Response {
     let ctx = PageContext::anonymous(state, language);
     let fields = report
         .fields
         .iter()
-        .map(|f| format!("{}: {}", ctx.t(&format!("field-{}", f.field.replace('_', "-"))), ctx.t(&format!("field-error-{}", f.code))))
+        .map(|f| {
+            format!(
+                "{}: {}",
+                ctx.t(&format!("field-{}", f.field.replace('_', "-"))),
+                ctx.t(&format!("field-error-{}", f.code))
+            )
+        })
         .collect();
     let page = ErrorPage {
         title: ctx.t(&format!("problem-{}-title", report.code)),

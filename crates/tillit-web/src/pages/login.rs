@@ -28,14 +28,31 @@ pub struct ClientAddress(pub String);
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let forwarded = state
             .config
             .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|s| s.trim().to_owned()))
+            .then(|| {
+                parts
+                    .headers
+                    .get("x-forwarded-for")?
+                    .to_str()
+                    .ok()?
+                    .split(',')
+                    .next()
+                    .map(|s| s.trim().to_owned())
+            })
             .flatten();
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddress(forwarded.or(peer).unwrap_or_else(|| "unknown".into())))
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        ))
     }
 }
 
@@ -61,7 +78,12 @@ fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
 /// `Location` header, so a path with one is not followed either.
 pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(char::is_control) => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.contains(char::is_control) =>
+        {
             path
         }
         _ => "/",
@@ -83,22 +105,53 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-async fn login_page(state: &AppState, ctx: PageContext, jar: CookieJar, email: String, next: String, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
-    let csrf = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_else(random_token);
+async fn login_page(
+    state: &AppState,
+    ctx: PageContext,
+    jar: CookieJar,
+    email: String,
+    next: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let csrf = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(random_token);
     let demo = tillit_store::org::any_demo(&state.db).await?;
     let mut ctx = ctx;
     ctx.csrf_token = csrf.clone();
-    let page = LoginPage { ctx, email, next, errors, demo };
+    let page = LoginPage {
+        ctx,
+        email,
+        next,
+        errors,
+        demo,
+    };
     let jar = jar.add(login_csrf_cookie(state, csrf));
     Ok((status, jar, render(&page)?).into_response())
 }
 
-pub async fn form(State(state): State<AppState>, ctx: PageContext, jar: CookieJar, QueryParams(query): QueryParams<LoginQuery>) -> Result<Response, AppError> {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    jar: CookieJar,
+    QueryParams(query): QueryParams<LoginQuery>,
+) -> Result<Response, AppError> {
     if ctx.principal.is_some() {
         return Ok(Redirect::to(safe_next(query.next.as_deref())).into_response());
     }
     let next = safe_next(query.next.as_deref()).to_owned();
-    login_page(&state, ctx, jar, String::new(), next, FormErrors::default(), StatusCode::OK).await
+    login_page(
+        &state,
+        ctx,
+        jar,
+        String::new(),
+        next,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,12 +171,29 @@ pub async fn submit(
     FormData(form): FormData<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref()).to_owned();
-    let previous = jar.get(SESSION_COOKIE).map(|c| crate::auth::secrets::token_hash(c.value()));
-    match login::sign_in(&state, &form.email, &form.password, &address, previous.as_deref()).await {
+    let previous = jar
+        .get(SESSION_COOKIE)
+        .map(|c| crate::auth::secrets::token_hash(c.value()));
+    match login::sign_in(
+        &state,
+        &form.email,
+        &form.password,
+        &address,
+        previous.as_deref(),
+    )
+    .await
+    {
         Ok(session) => {
-            let jar = jar.add(session_cookie(&state, session.cookie_value)).remove(Cookie::from(LOGIN_CSRF_COOKIE));
+            let jar = jar
+                .add(session_cookie(&state, session.cookie_value))
+                .remove(Cookie::from(LOGIN_CSRF_COOKIE));
             let target = if session.second_factor_pending {
-                format!("/login/two-factor?next={}", serde_urlencoded::to_string([("", &next)]).unwrap_or_default().trim_start_matches('='))
+                format!(
+                    "/login/two-factor?next={}",
+                    serde_urlencoded::to_string([("", &next)])
+                        .unwrap_or_default()
+                        .trim_start_matches('=')
+                )
             } else {
                 next
             };
@@ -131,11 +201,29 @@ pub async fn submit(
         }
         Err(AppError::Invalid(_)) => {
             let errors = FormErrors::single(&ctx, "password", "login-failed");
-            login_page(&state, ctx, jar, form.email, next, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            login_page(
+                &state,
+                ctx,
+                jar,
+                form.email,
+                next,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(AppError::TooManyAttempts) => {
             let errors = FormErrors::single(&ctx, "email", "login-throttled");
-            login_page(&state, ctx, jar, form.email, next, errors, StatusCode::TOO_MANY_REQUESTS).await
+            login_page(
+                &state,
+                ctx,
+                jar,
+                form.email,
+                next,
+                errors,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -149,9 +237,17 @@ struct SecondFactorPage {
     errors: FormErrors,
 }
 
-pub async fn second_factor_form(ctx: PageContext, _pending: PendingLogin, QueryParams(query): QueryParams<LoginQuery>) -> Result<Response, AppError> {
+pub async fn second_factor_form(
+    ctx: PageContext,
+    _pending: PendingLogin,
+    QueryParams(query): QueryParams<LoginQuery>,
+) -> Result<Response, AppError> {
     let next = safe_next(query.next.as_deref()).to_owned();
-    render(&SecondFactorPage { ctx, next, errors: FormErrors::default() })
+    render(&SecondFactorPage {
+        ctx,
+        next,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,7 +266,8 @@ pub async fn second_factor_submit(
     FormData(form): FormData<SecondFactorForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref()).to_owned();
-    let error_id = match login::confirm_second_factor(&state, &pending, &form.code, &address).await {
+    let error_id = match login::confirm_second_factor(&state, &pending, &form.code, &address).await
+    {
         Ok(session) => {
             let jar = jar.add(session_cookie(&state, session.cookie_value));
             return Ok((jar, Redirect::to(&next)).into_response());
@@ -179,12 +276,24 @@ pub async fn second_factor_submit(
         Err(AppError::TooManyAttempts) => "login-throttled",
         Err(other) => return Err(other),
     };
-    let page = SecondFactorPage { errors: FormErrors::single(&ctx, "code", error_id), ctx, next };
+    let page = SecondFactorPage {
+        errors: FormErrors::single(&ctx, "code", error_id),
+        ctx,
+        next,
+    };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
-pub async fn logout(State(state): State<AppState>, jar: CookieJar, principal: Option<Principal>, pending: Option<PendingLogin>) -> Result<Response, AppError> {
-    let session: Option<SessionInfo> = principal.as_ref().and_then(|p| p.session.clone()).or(pending.map(|p| p.session));
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    principal: Option<Principal>,
+    pending: Option<PendingLogin>,
+) -> Result<Response, AppError> {
+    let session: Option<SessionInfo> = principal
+        .as_ref()
+        .and_then(|p| p.session.clone())
+        .or(pending.map(|p| p.session));
     if let Some(session) = session {
         login::sign_out(&state, &session.id_hash, principal.as_ref()).await?;
     }

@@ -5,8 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tillit_domain::org::{ControllerInput, OrganisationInput, OrganisationKind, UnitInput, UnitKind};
-use tillit_store::org::{DataController, Organisation, OrgUnit};
+use tillit_domain::org::{
+    ControllerInput, OrganisationInput, OrganisationKind, UnitInput, UnitKind,
+};
+use tillit_store::org::{DataController, OrgUnit, Organisation};
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -23,12 +25,19 @@ pub struct TreeRow {
 
 /// Depth-first order of the units, children sorted by name (the input is sorted).
 fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
-    let mut children: std::collections::HashMap<Option<i64>, Vec<OrgUnit>> = std::collections::HashMap::new();
+    let mut children: std::collections::HashMap<Option<i64>, Vec<OrgUnit>> =
+        std::collections::HashMap::new();
     for unit in units {
         children.entry(unit.parent_id).or_default().push(unit);
     }
     let mut rows = Vec::new();
-    let mut stack: Vec<(OrgUnit, usize)> = children.remove(&None).unwrap_or_default().into_iter().rev().map(|u| (u, 0)).collect();
+    let mut stack: Vec<(OrgUnit, usize)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|u| (u, 0))
+        .collect();
     while let Some((unit, depth)) = stack.pop() {
         if let Some(kids) = children.remove(&Some(unit.id)) {
             stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
@@ -73,7 +82,13 @@ impl From<&UnitForm> for UnitFormValues {
 
 impl UnitFormValues {
     fn empty() -> Self {
-        Self { name: String::new(), kind: "unit".into(), parent_id: None, manager_id: None, description: String::new() }
+        Self {
+            name: String::new(),
+            kind: "unit".into(),
+            parent_id: None,
+            manager_id: None,
+            description: String::new(),
+        }
     }
 
     pub fn is_parent(&self, id: &i64) -> bool {
@@ -102,7 +117,8 @@ impl Choices {
 
 async fn choices(state: &AppState, principal: &Principal) -> Result<Choices, AppError> {
     let units = tree_rows(service::all_units(state, principal).await?);
-    let managers = tillit_store::users::user_choices(&state.db, principal.organisation_id, 2000).await?;
+    let managers =
+        tillit_store::users::user_choices(&state.db, principal.organisation_id, 2000).await?;
     Ok(Choices { units, managers })
 }
 
@@ -132,9 +148,17 @@ struct OverviewForms {
     settings_errors: FormErrors,
 }
 
-async fn overview_page(state: &AppState, ctx: PageContext, principal: &Principal, forms: OverviewForms, status: StatusCode) -> Result<Response, AppError> {
+async fn overview_page(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    forms: OverviewForms,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let organisation = service::organisation(state, principal).await?;
-    let settings = forms.settings.unwrap_or_else(|| OrganisationForm::from(&organisation));
+    let settings = forms
+        .settings
+        .unwrap_or_else(|| OrganisationForm::from(&organisation));
     let page = OverviewPage {
         choices: choices(state, principal).await?,
         controllers: service::list_controllers(state, principal).await?,
@@ -150,8 +174,19 @@ async fn overview_page(state: &AppState, ctx: PageContext, principal: &Principal
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn overview(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
-    overview_page(&state, ctx, &principal, OverviewForms::default(), StatusCode::OK).await
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    overview_page(
+        &state,
+        ctx,
+        &principal,
+        OverviewForms::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,7 +203,12 @@ pub struct OrganisationForm {
 
 impl From<&Organisation> for OrganisationForm {
     fn from(o: &Organisation) -> Self {
-        Self { name: o.name.clone(), kind: o.kind.clone(), org_number: o.org_number.clone(), version: o.version }
+        Self {
+            name: o.name.clone(),
+            kind: o.kind.clone(),
+            org_number: o.org_number.clone(),
+            version: o.version,
+        }
     }
 }
 
@@ -178,15 +218,35 @@ impl OrganisationForm {
     }
 }
 
-pub async fn update_organisation(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<OrganisationForm>) -> Result<Response, AppError> {
-    let input = OrganisationInput { name: form.name.clone(), kind: form.kind.clone(), org_number: form.org_number.clone() };
-    let (errors, status) = match service::update_organisation(&state, &principal, form.version, &input).await {
-        Ok(_) => return Ok(see_other("/organisation", "organisation-saved")),
-        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors).prefixed("org-"), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict) => (FormErrors::single(&ctx, "org-name", "conflict-reload"), StatusCode::CONFLICT),
-        Err(other) => return Err(other),
+pub async fn update_organisation(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<OrganisationForm>,
+) -> Result<Response, AppError> {
+    let input = OrganisationInput {
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        org_number: form.org_number.clone(),
     };
-    let forms = OverviewForms { settings: Some(form), settings_errors: errors, ..Default::default() };
+    let (errors, status) =
+        match service::update_organisation(&state, &principal, form.version, &input).await {
+            Ok(_) => return Ok(see_other("/organisation", "organisation-saved")),
+            Err(AppError::Invalid(errors)) => (
+                FormErrors::from_validation(&ctx, &errors).prefixed("org-"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(AppError::Conflict) => (
+                FormErrors::single(&ctx, "org-name", "conflict-reload"),
+                StatusCode::CONFLICT,
+            ),
+            Err(other) => return Err(other),
+        };
+    let forms = OverviewForms {
+        settings: Some(form),
+        settings_errors: errors,
+        ..Default::default()
+    };
     overview_page(&state, ctx, &principal, forms, status).await
 }
 
@@ -218,12 +278,31 @@ impl UnitForm {
     }
 }
 
-pub async fn create_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<UnitForm>) -> Result<Response, AppError> {
+pub async fn create_unit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<UnitForm>,
+) -> Result<Response, AppError> {
     match service::create_unit(&state, &principal, &form.input()).await {
-        Ok(unit) => Ok(see_other(&format!("/organisation/units/{}", unit.id), "unit-created")),
+        Ok(unit) => Ok(see_other(
+            &format!("/organisation/units/{}", unit.id),
+            "unit-created",
+        )),
         Err(AppError::Invalid(errors)) => {
-            let forms = OverviewForms { unit: Some(UnitFormValues::from(&form)), unit_errors: FormErrors::from_validation(&ctx, &errors), ..Default::default() };
-            overview_page(&state, ctx, &principal, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+            let forms = OverviewForms {
+                unit: Some(UnitFormValues::from(&form)),
+                unit_errors: FormErrors::from_validation(&ctx, &errors),
+                ..Default::default()
+            };
+            overview_page(
+                &state,
+                ctx,
+                &principal,
+                forms,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -241,27 +320,86 @@ struct UnitPage {
     can_edit: bool,
 }
 
-async fn unit_page_with(state: &AppState, ctx: PageContext, principal: &Principal, id: i64, form: Option<(UnitFormValues, i64)>, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
+async fn unit_page_with(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    form: Option<(UnitFormValues, i64)>,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let unit = service::get_unit(state, principal, id).await?;
     let path = tillit_store::org::unit_path(&state.db, principal.organisation_id, id).await?;
-    let can_edit = principal.grants.allows_at(tillit_domain::auth::Action::ManageOrgUnits, &path);
+    let can_edit = principal
+        .grants
+        .allows_at(tillit_domain::auth::Action::ManageOrgUnits, &path);
     let (form, version) = form.unwrap_or_else(|| (UnitFormValues::from(&unit), unit.version));
-    let page = UnitPage { choices: choices(state, principal).await?, unit, version, form, errors, can_edit, ctx };
+    let page = UnitPage {
+        choices: choices(state, principal).await?,
+        unit,
+        version,
+        form,
+        errors,
+        can_edit,
+        ctx,
+    };
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn unit_page(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
-    unit_page_with(&state, ctx, &principal, id, None, FormErrors::default(), StatusCode::OK).await
+pub async fn unit_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    unit_page_with(
+        &state,
+        ctx,
+        &principal,
+        id,
+        None,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn update_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<UnitForm>) -> Result<Response, AppError> {
-    let (errors, status) = match service::update_unit(&state, &principal, id, form.version, &form.input()).await {
-        Ok(unit) => return Ok(see_other(&format!("/organisation/units/{}", unit.id), "unit-saved")),
-        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict) => (FormErrors::single(&ctx, "name", "conflict-reload"), StatusCode::CONFLICT),
-        Err(other) => return Err(other),
-    };
-    unit_page_with(&state, ctx, &principal, id, Some((UnitFormValues::from(&form), form.version)), errors, status).await
+pub async fn update_unit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<UnitForm>,
+) -> Result<Response, AppError> {
+    let (errors, status) =
+        match service::update_unit(&state, &principal, id, form.version, &form.input()).await {
+            Ok(unit) => {
+                return Ok(see_other(
+                    &format!("/organisation/units/{}", unit.id),
+                    "unit-saved",
+                ))
+            }
+            Err(AppError::Invalid(errors)) => (
+                FormErrors::from_validation(&ctx, &errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(AppError::Conflict) => (
+                FormErrors::single(&ctx, "name", "conflict-reload"),
+                StatusCode::CONFLICT,
+            ),
+            Err(other) => return Err(other),
+        };
+    unit_page_with(
+        &state,
+        ctx,
+        &principal,
+        id,
+        Some((UnitFormValues::from(&form), form.version)),
+        errors,
+        status,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,11 +408,23 @@ pub struct DeleteForm {
     version: i64,
 }
 
-pub async fn delete_unit(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<DeleteForm>) -> Result<Response, AppError> {
+pub async fn delete_unit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<DeleteForm>,
+) -> Result<Response, AppError> {
     let (errors, status) = match service::delete_unit(&state, &principal, id, form.version).await {
         Ok(()) => return Ok(see_other("/organisation", "unit-deleted")),
-        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict) => (FormErrors::single(&ctx, "name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(AppError::Invalid(errors)) => (
+            FormErrors::from_validation(&ctx, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(AppError::Conflict) => (
+            FormErrors::single(&ctx, "name", "conflict-reload"),
+            StatusCode::CONFLICT,
+        ),
         Err(other) => return Err(other),
     };
     unit_page_with(&state, ctx, &principal, id, None, errors, status).await
@@ -311,20 +461,39 @@ impl ControllerForm {
 
 impl From<&DataController> for ControllerForm {
     fn from(c: &DataController) -> Self {
-        Self { name: c.name.clone(), org_number: c.org_number.clone(), unit_id: c.unit_id, description: c.description.clone(), version: c.version }
+        Self {
+            name: c.name.clone(),
+            org_number: c.org_number.clone(),
+            unit_id: c.unit_id,
+            description: c.description.clone(),
+            version: c.version,
+        }
     }
 }
 
-pub async fn create_controller(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<ControllerForm>) -> Result<Response, AppError> {
+pub async fn create_controller(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<ControllerForm>,
+) -> Result<Response, AppError> {
     match service::create_controller(&state, &principal, &form.input()).await {
         Ok(_) => Ok(see_other("/organisation", "controller-created")),
         Err(AppError::Invalid(errors)) => {
             let forms = OverviewForms {
-                controller_errors: FormErrors::from_validation(&ctx, &errors).prefixed("controller-"),
+                controller_errors: FormErrors::from_validation(&ctx, &errors)
+                    .prefixed("controller-"),
                 controller: form,
                 ..Default::default()
             };
-            overview_page(&state, ctx, &principal, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+            overview_page(
+                &state,
+                ctx,
+                &principal,
+                forms,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
@@ -340,26 +509,65 @@ struct ControllerPage {
     errors: FormErrors,
 }
 
-pub async fn controller_page(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+pub async fn controller_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     let controller = service::get_controller(&state, &principal, id).await?;
-    let page = ControllerPage { form: ControllerForm::from(&controller), controller, unit_rows: tree_rows_for(&state, &principal).await?, errors: FormErrors::default(), ctx };
+    let page = ControllerPage {
+        form: ControllerForm::from(&controller),
+        controller,
+        unit_rows: tree_rows_for(&state, &principal).await?,
+        errors: FormErrors::default(),
+        ctx,
+    };
     render(&page)
 }
 
-pub async fn update_controller(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<ControllerForm>) -> Result<Response, AppError> {
-    let (errors, status) = match service::update_controller(&state, &principal, id, form.version, &form.input()).await {
-        Ok(_) => return Ok(see_other(&format!("/organisation/controllers/{id}"), "controller-saved")),
-        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors).prefixed("controller-"), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict) => (FormErrors::single(&ctx, "controller-name", "conflict-reload"), StatusCode::CONFLICT),
-        Err(other) => return Err(other),
-    };
+pub async fn update_controller(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<ControllerForm>,
+) -> Result<Response, AppError> {
+    let (errors, status) =
+        match service::update_controller(&state, &principal, id, form.version, &form.input()).await
+        {
+            Ok(_) => {
+                return Ok(see_other(
+                    &format!("/organisation/controllers/{id}"),
+                    "controller-saved",
+                ))
+            }
+            Err(AppError::Invalid(errors)) => (
+                FormErrors::from_validation(&ctx, &errors).prefixed("controller-"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(AppError::Conflict) => (
+                FormErrors::single(&ctx, "controller-name", "conflict-reload"),
+                StatusCode::CONFLICT,
+            ),
+            Err(other) => return Err(other),
+        };
     let controller = service::get_controller(&state, &principal, id).await?;
-    let page = ControllerPage { controller, form, unit_rows: tree_rows_for(&state, &principal).await?, errors, ctx };
+    let page = ControllerPage {
+        controller,
+        form,
+        unit_rows: tree_rows_for(&state, &principal).await?,
+        errors,
+        ctx,
+    };
     Ok((status, render(&page)?).into_response())
 }
 
 /// The organisation's units in tree order, for pickers on other pages.
-pub async fn tree_rows_for(state: &AppState, principal: &Principal) -> Result<Vec<TreeRow>, AppError> {
+pub async fn tree_rows_for(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<TreeRow>, AppError> {
     Ok(tree_rows(service::all_units(state, principal).await?))
 }
 
@@ -386,7 +594,12 @@ mod tests {
 
     #[test]
     fn tree_is_depth_first_with_depths() {
-        let rows = tree_rows(vec![unit(2, Some(1), "B"), unit(1, None, "A"), unit(3, Some(2), "C"), unit(4, None, "D")]);
+        let rows = tree_rows(vec![
+            unit(2, Some(1), "B"),
+            unit(1, None, "A"),
+            unit(3, Some(2), "C"),
+            unit(4, None, "D"),
+        ]);
         let order: Vec<(i64, usize)> = rows.iter().map(|r| (r.unit.id, r.depth)).collect();
         assert_eq!(order, vec![(1, 0), (2, 1), (3, 2), (4, 0)]);
     }

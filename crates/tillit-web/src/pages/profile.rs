@@ -30,8 +30,19 @@ struct ProfilePage {
     token_errors: FormErrors,
 }
 
-async fn profile_page(state: &AppState, ctx: PageContext, principal: &Principal, new_token: Option<String>, password_errors: FormErrors, token_errors: FormErrors) -> Result<Response, AppError> {
-    let status = if password_errors.any() || token_errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+async fn profile_page(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    new_token: Option<String>,
+    password_errors: FormErrors,
+    token_errors: FormErrors,
+) -> Result<Response, AppError> {
+    let status = if password_errors.any() || token_errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = ProfilePage {
         email: principal.email.clone(),
         two_factor_enabled: principal.two_factor_enabled,
@@ -44,8 +55,20 @@ async fn profile_page(state: &AppState, ctx: PageContext, principal: &Principal,
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
-    profile_page(&state, ctx, &principal, None, FormErrors::default(), FormErrors::default()).await
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    profile_page(
+        &state,
+        ctx,
+        &principal,
+        None,
+        FormErrors::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,8 +80,14 @@ pub struct LanguageForm {
 
 /// Switches the interface language: remembered on the account when signed in, and in a
 /// cookie for the login page.
-pub async fn switch_language(State(state): State<AppState>, jar: CookieJar, principal: Option<Principal>, FormData(form): FormData<LanguageForm>) -> Result<Response, AppError> {
-    let language = Language::parse(&form.language).ok_or_else(|| AppError::invalid("language", "invalid-choice"))?;
+pub async fn switch_language(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    principal: Option<Principal>,
+    FormData(form): FormData<LanguageForm>,
+) -> Result<Response, AppError> {
+    let language = Language::parse(&form.language)
+        .ok_or_else(|| AppError::invalid("language", "invalid-choice"))?;
     if let Some(principal) = &principal {
         service::set_language(&state, principal, language).await?;
     }
@@ -80,8 +109,20 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<PasswordForm>) -> Result<Response, AppError> {
-    match service::change_password(&state, &principal, &form.current_password, &form.new_password).await {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<PasswordForm>,
+) -> Result<Response, AppError> {
+    match service::change_password(
+        &state,
+        &principal,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await
+    {
         Ok(()) => Ok(see_other("/profile", "password-changed")),
         Err(AppError::Invalid(errors)) => {
             let errors = FormErrors::from_validation(&ctx, &errors);
@@ -97,9 +138,24 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn create_token(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<TokenForm>) -> Result<Response, AppError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<TokenForm>,
+) -> Result<Response, AppError> {
     match service::create_token(&state, &principal, &form.name).await {
-        Ok((_, token)) => profile_page(&state, ctx, &principal, Some(token), FormErrors::default(), FormErrors::default()).await,
+        Ok((_, token)) => {
+            profile_page(
+                &state,
+                ctx,
+                &principal,
+                Some(token),
+                FormErrors::default(),
+                FormErrors::default(),
+            )
+            .await
+        }
         Err(AppError::Invalid(errors)) => {
             let errors = FormErrors::from_validation(&ctx, &errors);
             profile_page(&state, ctx, &principal, None, FormErrors::default(), errors).await
@@ -108,7 +164,11 @@ pub async fn create_token(State(state): State<AppState>, ctx: PageContext, princ
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     service::revoke_token(&state, &principal, id).await?;
     Ok(see_other("/profile", "token-revoked"))
 }
@@ -123,8 +183,16 @@ struct TwoFactorPage {
     errors: FormErrors,
 }
 
-pub async fn two_factor_page(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
-    let setup = if principal.two_factor_enabled { None } else { service::pending_two_factor(&state, &principal).await? };
+pub async fn two_factor_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    let setup = if principal.two_factor_enabled {
+        None
+    } else {
+        service::pending_two_factor(&state, &principal).await?
+    };
     let page = TwoFactorPage {
         enabled: principal.two_factor_enabled,
         required: principal.must_set_up_two_factor(),
@@ -135,7 +203,10 @@ pub async fn two_factor_page(State(state): State<AppState>, ctx: PageContext, pr
     render(&page)
 }
 
-pub async fn two_factor_begin(State(state): State<AppState>, principal: Principal) -> Result<Response, AppError> {
+pub async fn two_factor_begin(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Response, AppError> {
     if principal.two_factor_enabled {
         return Err(AppError::invalid("code", "already-enabled"));
     }
@@ -149,7 +220,12 @@ pub struct ConfirmForm {
     code: String,
 }
 
-pub async fn two_factor_confirm(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<ConfirmForm>) -> Result<Response, AppError> {
+pub async fn two_factor_confirm(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<ConfirmForm>,
+) -> Result<Response, AppError> {
     match service::confirm_two_factor(&state, &principal, &form.code).await {
         Ok(()) => Ok(see_other("/profile", "two-factor-enabled")),
         Err(AppError::Invalid(errors)) => {

@@ -20,7 +20,11 @@ struct StartPage {
     checkpoint: Option<(i64, String)>,
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
     let organisation = crate::services::org::organisation(&state, &principal).await?;
     let units = tillit_store::org::count_units(&state.db, principal.organisation_id).await?;
     let users = tillit_store::users::count_active(&state.db, principal.organisation_id).await?;

@@ -42,9 +42,13 @@ struct ListPage {
 
 impl ListPage {
     fn page_link(&self, page: u32) -> String {
-        serde_urlencoded::to_string([("q", self.query.q.as_str()), ("role", self.query.role.as_str()), ("page", &page.to_string())])
-            .map(|q| format!("/users?{q}"))
-            .unwrap_or_default()
+        serde_urlencoded::to_string([
+            ("q", self.query.q.as_str()),
+            ("role", self.query.role.as_str()),
+            ("page", &page.to_string()),
+        ])
+        .map(|q| format!("/users?{q}"))
+        .unwrap_or_default()
     }
 
     fn previous_link(&self) -> Option<String> {
@@ -56,13 +60,33 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageContext, principal: Principal, QueryParams(query): QueryParams<ListQuery>) -> Result<Response, AppError> {
-    let role = if query.role.is_empty() { None } else { Some(service::parse_role(&query.role)?) };
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<Response, AppError> {
+    let role = if query.role.is_empty() {
+        None
+    } else {
+        Some(service::parse_role(&query.role)?)
+    };
     let paging = PageRequest::parse(query.page, None)?;
-    let filter = UserFilter { query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()), role, ..Default::default() };
+    let filter = UserFilter {
+        query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+        role,
+        ..Default::default()
+    };
     let page = service::list(&state, &principal, &filter, paging).await?;
     let page_count = paging.page_count(page.total);
-    render(&ListPage { ctx, query, page, current_page: paging.page, page_count, roles: Role::ALL.to_vec() })
+    render(&ListPage {
+        ctx,
+        query,
+        page,
+        current_page: paging.page,
+        page_count,
+        roles: Role::ALL.to_vec(),
+    })
 }
 
 #[derive(Template)]
@@ -85,16 +109,43 @@ impl NewUserPage {
     }
 }
 
-async fn new_user_page(state: &AppState, ctx: PageContext, principal: &Principal, form: NewUserInput, errors: FormErrors) -> Result<Response, AppError> {
+async fn new_user_page(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    form: NewUserInput,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
     principal.require_everywhere(tillit_domain::auth::Action::ManageUsers)?;
-    let status = if errors.any() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let units = crate::pages::org::tree_rows_for(state, principal).await?;
-    let page = NewUserPage { ctx, form, errors, roles: Role::ALL.to_vec(), units };
+    let page = NewUserPage {
+        ctx,
+        form,
+        errors,
+        roles: Role::ALL.to_vec(),
+        units,
+    };
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: PageContext, principal: Principal) -> Result<Response, AppError> {
-    new_user_page(&state, ctx, &principal, NewUserInput::default(), FormErrors::default()).await
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    new_user_page(
+        &state,
+        ctx,
+        &principal,
+        NewUserInput::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +164,12 @@ pub struct NewUserForm {
     unit_id: Option<i64>,
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageContext, principal: Principal, FormData(form): FormData<NewUserForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    FormData(form): FormData<NewUserForm>,
+) -> Result<Response, AppError> {
     let input = NewUserInput {
         email: form.email,
         display_name: form.display_name,
@@ -127,7 +183,10 @@ pub async fn create(State(state): State<AppState>, ctx: PageContext, principal: 
         Err(AppError::Invalid(errors)) => {
             let errors = FormErrors::from_validation(&ctx, &errors);
             // The password is never sent back to the browser.
-            let form = NewUserInput { password: String::new(), ..input };
+            let form = NewUserInput {
+                password: String::new(),
+                ..input
+            };
             new_user_page(&state, ctx, &principal, form, errors).await
         }
         Err(other) => Err(other),
@@ -154,12 +213,20 @@ impl DetailPage {
     fn unit_name(&self, assignment: &Assignment) -> String {
         match assignment.unit_id {
             None => self.ctx.t("scope-whole-organisation"),
-            Some(id) => self.units.iter().find(|r| r.unit.id == id).map(|r| r.unit.name.clone()).unwrap_or_default(),
+            Some(id) => self
+                .units
+                .iter()
+                .find(|r| r.unit.id == id)
+                .map(|r| r.unit.name.clone())
+                .unwrap_or_default(),
         }
     }
 
     fn unit_value(&self, assignment: &Assignment) -> String {
-        assignment.unit_id.map(|id| id.to_string()).unwrap_or_default()
+        assignment
+            .unit_id
+            .map(|id| id.to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -170,7 +237,16 @@ struct DetailForm {
     version: i64,
 }
 
-async fn detail_page(state: &AppState, ctx: PageContext, principal: &Principal, id: i64, form: Option<DetailForm>, errors: FormErrors, role_errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
+async fn detail_page(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    form: Option<DetailForm>,
+    errors: FormErrors,
+    role_errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let user = service::get(state, principal, id).await?;
     let form = form.unwrap_or(DetailForm {
         display_name: user.user.display_name.clone(),
@@ -179,7 +255,9 @@ async fn detail_page(state: &AppState, ctx: PageContext, principal: &Principal, 
         version: user.user.version,
     });
     let units = crate::pages::org::tree_rows_for(state, principal).await?;
-    let can_manage = principal.grants.allows_everywhere(tillit_domain::auth::Action::ManageUsers);
+    let can_manage = principal
+        .grants
+        .allows_everywhere(tillit_domain::auth::Action::ManageUsers);
     let page = DetailPage {
         ctx,
         user,
@@ -196,8 +274,23 @@ async fn detail_page(state: &AppState, ctx: PageContext, principal: &Principal, 
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn detail(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
-    detail_page(&state, ctx, &principal, id, None, FormErrors::default(), FormErrors::default(), StatusCode::OK).await
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
+    detail_page(
+        &state,
+        ctx,
+        &principal,
+        id,
+        None,
+        FormErrors::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,16 +305,48 @@ pub struct UpdateForm {
     version: i64,
 }
 
-pub async fn update(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<UpdateForm>) -> Result<Response, AppError> {
-    let input = service::UserUpdateInput { display_name: form.display_name.clone(), title: form.title.clone(), active: form.active.is_some() };
-    let (errors, status) = match service::update(&state, &principal, id, form.version, &input).await {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<UpdateForm>,
+) -> Result<Response, AppError> {
+    let input = service::UserUpdateInput {
+        display_name: form.display_name.clone(),
+        title: form.title.clone(),
+        active: form.active.is_some(),
+    };
+    let (errors, status) = match service::update(&state, &principal, id, form.version, &input).await
+    {
         Ok(_) => return Ok(see_other(&format!("/users/{id}"), "user-saved")),
-        Err(AppError::Invalid(errors)) => (FormErrors::from_validation(&ctx, &errors), StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Conflict) => (FormErrors::single(&ctx, "display_name", "conflict-reload"), StatusCode::CONFLICT),
+        Err(AppError::Invalid(errors)) => (
+            FormErrors::from_validation(&ctx, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(AppError::Conflict) => (
+            FormErrors::single(&ctx, "display_name", "conflict-reload"),
+            StatusCode::CONFLICT,
+        ),
         Err(other) => return Err(other),
     };
-    let typed = DetailForm { display_name: form.display_name, title: form.title, active: input.active, version: form.version };
-    detail_page(&state, ctx, &principal, id, Some(typed), errors, FormErrors::default(), status).await
+    let typed = DetailForm {
+        display_name: form.display_name,
+        title: form.title,
+        active: input.active,
+        version: form.version,
+    };
+    detail_page(
+        &state,
+        ctx,
+        &principal,
+        id,
+        Some(typed),
+        errors,
+        FormErrors::default(),
+        status,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,10 +357,20 @@ pub struct RoleForm {
     unit_id: Option<i64>,
 }
 
-async fn change_role(state: AppState, ctx: PageContext, principal: Principal, id: i64, form: RoleForm, grant: bool) -> Result<Response, AppError> {
+async fn change_role(
+    state: AppState,
+    ctx: PageContext,
+    principal: Principal,
+    id: i64,
+    form: RoleForm,
+    grant: bool,
+) -> Result<Response, AppError> {
     let result = match service::parse_role(&form.role) {
         Ok(role) => {
-            let assignment = Assignment { role, unit_id: form.unit_id };
+            let assignment = Assignment {
+                role,
+                unit_id: form.unit_id,
+            };
             if grant {
                 service::grant(&state, &principal, id, assignment).await
             } else {
@@ -245,24 +380,57 @@ async fn change_role(state: AppState, ctx: PageContext, principal: Principal, id
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/users/{id}"), if grant { "role-granted" } else { "role-revoked" })),
+        Ok(()) => Ok(see_other(
+            &format!("/users/{id}"),
+            if grant {
+                "role-granted"
+            } else {
+                "role-revoked"
+            },
+        )),
         Err(AppError::Invalid(errors)) => {
             let role_errors = FormErrors::from_validation(&ctx, &errors);
-            detail_page(&state, ctx, &principal, id, None, FormErrors::default(), role_errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            detail_page(
+                &state,
+                ctx,
+                &principal,
+                id,
+                None,
+                FormErrors::default(),
+                role_errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(other) => Err(other),
     }
 }
 
-pub async fn grant_role(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<RoleForm>) -> Result<Response, AppError> {
+pub async fn grant_role(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<RoleForm>,
+) -> Result<Response, AppError> {
     change_role(state, ctx, principal, id, form, true).await
 }
 
-pub async fn revoke_role(State(state): State<AppState>, ctx: PageContext, principal: Principal, IdPath(id): IdPath, FormData(form): FormData<RoleForm>) -> Result<Response, AppError> {
+pub async fn revoke_role(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<RoleForm>,
+) -> Result<Response, AppError> {
     change_role(state, ctx, principal, id, form, false).await
 }
 
-pub async fn reset_two_factor(State(state): State<AppState>, principal: Principal, IdPath(id): IdPath) -> Result<Response, AppError> {
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     service::reset_two_factor(&state, &principal, id).await?;
     Ok(see_other(&format!("/users/{id}"), "two-factor-reset"))
 }

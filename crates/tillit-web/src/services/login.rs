@@ -21,10 +21,19 @@ pub struct IssuedSession {
 
 async fn throttled(state: &AppState, scope: Scope, subject: &str) -> Result<bool, AppError> {
     let since = tillit_store::now() - Duration::minutes(state.config.failed_login_window_minutes);
-    Ok(throttle::failures_since(&state.db, scope, subject, since).await? >= state.config.max_failed_logins)
+    Ok(
+        throttle::failures_since(&state.db, scope, subject, since).await?
+            >= state.config.max_failed_logins,
+    )
 }
 
-async fn record_failure(state: &AppState, account: &str, address: &str, organisation_id: Option<i64>, reason: &str) -> Result<(), AppError> {
+async fn record_failure(
+    state: &AppState,
+    account: &str,
+    address: &str,
+    organisation_id: Option<i64>,
+    reason: &str,
+) -> Result<(), AppError> {
     let at = tillit_store::now();
     throttle::record_failure(&state.db, Scope::Account, account, at).await?;
     throttle::record_failure(&state.db, Scope::Address, address, at).await?;
@@ -44,7 +53,12 @@ async fn record_failure(state: &AppState, account: &str, address: &str, organisa
     Ok(())
 }
 
-async fn issue_session(state: &AppState, credentials: &Credentials, pending: bool, replaces: Option<&str>) -> Result<IssuedSession, AppError> {
+async fn issue_session(
+    state: &AppState,
+    credentials: &Credentials,
+    pending: bool,
+    replaces: Option<&str>,
+) -> Result<IssuedSession, AppError> {
     let cookie_value = random_token();
     sessions::create(
         &state.db,
@@ -59,40 +73,64 @@ async fn issue_session(state: &AppState, credentials: &Credentials, pending: boo
         replaces,
     )
     .await?;
-    Ok(IssuedSession { cookie_value, second_factor_pending: pending })
+    Ok(IssuedSession {
+        cookie_value,
+        second_factor_pending: pending,
+    })
 }
 
-async fn record_login(state: &AppState, credentials: &Credentials, email: &str, address: &str) -> Result<(), AppError> {
+async fn record_login(
+    state: &AppState,
+    credentials: &Credentials,
+    email: &str,
+    address: &str,
+) -> Result<(), AppError> {
     throttle::clear(&state.db, Scope::Account, email).await?;
     audit::record(
         &state.db,
         &Actor::user(credentials.id, email),
-        NewEvent {
-            organisation_id: Some(credentials.organisation_id),
-            action: "login",
-            object_type: "session",
-            object_id: address.to_owned(),
-            before: None,
-            after: None,
-        },
+        NewEvent::new(
+            Some(credentials.organisation_id),
+            "login",
+            "session",
+            address,
+        ),
     )
     .await?;
     Ok(())
 }
 
 /// First step: e-mail and password. `replaces` is any session the browser already had.
-pub async fn sign_in(state: &AppState, email: &str, password_text: &str, address: &str, replaces: Option<&str>) -> Result<IssuedSession, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password_text: &str,
+    address: &str,
+    replaces: Option<&str>,
+) -> Result<IssuedSession, AppError> {
     let account = normalise_email(email).unwrap_or_else(|| email.trim().to_lowercase());
-    if throttled(state, Scope::Account, &account).await? || throttled(state, Scope::Address, address).await? {
+    if throttled(state, Scope::Account, &account).await?
+        || throttled(state, Scope::Address, address).await?
+    {
         return Err(AppError::TooManyAttempts);
     }
     let credentials = users::credentials_by_email(&state.db, &account).await?;
-    let stored_hash = credentials.as_ref().map(|c| c.password_hash.as_str()).unwrap_or_else(|| password::decoy_hash());
+    let stored_hash = credentials
+        .as_ref()
+        .map(|c| c.password_hash.as_str())
+        .unwrap_or_else(|| password::decoy_hash());
     let password_ok = password::verify(password_text, stored_hash);
     let credentials = match credentials {
         Some(c) if password_ok && c.active => c,
         other => {
-            record_failure(state, &account, address, other.map(|c| c.organisation_id), "password").await?;
+            record_failure(
+                state,
+                &account,
+                address,
+                other.map(|c| c.organisation_id),
+                "password",
+            )
+            .await?;
             return Err(AppError::invalid("password", "bad-credentials"));
         }
     };
@@ -105,7 +143,12 @@ pub async fn sign_in(state: &AppState, email: &str, password_text: &str, address
 }
 
 /// Second step: the code from the authenticator app. The session id is rotated again.
-pub async fn confirm_second_factor(state: &AppState, pending: &PendingLogin, code: &str, address: &str) -> Result<IssuedSession, AppError> {
+pub async fn confirm_second_factor(
+    state: &AppState,
+    pending: &PendingLogin,
+    code: &str,
+    address: &str,
+) -> Result<IssuedSession, AppError> {
     let credentials = users::credentials_by_id(&state.db, pending.user_id).await?;
     let subject = format!("user:{}", credentials.id);
     if throttled(state, Scope::Account, &subject).await? {
@@ -113,30 +156,41 @@ pub async fn confirm_second_factor(state: &AppState, pending: &PendingLogin, cod
     }
     let secret = credentials.totp_secret.as_deref().unwrap_or_default();
     if credentials.totp_enabled_at.is_none() || !totp::check(secret, code) {
-        record_failure(state, &subject, address, Some(credentials.organisation_id), "second_factor").await?;
+        record_failure(
+            state,
+            &subject,
+            address,
+            Some(credentials.organisation_id),
+            "second_factor",
+        )
+        .await?;
         return Err(AppError::invalid("code", "bad-code"));
     }
     let session = issue_session(state, &credentials, false, Some(&pending.session.id_hash)).await?;
-    let email = users::get_user(&state.db, credentials.organisation_id, credentials.id).await?.email;
+    let email = users::get_user(&state.db, credentials.organisation_id, credentials.id)
+        .await?
+        .email;
     throttle::clear(&state.db, Scope::Account, &subject).await?;
     record_login(state, &credentials, &email, address).await?;
     Ok(session)
 }
 
-pub async fn sign_out(state: &AppState, session_hash: &str, principal: Option<&Principal>) -> Result<(), AppError> {
+pub async fn sign_out(
+    state: &AppState,
+    session_hash: &str,
+    principal: Option<&Principal>,
+) -> Result<(), AppError> {
     sessions::delete(&state.db, session_hash).await?;
     if let Some(principal) = principal {
         audit::record(
             &state.db,
             &principal.actor(),
-            NewEvent {
-                organisation_id: Some(principal.organisation_id),
-                action: "logout",
-                object_type: "session",
-                object_id: principal.user_id.to_string(),
-                before: None,
-                after: None,
-            },
+            NewEvent::new(
+                Some(principal.organisation_id),
+                "logout",
+                "session",
+                principal.user_id,
+            ),
         )
         .await?;
     }

@@ -3,19 +3,27 @@
 use tillit_domain::auth::Action;
 use tillit_domain::org::{ControllerInput, OrganisationInput, UnitInput};
 use tillit_domain::pagination::PageRequest;
-use tillit_store::org::{self, DataController, Organisation, OrgUnit, UnitFilter};
+use tillit_store::org::{self, DataController, OrgUnit, Organisation, UnitFilter};
 use tillit_store::Page;
 
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub async fn organisation(state: &AppState, principal: &Principal) -> Result<Organisation, AppError> {
+pub async fn organisation(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Organisation, AppError> {
     principal.require(Action::ViewOrganisation)?;
     Ok(org::get_organisation(&state.db, principal.organisation_id).await?)
 }
 
-pub async fn list_units(state: &AppState, principal: &Principal, filter: &UnitFilter, page: PageRequest) -> Result<Page<OrgUnit>, AppError> {
+pub async fn list_units(
+    state: &AppState,
+    principal: &Principal,
+    filter: &UnitFilter,
+    page: PageRequest,
+) -> Result<Page<OrgUnit>, AppError> {
     principal.require(Action::ViewOrganisation)?;
     Ok(org::list_units(&state.db, principal.organisation_id, filter, page).await?)
 }
@@ -25,14 +33,24 @@ pub async fn all_units(state: &AppState, principal: &Principal) -> Result<Vec<Or
     Ok(org::all_units(&state.db, principal.organisation_id).await?)
 }
 
-pub async fn get_unit(state: &AppState, principal: &Principal, id: i64) -> Result<OrgUnit, AppError> {
+pub async fn get_unit(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<OrgUnit, AppError> {
     principal.require(Action::ViewOrganisation)?;
     Ok(org::get_unit(&state.db, principal.organisation_id, id).await?)
 }
 
 /// The path from `parent` to the root, or the organisation level when there is none.
-async fn parent_path(state: &AppState, principal: &Principal, parent: Option<i64>) -> Result<Vec<i64>, AppError> {
-    let Some(parent) = parent else { return Ok(Vec::new()) };
+async fn parent_path(
+    state: &AppState,
+    principal: &Principal,
+    parent: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let Some(parent) = parent else {
+        return Ok(Vec::new());
+    };
     let path = org::unit_path(&state.db, principal.organisation_id, parent).await?;
     if path.is_empty() {
         return Err(AppError::invalid("parent_id", "unknown-reference"));
@@ -40,16 +58,32 @@ async fn parent_path(state: &AppState, principal: &Principal, parent: Option<i64
     Ok(path)
 }
 
-pub async fn create_unit(state: &AppState, principal: &Principal, input: &UnitInput) -> Result<OrgUnit, AppError> {
+pub async fn create_unit(
+    state: &AppState,
+    principal: &Principal,
+    input: &UnitInput,
+) -> Result<OrgUnit, AppError> {
     principal.require(Action::ManageOrgUnits)?;
     let draft = input.validate()?;
     let path = parent_path(state, principal, draft.parent_id).await?;
     principal.require_at(Action::ManageOrgUnits, &path)?;
-    Ok(org::create_unit(&state.db, principal.organisation_id, &principal.actor(), &draft).await?)
+    Ok(org::create_unit(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?)
 }
 
 /// Changing a unit needs the right both where it is and where it is moved to.
-pub async fn update_unit(state: &AppState, principal: &Principal, id: i64, version: i64, input: &UnitInput) -> Result<OrgUnit, AppError> {
+pub async fn update_unit(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    input: &UnitInput,
+) -> Result<OrgUnit, AppError> {
     principal.require(Action::ManageOrgUnits)?;
     let current = org::unit_path(&state.db, principal.organisation_id, id).await?;
     if current.is_empty() {
@@ -59,44 +93,111 @@ pub async fn update_unit(state: &AppState, principal: &Principal, id: i64, versi
     let draft = input.validate()?;
     let destination = parent_path(state, principal, draft.parent_id).await?;
     principal.require_at(Action::ManageOrgUnits, &destination)?;
-    Ok(org::update_unit(&state.db, principal.organisation_id, &principal.actor(), id, version, &draft).await?)
+    Ok(org::update_unit(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        &draft,
+    )
+    .await?)
 }
 
-pub async fn delete_unit(state: &AppState, principal: &Principal, id: i64, version: i64) -> Result<(), AppError> {
+pub async fn delete_unit(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+) -> Result<(), AppError> {
     principal.require(Action::ManageOrgUnits)?;
     let current = org::unit_path(&state.db, principal.organisation_id, id).await?;
     if current.is_empty() {
         return Err(AppError::NotFound);
     }
     principal.require_at(Action::ManageOrgUnits, &current)?;
-    Ok(org::delete_unit(&state.db, principal.organisation_id, &principal.actor(), id, version).await?)
+    Ok(org::delete_unit(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+    )
+    .await?)
 }
 
-pub async fn list_controllers(state: &AppState, principal: &Principal) -> Result<Vec<DataController>, AppError> {
+pub async fn list_controllers(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<DataController>, AppError> {
     principal.require(Action::ViewOrganisation)?;
     Ok(org::list_controllers(&state.db, principal.organisation_id).await?)
 }
 
-pub async fn create_controller(state: &AppState, principal: &Principal, input: &ControllerInput) -> Result<DataController, AppError> {
+pub async fn create_controller(
+    state: &AppState,
+    principal: &Principal,
+    input: &ControllerInput,
+) -> Result<DataController, AppError> {
     principal.require_everywhere(Action::ManageDataControllers)?;
     let draft = input.validate()?;
-    Ok(org::create_controller(&state.db, principal.organisation_id, &principal.actor(), &draft).await?)
+    Ok(org::create_controller(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?)
 }
 
-pub async fn update_organisation(state: &AppState, principal: &Principal, version: i64, input: &OrganisationInput) -> Result<Organisation, AppError> {
+pub async fn update_organisation(
+    state: &AppState,
+    principal: &Principal,
+    version: i64,
+    input: &OrganisationInput,
+) -> Result<Organisation, AppError> {
     principal.require_everywhere(Action::ManageOrganisation)?;
     let draft = input.validate()?;
-    let changes = org::OrganisationChanges { name: &draft.name, kind: draft.kind, org_number: &draft.org_number };
-    Ok(org::update_organisation(&state.db, principal.organisation_id, &principal.actor(), version, &changes).await?)
+    let changes = org::OrganisationChanges {
+        name: &draft.name,
+        kind: draft.kind,
+        org_number: &draft.org_number,
+    };
+    Ok(org::update_organisation(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        version,
+        &changes,
+    )
+    .await?)
 }
 
-pub async fn get_controller(state: &AppState, principal: &Principal, id: i64) -> Result<DataController, AppError> {
+pub async fn get_controller(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<DataController, AppError> {
     principal.require(Action::ViewOrganisation)?;
     Ok(org::get_controller(&state.db, principal.organisation_id, id).await?)
 }
 
-pub async fn update_controller(state: &AppState, principal: &Principal, id: i64, version: i64, input: &ControllerInput) -> Result<DataController, AppError> {
+pub async fn update_controller(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    input: &ControllerInput,
+) -> Result<DataController, AppError> {
     principal.require_everywhere(Action::ManageDataControllers)?;
     let draft = input.validate()?;
-    Ok(org::update_controller(&state.db, principal.organisation_id, &principal.actor(), id, version, &draft).await?)
+    Ok(org::update_controller(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        &draft,
+    )
+    .await?)
 }

@@ -12,13 +12,22 @@ use crate::auth::{password, Principal};
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub async fn list(state: &AppState, principal: &Principal, filter: &UserFilter, page: PageRequest) -> Result<Page<UserWithRoles>, AppError> {
+pub async fn list(
+    state: &AppState,
+    principal: &Principal,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> Result<Page<UserWithRoles>, AppError> {
     principal.require(Action::ViewUsers)?;
     Ok(users::list_users(&state.db, principal.organisation_id, filter, page).await?)
 }
 
 /// A user with their roles. Everyone may see themselves.
-pub async fn get(state: &AppState, principal: &Principal, id: i64) -> Result<UserWithRoles, AppError> {
+pub async fn get(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<UserWithRoles, AppError> {
     if id != principal.user_id {
         principal.require(Action::ViewUsers)?;
     }
@@ -27,7 +36,11 @@ pub async fn get(state: &AppState, principal: &Principal, id: i64) -> Result<Use
     Ok(UserWithRoles { user, roles })
 }
 
-pub async fn create(state: &AppState, principal: &Principal, input: &NewUserInput) -> Result<User, AppError> {
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    input: &NewUserInput,
+) -> Result<User, AppError> {
     principal.require_everywhere(Action::ManageUsers)?;
     let draft = input.validate()?;
     let hash = password::hash(&draft.password)?;
@@ -37,11 +50,26 @@ pub async fn create(state: &AppState, principal: &Principal, input: &NewUserInpu
         &mut tx,
         principal.organisation_id,
         &actor,
-        &NewUser { email: &draft.email, display_name: &draft.display_name, title: &draft.title, password_hash: &hash },
+        &NewUser {
+            email: &draft.email,
+            display_name: &draft.display_name,
+            title: &draft.title,
+            password_hash: &hash,
+        },
     )
     .await?;
     if let Some(role) = draft.role {
-        users::assign_role_in(&mut tx, principal.organisation_id, &actor, user.id, Assignment { role, unit_id: draft.unit_id }).await?;
+        users::assign_role_in(
+            &mut tx,
+            principal.organisation_id,
+            &actor,
+            user.id,
+            Assignment {
+                role,
+                unit_id: draft.unit_id,
+            },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(user)
@@ -55,7 +83,13 @@ pub struct UserUpdateInput {
     pub active: bool,
 }
 
-pub async fn update(state: &AppState, principal: &Principal, id: i64, version: i64, input: &UserUpdateInput) -> Result<User, AppError> {
+pub async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    input: &UserUpdateInput,
+) -> Result<User, AppError> {
     principal.require_everywhere(Action::ManageUsers)?;
     let mut errors = ValidationErrors::new();
     let display_name = required_text(&mut errors, "display_name", &input.display_name, 200);
@@ -64,29 +98,84 @@ pub async fn update(state: &AppState, principal: &Principal, id: i64, version: i
         errors.add("active", "cannot-deactivate-self");
     }
     errors.finish(())?;
-    let changes = UserChanges { display_name: &display_name, title: &title, active: input.active };
-    Ok(users::update_user(&state.db, principal.organisation_id, &principal.actor(), id, version, &changes).await?)
+    let changes = UserChanges {
+        display_name: &display_name,
+        title: &title,
+        active: input.active,
+    };
+    Ok(users::update_user(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        &changes,
+    )
+    .await?)
 }
 
 pub fn parse_role(value: &str) -> Result<Role, AppError> {
-    Role::parse(value.trim()).ok_or_else(|| AppError::invalid("role", if value.trim().is_empty() { "required" } else { "invalid-choice" }))
+    Role::parse(value.trim()).ok_or_else(|| {
+        AppError::invalid(
+            "role",
+            if value.trim().is_empty() {
+                "required"
+            } else {
+                "invalid-choice"
+            },
+        )
+    })
 }
 
-pub async fn grant(state: &AppState, principal: &Principal, user_id: i64, assignment: Assignment) -> Result<(), AppError> {
+pub async fn grant(
+    state: &AppState,
+    principal: &Principal,
+    user_id: i64,
+    assignment: Assignment,
+) -> Result<(), AppError> {
     principal.require_everywhere(Action::ManageUsers)?;
-    Ok(users::assign_role(&state.db, principal.organisation_id, &principal.actor(), user_id, assignment).await?)
+    Ok(users::assign_role(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        user_id,
+        assignment,
+    )
+    .await?)
 }
 
-pub async fn revoke(state: &AppState, principal: &Principal, user_id: i64, assignment: Assignment) -> Result<(), AppError> {
+pub async fn revoke(
+    state: &AppState,
+    principal: &Principal,
+    user_id: i64,
+    assignment: Assignment,
+) -> Result<(), AppError> {
     principal.require_everywhere(Action::ManageUsers)?;
     if user_id == principal.user_id && assignment.role == Role::Administrator {
         return Err(AppError::invalid("role", "cannot-revoke-own-admin"));
     }
-    Ok(users::revoke_role(&state.db, principal.organisation_id, &principal.actor(), user_id, assignment).await?)
+    Ok(users::revoke_role(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        user_id,
+        assignment,
+    )
+    .await?)
 }
 
 /// For a user who lost their authenticator: they set up two-factor login again.
-pub async fn reset_two_factor(state: &AppState, principal: &Principal, user_id: i64) -> Result<(), AppError> {
+pub async fn reset_two_factor(
+    state: &AppState,
+    principal: &Principal,
+    user_id: i64,
+) -> Result<(), AppError> {
     principal.require_everywhere(Action::ManageUsers)?;
-    Ok(users::reset_totp(&state.db, principal.organisation_id, &principal.actor(), user_id).await?)
+    Ok(users::reset_totp(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        user_id,
+    )
+    .await?)
 }

@@ -90,7 +90,10 @@ pub struct Org {
 
 impl Org {
     pub fn member(&self, role: Role) -> &Account {
-        let index = Role::ALL.iter().position(|r| *r == role).expect("known role");
+        let index = Role::ALL
+            .iter()
+            .position(|r| *r == role)
+            .expect("known role");
         &self.members[index]
     }
 
@@ -108,7 +111,12 @@ impl Org {
         let organisation = tillit_store::org::create_organisation(
             &mut tx,
             &actor,
-            &NewOrganisation { name: &format!("Region {label}"), kind: OrganisationKind::Region, org_number, demo: false },
+            &NewOrganisation {
+                name: &format!("Region {label}"),
+                kind: OrganisationKind::Region,
+                org_number,
+                demo: false,
+            },
         )
         .await
         .expect("create organisation");
@@ -116,19 +124,62 @@ impl Org {
         let mut unit_names = Vec::new();
         let mut unit = |name: String, kind: UnitKind, parent_id: Option<i64>| {
             unit_names.push(name.clone());
-            UnitDraft { name, kind, parent_id, manager_id: None, description: String::new() }
+            UnitDraft {
+                name,
+                kind,
+                parent_id,
+                manager_id: None,
+                description: String::new(),
+            }
         };
-        let root_draft = unit(format!("{label} hälso- och sjukvårdsförvaltning"), UnitKind::Administration, None);
-        let root = tillit_store::org::create_unit_in(&mut tx, id, &actor, &root_draft).await.expect("unit").id;
-        let clinic_draft = unit(format!("{label} akutklinik"), UnitKind::Operation, Some(root));
-        let clinic = tillit_store::org::create_unit_in(&mut tx, id, &actor, &clinic_draft).await.expect("unit").id;
-        let ward_draft = unit(format!("{label} akutmottagning"), UnitKind::Unit, Some(clinic));
-        let ward = tillit_store::org::create_unit_in(&mut tx, id, &actor, &ward_draft).await.expect("unit").id;
-        let sibling_draft = unit(format!("{label} ögonklinik"), UnitKind::Operation, Some(root));
-        let sibling = tillit_store::org::create_unit_in(&mut tx, id, &actor, &sibling_draft).await.expect("unit").id;
+        let root_draft = unit(
+            format!("{label} hälso- och sjukvårdsförvaltning"),
+            UnitKind::Administration,
+            None,
+        );
+        let root = tillit_store::org::create_unit_in(&mut tx, id, &actor, &root_draft)
+            .await
+            .expect("unit")
+            .id;
+        let clinic_draft = unit(
+            format!("{label} akutklinik"),
+            UnitKind::Operation,
+            Some(root),
+        );
+        let clinic = tillit_store::org::create_unit_in(&mut tx, id, &actor, &clinic_draft)
+            .await
+            .expect("unit")
+            .id;
+        let ward_draft = unit(
+            format!("{label} akutmottagning"),
+            UnitKind::Unit,
+            Some(clinic),
+        );
+        let ward = tillit_store::org::create_unit_in(&mut tx, id, &actor, &ward_draft)
+            .await
+            .expect("unit")
+            .id;
+        let sibling_draft = unit(
+            format!("{label} ögonklinik"),
+            UnitKind::Operation,
+            Some(root),
+        );
+        let sibling = tillit_store::org::create_unit_in(&mut tx, id, &actor, &sibling_draft)
+            .await
+            .expect("unit")
+            .id;
         let controller_name = format!("{label} hälso- och sjukvårdsnämnd");
-        let controller_draft = ControllerDraft { name: controller_name.clone(), org_number: String::new(), unit_id: Some(root), description: String::new() };
-        let controller = tillit_store::org::create_controller_in(&mut tx, id, &actor, &controller_draft).await.expect("controller").id;
+        let controller_draft = ControllerDraft {
+            name: controller_name.clone(),
+            org_number: String::new(),
+            unit_id: Some(root),
+            description: String::new(),
+        };
+        let controller =
+            tillit_store::org::create_controller_in(&mut tx, id, &actor, &controller_draft)
+                .await
+                .expect("controller")
+                .id;
         tx.commit().await.expect("commit");
 
         let domain = format!("{slug}.example");
@@ -136,38 +187,112 @@ impl Org {
         for role in Role::ALL {
             let email = format!("{}@{domain}", role.as_str().replace('_', "-"));
             let name = format!("{label} {}", role.as_str().replace('_', " "));
-            let grant = [Assignment { role, unit_id: None }];
-            members.push(create_account(db, id, &email, &name, &grant, role.requires_two_factor()).await);
+            let grant = [Assignment {
+                role,
+                unit_id: None,
+            }];
+            members.push(
+                create_account(db, id, &email, &name, &grant, role.requires_two_factor()).await,
+            );
         }
-        let target = create_account(db, id, &format!("malperson@{domain}"), &format!("{label} målperson"), &[], false).await;
-        let filter = EventFilter { action: Some("create".into()), object_type: Some("organisation".into()), ..Default::default() };
-        let first_event = tillit_store::audit::list(db, id, &filter, PageRequest::default()).await.expect("events").items[0].seq;
-        Org { id, label, domain, root, clinic, ward, sibling, unit_names, controller, controller_name, members, target, first_event }
+        let target = create_account(
+            db,
+            id,
+            &format!("malperson@{domain}"),
+            &format!("{label} målperson"),
+            &[],
+            false,
+        )
+        .await;
+        let filter = EventFilter {
+            action: Some("create".into()),
+            object_type: Some("organisation".into()),
+            ..Default::default()
+        };
+        let first_event = tillit_store::audit::list(db, id, &filter, PageRequest::default())
+            .await
+            .expect("events")
+            .items[0]
+            .seq;
+        Org {
+            id,
+            label,
+            domain,
+            root,
+            clinic,
+            ward,
+            sibling,
+            unit_names,
+            controller,
+            controller_name,
+            members,
+            target,
+            first_event,
+        }
     }
 }
 
 /// Creates a user with the given roles, an API token and optionally two-factor login,
 /// all through the store's own functions.
-pub async fn create_account(db: &Db, organisation_id: i64, email: &str, display_name: &str, roles: &[Assignment], two_factor: bool) -> Account {
+pub async fn create_account(
+    db: &Db,
+    organisation_id: i64,
+    email: &str,
+    display_name: &str,
+    roles: &[Assignment],
+    two_factor: bool,
+) -> Account {
     let actor = fixture_actor();
     let mut tx = db.begin().await.expect("begin");
-    let new = NewUser { email, display_name, title: "", password_hash: password_hash() };
-    let user = tillit_store::users::create_user_in(&mut tx, organisation_id, &actor, &new).await.expect("create user");
+    let new = NewUser {
+        email,
+        display_name,
+        title: "",
+        password_hash: password_hash(),
+    };
+    let user = tillit_store::users::create_user_in(&mut tx, organisation_id, &actor, &new)
+        .await
+        .expect("create user");
     for assignment in roles {
-        tillit_store::users::assign_role_in(&mut tx, organisation_id, &actor, user.id, *assignment).await.expect("assign role");
+        tillit_store::users::assign_role_in(&mut tx, organisation_id, &actor, user.id, *assignment)
+            .await
+            .expect("assign role");
     }
     tx.commit().await.expect("commit");
     let token = secrets::new_api_token();
-    tillit_store::tokens::create(db, organisation_id, &actor, user.id, "test token", &secrets::token_hash(&token)).await.expect("token");
-    let totp_secret = if two_factor { Some(enable_two_factor(db, organisation_id, user.id).await) } else { None };
-    Account { id: user.id, email: email.to_owned(), display_name: display_name.to_owned(), token, totp_secret }
+    tillit_store::tokens::create(
+        db,
+        organisation_id,
+        &actor,
+        user.id,
+        "test token",
+        &secrets::token_hash(&token),
+    )
+    .await
+    .expect("token");
+    let totp_secret = if two_factor {
+        Some(enable_two_factor(db, organisation_id, user.id).await)
+    } else {
+        None
+    };
+    Account {
+        id: user.id,
+        email: email.to_owned(),
+        display_name: display_name.to_owned(),
+        token,
+        totp_secret,
+    }
 }
 
 /// Turns on two-factor login for a user the way the profile page does, returning the secret.
 pub async fn enable_two_factor(db: &Db, organisation_id: i64, user_id: i64) -> String {
     let secret = totp::new_secret();
-    tillit_store::users::set_pending_totp(db, user_id, &secret).await.expect("pending totp");
-    tillit_store::users::enable_totp(db, organisation_id, &fixture_actor(), user_id).await.expect("enable totp");
+    tillit_store::users::set_pending_totp(db, user_id, &secret)
+        .await
+        .expect("pending totp");
+    tillit_store::users::enable_totp(db, organisation_id, &fixture_actor(), user_id)
+        .await
+        .expect("enable totp");
     secret
 }
 
@@ -186,7 +311,13 @@ impl TestApp {
         let b = Org::seed(db, "Norr", "norr", "212000-0142").await;
         let state = AppState::new(db.clone(), config, SigningKey::generate(&mut OsRng));
         let router = tillit_web::app(state.clone());
-        TestApp { db: db.clone(), state, router, a, b }
+        TestApp {
+            db: db.clone(),
+            state,
+            router,
+            a,
+            b,
+        }
     }
 
     pub fn router(&self) -> Router {
@@ -199,17 +330,27 @@ impl TestApp {
         let db = match &self.db {
             Db::Sqlite(_) => {
                 let pool = self.db.as_sqlite_writer().expect("sqlite");
-                let file: String = sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
-                    .fetch_one(pool)
+                let file: String =
+                    sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                        .fetch_one(pool)
+                        .await
+                        .expect("database file");
+                Db::connect_sqlite(std::path::Path::new(&file))
                     .await
-                    .expect("database file");
-                Db::connect_sqlite(std::path::Path::new(&file)).await.expect("second sqlite pool")
+                    .expect("second sqlite pool")
             }
             Db::Postgres(pool) => {
-                let schema: String = sqlx::query_scalar("SELECT current_schema()").fetch_one(pool).await.expect("schema");
+                let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                    .fetch_one(pool)
+                    .await
+                    .expect("schema");
                 let url = std::env::var("TILLIT_TEST_PG_URL").expect("TILLIT_TEST_PG_URL");
-                let options = sqlx::postgres::PgConnectOptions::from_str(&url).expect("url").options([("search_path", schema.as_str())]);
-                Db::connect_postgres(options, 2).await.expect("second postgres pool")
+                let options = sqlx::postgres::PgConnectOptions::from_str(&url)
+                    .expect("url")
+                    .options([("search_path", schema.as_str())]);
+                Db::connect_postgres(options, 2)
+                    .await
+                    .expect("second postgres pool")
             }
         };
         let key = SigningKey::from_bytes(&self.state.audit_key.to_bytes());
@@ -240,35 +381,68 @@ impl TestApp {
     }
 
     pub async fn unit_count(&self, organisation_id: i64) -> i64 {
-        tillit_store::org::count_units(&self.db, organisation_id).await.expect("count units")
+        tillit_store::org::count_units(&self.db, organisation_id)
+            .await
+            .expect("count units")
     }
 
     pub async fn user_count(&self, organisation_id: i64) -> i64 {
-        tillit_store::users::count_active(&self.db, organisation_id).await.expect("count users")
+        tillit_store::users::count_active(&self.db, organisation_id)
+            .await
+            .expect("count users")
     }
 
     pub async fn event_count(&self, organisation_id: i64) -> i64 {
-        let page = PageRequest { page: 1, per_page: 1 };
-        tillit_store::audit::list(&self.db, organisation_id, &EventFilter::default(), page).await.expect("events").total
+        let page = PageRequest {
+            page: 1,
+            per_page: 1,
+        };
+        tillit_store::audit::list(&self.db, organisation_id, &EventFilter::default(), page)
+            .await
+            .expect("events")
+            .total
     }
 
     /// Units, users and audit events of an organisation: what a refused write must leave alone.
     pub async fn footprint(&self, organisation_id: i64) -> (i64, i64, i64) {
-        (self.unit_count(organisation_id).await, self.user_count(organisation_id).await, self.event_count(organisation_id).await)
+        (
+            self.unit_count(organisation_id).await,
+            self.user_count(organisation_id).await,
+            self.event_count(organisation_id).await,
+        )
     }
 
     pub async fn unit(&self, organisation_id: i64, id: i64) -> tillit_store::org::OrgUnit {
-        tillit_store::org::get_unit(&self.db, organisation_id, id).await.expect("unit")
+        tillit_store::org::get_unit(&self.db, organisation_id, id)
+            .await
+            .expect("unit")
     }
 
     pub async fn user_version(&self, organisation_id: i64, id: i64) -> i64 {
-        tillit_store::users::get_user(&self.db, organisation_id, id).await.expect("user").version
+        tillit_store::users::get_user(&self.db, organisation_id, id)
+            .await
+            .expect("user")
+            .version
     }
 
     /// Creates a leaf unit below `parent` through the store.
-    pub async fn create_unit(&self, organisation_id: i64, name: &str, parent_id: Option<i64>) -> i64 {
-        let draft = UnitDraft { name: name.to_owned(), kind: UnitKind::Unit, parent_id, manager_id: None, description: String::new() };
-        tillit_store::org::create_unit(&self.db, organisation_id, &fixture_actor(), &draft).await.expect("create unit").id
+    pub async fn create_unit(
+        &self,
+        organisation_id: i64,
+        name: &str,
+        parent_id: Option<i64>,
+    ) -> i64 {
+        let draft = UnitDraft {
+            name: name.to_owned(),
+            kind: UnitKind::Unit,
+            parent_id,
+            manager_id: None,
+            description: String::new(),
+        };
+        tillit_store::org::create_unit(&self.db, organisation_id, &fixture_actor(), &draft)
+            .await
+            .expect("create unit")
+            .id
     }
 }
 
@@ -278,9 +452,25 @@ pub async fn send(router: &Router, request: Request<Body>) -> Resp {
     let response = router.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("read body").to_bytes();
-    let resp = Resp { status, headers, body, what };
-    assert_ne!(resp.status, StatusCode::INTERNAL_SERVER_ERROR, "{} answered 500: {}", resp.what, resp.text());
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("read body")
+        .to_bytes();
+    let resp = Resp {
+        status,
+        headers,
+        body,
+        what,
+    };
+    assert_ne!(
+        resp.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{} answered 500: {}",
+        resp.what,
+        resp.text()
+    );
     resp
 }
 
@@ -304,11 +494,15 @@ impl Resp {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", self.what, self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", self.what, self.text()))
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn location(&self) -> &str {
@@ -318,7 +512,13 @@ impl Resp {
     /// Asserts the status, showing the body when it is not the expected one.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "{}: unexpected status; body: {}", self.what, self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "{}: unexpected status; body: {}",
+            self.what,
+            self.text()
+        );
         self
     }
 
@@ -334,12 +534,26 @@ impl Resp {
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> Value {
         self.expect(status);
-        assert_eq!(self.header("content-type"), "application/problem+json", "{}", self.what);
+        assert_eq!(
+            self.header("content-type"),
+            "application/problem+json",
+            "{}",
+            self.what
+        );
         let body = self.json();
         assert_eq!(body["code"], code, "{}: {body}", self.what);
         assert_eq!(body["status"], status, "{}: {body}", self.what);
-        assert_eq!(body["type"], format!("urn:tillit:problem:{code}"), "{}", self.what);
-        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "{}: {body}", self.what);
+        assert_eq!(
+            body["type"],
+            format!("urn:tillit:problem:{code}"),
+            "{}",
+            self.what
+        );
+        assert!(
+            body["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{}: {body}",
+            self.what
+        );
         body
     }
 
@@ -347,11 +561,19 @@ impl Resp {
     #[track_caller]
     pub fn invalid_fields(&self) -> Vec<String> {
         let body = self.problem(422, "invalid-input");
-        let fields: Vec<String> =
-            body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field").to_owned()).collect();
+        let fields: Vec<String> = body["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| e["field"].as_str().expect("field").to_owned())
+            .collect();
         assert!(!fields.is_empty(), "{}: {body}", self.what);
         for error in body["errors"].as_array().expect("errors") {
-            assert!(error["detail"].as_str().is_some_and(|d| !d.is_empty()), "{}: {body}", self.what);
+            assert!(
+                error["detail"].as_str().is_some_and(|d| !d.is_empty()),
+                "{}: {body}",
+                self.what
+            );
         }
         fields
     }
@@ -381,11 +603,17 @@ pub struct Call {
 
 impl Call {
     fn new(router: Router, method: Method, path: &str) -> Call {
-        Call { router, request: Request::builder().method(method).uri(path), body: Body::empty() }
+        Call {
+            router,
+            request: Request::builder().method(method).uri(path),
+            body: Body::empty(),
+        }
     }
 
     pub fn token(mut self, token: &str) -> Call {
-        self.request = self.request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        self.request = self
+            .request
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
         self
     }
 
@@ -426,7 +654,13 @@ impl Browser {
     pub fn new(router: Router) -> Browser {
         let n = unique();
         let address = SocketAddr::from(([10, (n >> 16) as u8, (n >> 8) as u8, n as u8], 50000));
-        Browser { router, cookies: BTreeMap::new(), csrf: String::new(), address, sessions_seen: Vec::new() }
+        Browser {
+            router,
+            cookies: BTreeMap::new(),
+            csrf: String::new(),
+            address,
+            sessions_seen: Vec::new(),
+        }
     }
 
     /// The same cookies, talking to another app instance.
@@ -453,23 +687,44 @@ impl Browser {
         if !csrf.is_empty() {
             fields.push(("csrf_token", &csrf));
         }
-        self.post_raw(path, &serde_urlencoded::to_string(&fields).expect("form")).await
+        self.post_raw(path, &serde_urlencoded::to_string(&fields).expect("form"))
+            .await
     }
 
     /// Posts exactly this url-encoded body.
     pub async fn post_raw(&mut self, path: &str, body: &str) -> Resp {
-        self.request(Method::POST, path, Some(("application/x-www-form-urlencoded", body.to_owned()))).await
+        self.request(
+            Method::POST,
+            path,
+            Some(("application/x-www-form-urlencoded", body.to_owned())),
+        )
+        .await
     }
 
     /// Any request with the browser's cookies, e.g. a JSON call from a page script.
-    pub async fn request(&mut self, method: Method, path: &str, body: Option<(&str, String)>) -> Resp {
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+    ) -> Resp {
         self.request_with(method, path, body, &[]).await
     }
 
-    pub async fn request_with(&mut self, method: Method, path: &str, body: Option<(&str, String)>, headers: &[(&str, &str)]) -> Resp {
+    pub async fn request_with(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut request = Request::builder().method(method).uri(path);
         if !self.cookies.is_empty() {
-            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request = request.header(header::COOKIE, jar.join("; "));
         }
         for (name, value) in headers {
@@ -491,19 +746,26 @@ impl Browser {
 
     fn remember(&mut self, resp: &Resp) {
         for value in resp.headers.get_all(header::SET_COOKIE) {
-            let cookie = Cookie::parse(value.to_str().expect("cookie text").to_owned()).expect("cookie");
-            let removed = cookie.value().is_empty() || cookie.max_age().is_some_and(|age| age.is_zero());
+            let cookie =
+                Cookie::parse(value.to_str().expect("cookie text").to_owned()).expect("cookie");
+            let removed =
+                cookie.value().is_empty() || cookie.max_age().is_some_and(|age| age.is_zero());
             if removed {
                 self.cookies.remove(cookie.name());
             } else {
                 if cookie.name() == "tillit_session" {
                     self.sessions_seen.push(cookie.value().to_owned());
                 }
-                self.cookies.insert(cookie.name().to_owned(), cookie.value().to_owned());
+                self.cookies
+                    .insert(cookie.name().to_owned(), cookie.value().to_owned());
             }
         }
         let is_html = resp.header("content-type").starts_with("text/html");
-        if let Some(token) = is_html.then(|| resp.field("csrf_token")).flatten().filter(|t| !t.is_empty()) {
+        if let Some(token) = is_html
+            .then(|| resp.field("csrf_token"))
+            .flatten()
+            .filter(|t| !t.is_empty())
+        {
             self.csrf = token;
         }
     }
@@ -511,7 +773,11 @@ impl Browser {
     /// Shows the login page and submits e-mail and password; returns the answer to the post.
     pub async fn log_in(&mut self, email: &str, password: &str) -> Resp {
         self.get("/login").await.expect(200);
-        self.post("/login", &[("email", email), ("password", password), ("next", "/")]).await
+        self.post(
+            "/login",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
     }
 
     /// Logs in through the forms, giving the second factor when the account has one,
@@ -521,10 +787,16 @@ impl Browser {
         answer.expect(303);
         if let Some(secret) = &account.totp_secret {
             let step = answer.location().to_owned();
-            assert!(step.starts_with("/login/two-factor"), "{}: {step}", account.email);
+            assert!(
+                step.starts_with("/login/two-factor"),
+                "{}: {step}",
+                account.email
+            );
             self.get(&step).await.expect(200);
             let code = totp::current_code(secret).expect("code");
-            self.post("/login/two-factor", &[("code", &code), ("next", "/")]).await.expect_redirect("/");
+            self.post("/login/two-factor", &[("code", &code), ("next", "/")])
+                .await
+                .expect_redirect("/");
         } else {
             assert_eq!(answer.location(), "/", "{}", account.email);
         }
@@ -546,7 +818,9 @@ pub mod html {
         };
         let by_id = format!(" id=\"{key}\"");
         let by_name = format!(" name=\"{key}\"");
-        tags().find(|(text, _)| text.contains(&by_id)).or_else(|| tags().find(|(text, _)| text.contains(&by_name)))
+        tags()
+            .find(|(text, _)| text.contains(&by_id))
+            .or_else(|| tags().find(|(text, _)| text.contains(&by_name)))
     }
 
     fn attribute(tag: &str, attribute: &str) -> Option<String> {
@@ -571,9 +845,12 @@ pub mod html {
     pub fn selected(html: &str, key: &str) -> Option<String> {
         let (_, tail) = find_tag(html, "select", key)?;
         let options = &tail[..tail.find("</select>")?];
-        options.split("<option").skip(1).map(|option| option.split('>').next().unwrap_or_default()).find(|attributes| attributes.contains(" selected")).and_then(
-            |attributes| attribute(&format!("<option{attributes}"), "value"),
-        )
+        options
+            .split("<option")
+            .skip(1)
+            .map(|option| option.split('>').next().unwrap_or_default())
+            .find(|attributes| attributes.contains(" selected"))
+            .and_then(|attributes| attribute(&format!("<option{attributes}"), "value"))
     }
 
     pub fn unescape(text: &str) -> String {

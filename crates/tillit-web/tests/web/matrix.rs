@@ -32,8 +32,22 @@ struct Route {
     anonymous: bool,
 }
 
-fn route(method: &str, path: &'static str, body: &'static str, ok: u16, roles: [bool; 9], anonymous: bool) -> Route {
-    Route { method: method.parse().expect("method"), path, body, ok, roles, anonymous }
+fn route(
+    method: &str,
+    path: &'static str,
+    body: &'static str,
+    ok: u16,
+    roles: [bool; 9],
+    anonymous: bool,
+) -> Route {
+    Route {
+        method: method.parse().expect("method"),
+        path,
+        body,
+        ok,
+        roles,
+        anonymous,
+    }
 }
 
 #[rustfmt::skip]
@@ -115,41 +129,85 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         ("{seq}", org.first_event.to_string()),
     ];
     if text.contains("{ward_version}") {
-        values.push(("{ward_version}", app.unit(org.id, org.ward).await.version.to_string()));
+        values.push((
+            "{ward_version}",
+            app.unit(org.id, org.ward).await.version.to_string(),
+        ));
     }
     if text.contains("{org_version}") {
-        values.push(("{org_version}", tillit_store::org::get_organisation(&app.db, org.id).await.expect("organisation").version.to_string()));
+        values.push((
+            "{org_version}",
+            tillit_store::org::get_organisation(&app.db, org.id)
+                .await
+                .expect("organisation")
+                .version
+                .to_string(),
+        ));
     }
     if text.contains("{controller_version}") {
-        let controller = tillit_store::org::get_controller(&app.db, org.id, org.controller).await.expect("controller");
+        let controller = tillit_store::org::get_controller(&app.db, org.id, org.controller)
+            .await
+            .expect("controller");
         values.push(("{controller_version}", controller.version.to_string()));
     }
     if text.contains("{user_version}") {
-        values.push(("{user_version}", app.user_version(org.id, org.target.id).await.to_string()));
+        values.push((
+            "{user_version}",
+            app.user_version(org.id, org.target.id).await.to_string(),
+        ));
     }
     if text.contains("{fresh_unit}") {
-        values.push(("{fresh_unit}", app.create_unit(org.id, &format!("Tillfällig enhet {n}"), Some(org.clinic)).await.to_string()));
+        values.push((
+            "{fresh_unit}",
+            app.create_unit(org.id, &format!("Tillfällig enhet {n}"), Some(org.clinic))
+                .await
+                .to_string(),
+        ));
     }
     if text.contains("{fresh_user}") {
-        let employee = [Assignment { role: Role::Employee, unit_id: None }];
+        let employee = [Assignment {
+            role: Role::Employee,
+            unit_id: None,
+        }];
         let email = format!("tillfallig-{n}@{}", org.domain);
-        let user = create_account(&app.db, org.id, &email, &format!("Tillfällig {n}"), &employee, false).await;
+        let user = create_account(
+            &app.db,
+            org.id,
+            &email,
+            &format!("Tillfällig {n}"),
+            &employee,
+            false,
+        )
+        .await;
         values.push(("{fresh_user}", user.id.to_string()));
     }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.
         let caller = caller.unwrap_or(&org.target);
-        let hash = tillit_web::auth::secrets::token_hash(&tillit_web::auth::secrets::new_api_token());
+        let hash =
+            tillit_web::auth::secrets::token_hash(&tillit_web::auth::secrets::new_api_token());
         let actor = tillit_store::Actor::user(caller.id, caller.email.clone());
-        let token = tillit_store::tokens::create(&app.db, org.id, &actor, caller.id, "to revoke", &hash).await.expect("token");
+        let token =
+            tillit_store::tokens::create(&app.db, org.id, &actor, caller.id, "to revoke", &hash)
+                .await
+                .expect("token");
         values.push(("{own_token}", token.id.to_string()));
     }
-    let apply = |template: &str| values.iter().fold(template.to_owned(), |text, (key, value)| text.replace(key, value));
+    let apply = |template: &str| {
+        values
+            .iter()
+            .fold(template.to_owned(), |text, (key, value)| {
+                text.replace(key, value)
+            })
+    };
     (apply(route.path), apply(route.body))
 }
 
 fn form_fields(body: &str) -> Vec<(&str, &str)> {
-    body.split('&').filter(|pair| !pair.is_empty()).map(|pair| pair.split_once('=').unwrap_or((pair, ""))).collect()
+    body.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .collect()
 }
 
 /// Who makes the request: a signed-in member (their browser for pages, their token for
@@ -161,11 +219,20 @@ struct Caller<'a> {
 
 impl Caller<'_> {
     fn describe(&self) -> String {
-        self.account.map_or("with nobody signed in".to_owned(), |a| format!("as {}", a.email))
+        self.account
+            .map_or("with nobody signed in".to_owned(), |a| {
+                format!("as {}", a.email)
+            })
     }
 }
 
-async fn send(app: &TestApp, route: &Route, caller: &mut Caller<'_>, path: &str, body: &str) -> Resp {
+async fn send(
+    app: &TestApp,
+    route: &Route,
+    caller: &mut Caller<'_>,
+    path: &str,
+    body: &str,
+) -> Resp {
     if route.is_api() {
         let mut request = app.api(route.method.clone(), path);
         if let Some(account) = caller.account {
@@ -183,21 +250,37 @@ async fn send(app: &TestApp, route: &Route, caller: &mut Caller<'_>, path: &str,
 }
 
 /// Whether the answer is the one the table asks for.
-fn judge(app: &TestApp, route: &Route, path: &str, signed_in: bool, allowed: bool, resp: &Resp) -> bool {
+fn judge(
+    app: &TestApp,
+    route: &Route,
+    path: &str,
+    signed_in: bool,
+    allowed: bool,
+    resp: &Resp,
+) -> bool {
     let status = resp.status.as_u16();
     let problem_code = || {
         let body: serde_json::Value = serde_json::from_slice(&resp.body).unwrap_or_default();
         body["code"].as_str().unwrap_or_default().to_owned()
     };
     if allowed {
-        let landed_elsewhere = ["/login", "/profile/two-factor"].iter().any(|p| resp.location().starts_with(p));
+        let landed_elsewhere = ["/login", "/profile/two-factor"]
+            .iter()
+            .any(|p| resp.location().starts_with(p));
         status == route.ok && !(status == 303 && landed_elsewhere)
     } else if signed_in && route.is_api() {
-        status == 403 && resp.header("content-type") == "application/problem+json" && problem_code() == "forbidden"
+        status == 403
+            && resp.header("content-type") == "application/problem+json"
+            && problem_code() == "forbidden"
     } else if signed_in {
-        status == 403 && resp.page().contains(&app.text(Language::Sv, "problem-forbidden-title"))
+        status == 403
+            && resp
+                .page()
+                .contains(&app.text(Language::Sv, "problem-forbidden-title"))
     } else if route.is_api() {
-        status == 401 && problem_code() == "unauthenticated" && resp.header("www-authenticate") == "Bearer"
+        status == 401
+            && problem_code() == "unauthenticated"
+            && resp.header("www-authenticate") == "Bearer"
     } else if route.method == Method::GET {
         let next = serde_urlencoded::to_string([("next", path)]).expect("query");
         status == 303 && resp.location() == format!("/login?{next}")
@@ -207,7 +290,12 @@ fn judge(app: &TestApp, route: &Route, path: &str, signed_in: bool, allowed: boo
 }
 
 /// One cell of the table; a description of what was wrong, if anything.
-async fn check_cell(app: &TestApp, route: &Route, mut caller: Caller<'_>, allowed: bool) -> Option<String> {
+async fn check_cell(
+    app: &TestApp,
+    route: &Route,
+    mut caller: Caller<'_>,
+    allowed: bool,
+) -> Option<String> {
     let (path, body) = fill(app, caller.account, route).await;
     let before = app.footprint(app.a.id).await;
     let resp = send(app, route, &mut caller, &path, &body).await;
@@ -215,22 +303,41 @@ async fn check_cell(app: &TestApp, route: &Route, mut caller: Caller<'_>, allowe
     if !judge(app, route, &path, caller.account.is_some(), allowed, &resp) {
         let wanted = if allowed { "allowed" } else { "refused" };
         let got: String = resp.text().chars().take(200).collect();
-        return Some(format!("{} {path} {who}: expected {wanted}, got {} {} {got}", route.method, resp.status, resp.location()));
+        return Some(format!(
+            "{} {path} {who}: expected {wanted}, got {} {} {got}",
+            route.method,
+            resp.status,
+            resp.location()
+        ));
     }
     if !allowed && app.footprint(app.a.id).await != before {
-        return Some(format!("{} {path} {who}: refused, but something was written", route.method));
+        return Some(format!(
+            "{} {path} {who}: refused, but something was written",
+            route.method
+        ));
     }
     None
 }
 
-async fn run_table(app: &TestApp, routes: &[Route], browsers: &mut [Browser], anonymous: &mut Browser) -> Vec<String> {
+async fn run_table(
+    app: &TestApp,
+    routes: &[Route],
+    browsers: &mut [Browser],
+    anonymous: &mut Browser,
+) -> Vec<String> {
     let mut failures = Vec::new();
     for route in routes {
         for (column, role) in Role::ALL.into_iter().enumerate() {
-            let caller = Caller { account: Some(app.a.member(role)), browser: &mut browsers[column] };
+            let caller = Caller {
+                account: Some(app.a.member(role)),
+                browser: &mut browsers[column],
+            };
             failures.extend(check_cell(app, route, caller, route.roles[column]).await);
         }
-        let caller = Caller { account: None, browser: anonymous };
+        let caller = Caller {
+            account: None,
+            browser: anonymous,
+        };
         failures.extend(check_cell(app, route, caller, route.anonymous).await);
     }
     failures
@@ -248,7 +355,12 @@ web_test!(every_route_for_every_role, |app| async move {
 
     let mut failures = run_table(&app, &page_routes(), &mut browsers, &mut anonymous).await;
     failures.extend(run_table(&app, &api_routes(), &mut browsers, &mut anonymous).await);
-    assert!(failures.is_empty(), "{} cells of the route matrix are wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cells of the route matrix are wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 });
 
 /// Routes of the pages that the login tests cover instead: signing in and out, and
@@ -266,7 +378,10 @@ const COVERED_ELSEWHERE: [&str; 7] = [
 /// `GET /users/{}`: method and path with every placeholder or parameter as `{}`.
 fn route_key(method: &str, path: &str) -> String {
     let path = path.split('?').next().unwrap_or_default();
-    let segments: Vec<&str> = path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect();
+    let segments: Vec<&str> = path
+        .split('/')
+        .map(|s| if s.starts_with('{') { "{}" } else { s })
+        .collect();
     format!("{method} {}", segments.join("/"))
 }
 
@@ -274,12 +389,23 @@ fn route_key(method: &str, path: &str) -> String {
 fn registered_routes() -> std::collections::BTreeSet<String> {
     let mut found = std::collections::BTreeSet::new();
     for (file, prefix) in [("src/pages/mod.rs", ""), ("src/api/mod.rs", "/api/v1")] {
-        let source = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("router source");
-        for line in source.lines().map(str::trim).filter(|line| line.starts_with(".route(\"")) {
-            let path = line[".route(\"".len()..].split('"').next().expect("path");
+        let source =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+                .expect("router source");
+        // Whitespace is collapsed so the reading does not depend on formatting.
+        let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
+        for registration in source.split(".route(").skip(1) {
+            let registration = registration.trim_start().trim_start_matches('"');
+            let path = registration.split('"').next().expect("path");
             for method in ["get", "post", "put", "delete", "patch"] {
-                if [" ", ".", ":"].iter().any(|before| line.contains(&format!("{before}{method}("))) {
-                    found.insert(route_key(&method.to_uppercase(), &format!("{prefix}{path}")));
+                if [" ", ".", ":", "("]
+                    .iter()
+                    .any(|before| registration.contains(&format!("{before}{method}(")))
+                {
+                    found.insert(route_key(
+                        &method.to_uppercase(),
+                        &format!("{prefix}{path}"),
+                    ));
                 }
             }
         }
@@ -290,74 +416,170 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
 #[test]
 fn the_matrix_lists_every_route() {
     let registered = registered_routes();
-    assert!(registered.len() > 40, "the router source was read: {registered:?}");
-    let mut listed: std::collections::BTreeSet<String> = COVERED_ELSEWHERE.iter().map(|r| r.to_string()).collect();
+    assert!(
+        registered.len() > 40,
+        "the router source was read: {registered:?}"
+    );
+    let mut listed: std::collections::BTreeSet<String> =
+        COVERED_ELSEWHERE.iter().map(|r| r.to_string()).collect();
     for route in page_routes().iter().chain(api_routes().iter()) {
-        assert!(listed.insert(route_key(route.method.as_str(), route.path)), "{} {} is listed twice", route.method, route.path);
+        assert!(
+            listed.insert(route_key(route.method.as_str(), route.path)),
+            "{} {} is listed twice",
+            route.method,
+            route.path
+        );
     }
     let missing: Vec<&String> = registered.difference(&listed).collect();
     let stale: Vec<&String> = listed.difference(&registered).collect();
-    assert!(missing.is_empty(), "routes missing from the matrix: {missing:?}");
-    assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "routes missing from the matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
 }
 
 web_test!(public_routes_need_no_sign_in, |app| async move {
-    for path in ["/login", "/healthz", "/readyz", "/api/openapi.json", "/static/app.css", "/static/htmx.min.js"] {
+    for path in [
+        "/login",
+        "/healthz",
+        "/readyz",
+        "/api/openapi.json",
+        "/static/app.css",
+        "/static/htmx.min.js",
+    ] {
         app.api(Method::GET, path).send().await.expect(200);
     }
-    app.api(Method::GET, "/static/nothing.js").send().await.expect(404);
+    app.api(Method::GET, "/static/nothing.js")
+        .send()
+        .await
+        .expect(404);
 });
 
-web_test!(administrators_and_coordinators_must_set_up_two_factor_first, |app| async move {
-    let org = &app.a;
-    for role in [Role::Administrator, Role::Coordinator] {
-        let email = format!("ny-{}-{}@{}", role.as_str(), unique(), org.domain);
-        let grant = [Assignment { role, unit_id: None }];
-        let account = create_account(&app.db, org.id, &email, "Utan tvåfaktor", &grant, false).await;
-        let mut browser = app.browser();
-        browser.log_in(&email, PASSWORD).await.expect_redirect("/");
+web_test!(
+    administrators_and_coordinators_must_set_up_two_factor_first,
+    |app| async move {
+        let org = &app.a;
+        for role in [Role::Administrator, Role::Coordinator] {
+            let email = format!("ny-{}-{}@{}", role.as_str(), unique(), org.domain);
+            let grant = [Assignment {
+                role,
+                unit_id: None,
+            }];
+            let account =
+                create_account(&app.db, org.id, &email, "Utan tvåfaktor", &grant, false).await;
+            let mut browser = app.browser();
+            browser.log_in(&email, PASSWORD).await.expect_redirect("/");
 
-        // Every page but the set-up leads to the set-up; the API refuses the token.
-        for path in ["/", "/organisation", "/users", "/audit", "/profile"] {
-            browser.get(path).await.expect_redirect("/profile/two-factor");
+            // Every page but the set-up leads to the set-up; the API refuses the token.
+            for path in ["/", "/organisation", "/users", "/audit", "/profile"] {
+                browser
+                    .get(path)
+                    .await
+                    .expect_redirect("/profile/two-factor");
+            }
+            let page = browser.get("/profile/two-factor").await;
+            page.expect(200);
+            assert!(page
+                .page()
+                .contains(&app.text(Language::Sv, "two-factor-required")));
+            let before = app.footprint(org.id).await;
+            browser
+                .post(
+                    "/organisation/units",
+                    &[("name", "Förbjuden"), ("kind", "unit")],
+                )
+                .await
+                .expect_redirect("/profile/two-factor");
+            app.api(Method::GET, "/api/v1/org-units")
+                .token(&account.token)
+                .send()
+                .await
+                .problem(403, "forbidden");
+            let body = serde_json::json!({"name": "Förbjuden", "kind": "unit"});
+            app.api(Method::POST, "/api/v1/org-units")
+                .token(&account.token)
+                .json(&body)
+                .send()
+                .await
+                .problem(403, "forbidden");
+            assert_eq!(
+                app.footprint(org.id).await,
+                before,
+                "nothing may be written before two-factor is set up"
+            );
+
+            // Setting it up through the pages lifts the gate.
+            browser
+                .post("/profile/two-factor", &[])
+                .await
+                .expect_redirect("/profile/two-factor");
+            let setup = browser.get("/profile/two-factor").await;
+            let secret = tillit_store::users::credentials_by_id(&app.db, account.id)
+                .await
+                .expect("user")
+                .totp_secret
+                .expect("pending secret");
+            assert!(
+                setup.page().contains(&secret),
+                "the set-up page shows the secret for typing in by hand"
+            );
+            browser
+                .post("/profile/two-factor/confirm", &[("code", "000000x")])
+                .await
+                .expect(422);
+            let code = tillit_web::auth::totp::current_code(&secret).expect("code");
+            browser
+                .post("/profile/two-factor/confirm", &[("code", &code)])
+                .await
+                .expect_redirect("/profile?notice=two-factor-enabled");
+            browser.get("/organisation").await.expect(200);
+            app.api(Method::GET, "/api/v1/org-units")
+                .token(&account.token)
+                .send()
+                .await
+                .expect(200);
         }
-        let page = browser.get("/profile/two-factor").await;
-        page.expect(200);
-        assert!(page.page().contains(&app.text(Language::Sv, "two-factor-required")));
-        let before = app.footprint(org.id).await;
-        browser.post("/organisation/units", &[("name", "Förbjuden"), ("kind", "unit")]).await.expect_redirect("/profile/two-factor");
-        app.api(Method::GET, "/api/v1/org-units").token(&account.token).send().await.problem(403, "forbidden");
-        let body = serde_json::json!({"name": "Förbjuden", "kind": "unit"});
-        app.api(Method::POST, "/api/v1/org-units").token(&account.token).json(&body).send().await.problem(403, "forbidden");
-        assert_eq!(app.footprint(org.id).await, before, "nothing may be written before two-factor is set up");
-
-        // Setting it up through the pages lifts the gate.
-        browser.post("/profile/two-factor", &[]).await.expect_redirect("/profile/two-factor");
-        let setup = browser.get("/profile/two-factor").await;
-        let secret = tillit_store::users::credentials_by_id(&app.db, account.id).await.expect("user").totp_secret.expect("pending secret");
-        assert!(setup.page().contains(&secret), "the set-up page shows the secret for typing in by hand");
-        browser.post("/profile/two-factor/confirm", &[("code", "000000x")]).await.expect(422);
-        let code = tillit_web::auth::totp::current_code(&secret).expect("code");
-        browser.post("/profile/two-factor/confirm", &[("code", &code)]).await.expect_redirect("/profile?notice=two-factor-enabled");
-        browser.get("/organisation").await.expect(200);
-        app.api(Method::GET, "/api/v1/org-units").token(&account.token).send().await.expect(200);
     }
-});
+);
 
-web_test!(demo_organisations_do_not_force_two_factor, |app| async move {
-    let actor = tillit_store::Actor::system("test-fixture");
-    let mut tx = app.db.begin().await.expect("begin");
-    let demo = tillit_store::org::NewOrganisation {
-        name: "Region Demo",
-        kind: tillit_domain::org::OrganisationKind::Region,
-        org_number: "556000-0001",
-        demo: true,
-    };
-    let organisation = tillit_store::org::create_organisation(&mut tx, &actor, &demo).await.expect("organisation");
-    tx.commit().await.expect("commit");
-    let grant = [Assignment { role: Role::Administrator, unit_id: None }];
-    let admin = create_account(&app.db, organisation.id, "admin@demo.example", "Demo admin", &grant, false).await;
-    let mut browser = app.signed_in(&admin).await;
-    browser.get("/organisation").await.expect(200);
-    app.api(Method::GET, "/api/v1/users").token(&admin.token).send().await.expect(200);
-});
+web_test!(
+    demo_organisations_do_not_force_two_factor,
+    |app| async move {
+        let actor = tillit_store::Actor::system("test-fixture");
+        let mut tx = app.db.begin().await.expect("begin");
+        let demo = tillit_store::org::NewOrganisation {
+            name: "Region Demo",
+            kind: tillit_domain::org::OrganisationKind::Region,
+            org_number: "556000-0001",
+            demo: true,
+        };
+        let organisation = tillit_store::org::create_organisation(&mut tx, &actor, &demo)
+            .await
+            .expect("organisation");
+        tx.commit().await.expect("commit");
+        let grant = [Assignment {
+            role: Role::Administrator,
+            unit_id: None,
+        }];
+        let admin = create_account(
+            &app.db,
+            organisation.id,
+            "admin@demo.example",
+            "Demo admin",
+            &grant,
+            false,
+        )
+        .await;
+        let mut browser = app.signed_in(&admin).await;
+        browser.get("/organisation").await.expect(200);
+        app.api(Method::GET, "/api/v1/users")
+            .token(&admin.token)
+            .send()
+            .await
+            .expect(200);
+    }
+);

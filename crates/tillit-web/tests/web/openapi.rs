@@ -7,10 +7,20 @@ web_test!(openapi_document_matches_the_snapshot, |app| async move {
     resp.expect(200);
     assert!(resp.header("content-type").starts_with("application/json"));
     let document = resp.json();
-    for path in ["/api/v1/org-units", "/api/v1/users", "/api/v1/audit-events", "/api/v1/audit/verify"] {
-        assert!(document["paths"].get(path).is_some(), "{path} is documented");
+    for path in [
+        "/api/v1/org-units",
+        "/api/v1/users",
+        "/api/v1/audit-events",
+        "/api/v1/audit/verify",
+    ] {
+        assert!(
+            document["paths"].get(path).is_some(),
+            "{path} is documented"
+        );
     }
-    assert!(document["components"]["securitySchemes"].get("bearer").is_some());
+    assert!(document["components"]["securitySchemes"]
+        .get("bearer")
+        .is_some());
 
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");

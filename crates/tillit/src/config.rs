@@ -44,10 +44,13 @@ impl Default for Config {
 impl Config {
     /// Reads `path` (or `./tillit.toml` when it exists) and then the environment.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
-        let file = path.map(Path::to_path_buf).or_else(|| Some(PathBuf::from("tillit.toml")).filter(|p| p.exists()));
+        let file = path
+            .map(Path::to_path_buf)
+            .or_else(|| Some(PathBuf::from("tillit.toml")).filter(|p| p.exists()));
         let mut config = match &file {
             Some(file) => {
-                let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("reading {}", file.display()))?;
                 toml::from_str(&text).with_context(|| format!("parsing {}", file.display()))?
             }
             None => Config::default(),
@@ -64,7 +67,9 @@ impl Config {
             self.data_dir = v.into();
         }
         if let Some(v) = var("TILLIT_BIND") {
-            self.bind = v.parse().with_context(|| format!("TILLIT_BIND={v} is not an address like 127.0.0.1:8080"))?;
+            self.bind = v.parse().with_context(|| {
+                format!("TILLIT_BIND={v} is not an address like 127.0.0.1:8080")
+            })?;
         }
         if let Some(v) = var("TILLIT_AUDIT_KEY_PATH") {
             self.audit_key_path = Some(v.into());
@@ -76,10 +81,14 @@ impl Config {
             self.trust_forwarded_for = parse_bool("TILLIT_TRUST_FORWARDED_FOR", &v)?;
         }
         if let Some(v) = var("TILLIT_SESSION_IDLE_MINUTES") {
-            self.session_idle_minutes = v.parse().with_context(|| format!("TILLIT_SESSION_IDLE_MINUTES={v} is not a number"))?;
+            self.session_idle_minutes = v
+                .parse()
+                .with_context(|| format!("TILLIT_SESSION_IDLE_MINUTES={v} is not a number"))?;
         }
         if let Some(v) = var("TILLIT_MAX_FAILED_LOGINS") {
-            self.max_failed_logins = v.parse().with_context(|| format!("TILLIT_MAX_FAILED_LOGINS={v} is not a number"))?;
+            self.max_failed_logins = v
+                .parse()
+                .with_context(|| format!("TILLIT_MAX_FAILED_LOGINS={v} is not a number"))?;
         }
         if let Some(v) = var("TILLIT_LOG") {
             self.log = v;
@@ -96,7 +105,9 @@ impl Config {
     }
 
     pub fn audit_key_path(&self) -> PathBuf {
-        self.audit_key_path.clone().unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
+        self.audit_key_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
     }
 
     pub fn web(&self) -> tillit_web::WebConfig {
@@ -124,7 +135,8 @@ mod tests {
 
     #[test]
     fn file_then_environment_override_defaults() {
-        let mut config: Config = toml::from_str("bind = \"0.0.0.0:9000\"\nsession_idle_minutes = 30\n").unwrap();
+        let mut config: Config =
+            toml::from_str("bind = \"0.0.0.0:9000\"\nsession_idle_minutes = 30\n").unwrap();
         assert_eq!(config.bind.port(), 9000);
         assert_eq!(config.database_url(), "sqlite://tillit-data/tillit.db");
         config
@@ -142,7 +154,9 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         let mut config = Config::default();
-        let error = config.apply_env(|name| (name == "TILLIT_BIND").then(|| "nowhere".into())).unwrap_err();
+        let error = config
+            .apply_env(|name| (name == "TILLIT_BIND").then(|| "nowhere".into()))
+            .unwrap_err();
         assert!(error.to_string().contains("TILLIT_BIND"));
         assert!(toml::from_str::<Config>("unknown_key = 1").is_err());
     }

@@ -62,13 +62,17 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     tx.commit().await?;
 
     let mut tx = db.begin().await?;
-    let placements = Writer::new(&mut tx, demo.organisation_id).create_large_tree().await?;
+    let placements = Writer::new(&mut tx, demo.organisation_id)
+        .create_large_tree()
+        .await?;
     tx.commit().await?;
 
     for batch in (0..LARGE_USERS).step_by(LARGE_BATCH) {
         let mut tx = db.begin().await?;
         let end = (batch + LARGE_BATCH).min(LARGE_USERS);
-        Writer::new(&mut tx, demo.organisation_id).create_large_users(batch..end, &placements, password_hash).await?;
+        Writer::new(&mut tx, demo.organisation_id)
+            .create_large_users(batch..end, &placements, password_hash)
+            .await?;
         tx.commit().await?;
     }
 
@@ -109,12 +113,27 @@ struct DemoAccount {
     person: Person,
 }
 
-const fn person(email: &'static str, name: &'static str, title: &'static str, role: Role, scope: Scope) -> Person {
-    Person { email, name, title, role, scope }
+const fn person(
+    email: &'static str,
+    name: &'static str,
+    title: &'static str,
+    role: Role,
+    scope: Scope,
+) -> Person {
+    Person {
+        email,
+        name,
+        title,
+        role,
+        scope,
+    }
 }
 
 const fn account(role_label_sv: &'static str, person: Person) -> DemoAccount {
-    DemoAccount { role_label_sv, person }
+    DemoAccount {
+        role_label_sv,
+        person,
+    }
 }
 
 const DEMO_ACCOUNTS: [DemoAccount; 9] = [
@@ -200,7 +219,13 @@ const DEMO_ACCOUNTS: [DemoAccount; 9] = [
     ),
     account(
         "Granskare",
-        person("granskare@region.example", "Karl Holmberg", "Internrevisor", Role::Auditor, Scope::Organisation),
+        person(
+            "granskare@region.example",
+            "Karl Holmberg",
+            "Internrevisor",
+            Role::Auditor,
+            Scope::Organisation,
+        ),
     ),
 ];
 
@@ -208,10 +233,16 @@ const DEMO_ACCOUNTS: [DemoAccount; 9] = [
 static DEMO_LOGINS: [DemoLogin; DEMO_ACCOUNTS.len()] = logins_of(&DEMO_ACCOUNTS);
 
 const fn logins_of<const N: usize>(accounts: &[DemoAccount; N]) -> [DemoLogin; N] {
-    let mut logins = [DemoLogin { email: "", role_label_sv: "" }; N];
+    let mut logins = [DemoLogin {
+        email: "",
+        role_label_sv: "",
+    }; N];
     let mut i = 0;
     while i < N {
-        logins[i] = DemoLogin { email: accounts[i].person.email, role_label_sv: accounts[i].role_label_sv };
+        logins[i] = DemoLogin {
+            email: accounts[i].person.email,
+            role_label_sv: accounts[i].role_label_sv,
+        };
         i += 1;
     }
     logins
@@ -296,7 +327,13 @@ const STAFF: [Person; 14] = [
         Role::HeadOfOperations,
         Scope::Unit("LSS-verksamheten"),
     ),
-    person("oskar.nilsson@region.example", "Oskar Nilsson", "IT-säkerhetschef", Role::NisAssessor, Scope::Organisation),
+    person(
+        "oskar.nilsson@region.example",
+        "Oskar Nilsson",
+        "IT-säkerhetschef",
+        Role::NisAssessor,
+        Scope::Organisation,
+    ),
     person(
         "malin.axelsson@region.example",
         "Malin Axelsson",
@@ -315,7 +352,10 @@ const STAFF: [Person; 14] = [
 
 /// Everyone in the demo organisation: the demo accounts first, then the other staff.
 fn all_people() -> impl Iterator<Item = &'static Person> {
-    DEMO_ACCOUNTS.iter().map(|account| &account.person).chain(STAFF.iter())
+    DEMO_ACCOUNTS
+        .iter()
+        .map(|account| &account.person)
+        .chain(STAFF.iter())
 }
 
 /// A unit of the demo tree with the units below it.
@@ -328,20 +368,44 @@ struct UnitSpec {
 }
 
 const fn board(name: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
-    UnitSpec { name, kind: UnitKind::Board, manager: None, children }
+    UnitSpec {
+        name,
+        kind: UnitKind::Board,
+        manager: None,
+        children,
+    }
 }
 
 const fn administration(name: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
-    UnitSpec { name, kind: UnitKind::Administration, manager: None, children }
+    UnitSpec {
+        name,
+        kind: UnitKind::Administration,
+        manager: None,
+        children,
+    }
 }
 
 /// A verksamhet: always led by a verksamhetschef.
-const fn operation(name: &'static str, manager: &'static str, children: &'static [UnitSpec]) -> UnitSpec {
-    UnitSpec { name, kind: UnitKind::Operation, manager: Some(manager), children }
+const fn operation(
+    name: &'static str,
+    manager: &'static str,
+    children: &'static [UnitSpec],
+) -> UnitSpec {
+    UnitSpec {
+        name,
+        kind: UnitKind::Operation,
+        manager: Some(manager),
+        children,
+    }
 }
 
 const fn unit(name: &'static str) -> UnitSpec {
-    UnitSpec { name, kind: UnitKind::Unit, manager: None, children: &[] }
+    UnitSpec {
+        name,
+        kind: UnitKind::Unit,
+        manager: None,
+        children: &[],
+    }
 }
 
 /// The top-level units of Region Sörmark. Names are unique within the tree.
@@ -350,7 +414,11 @@ const DEMO_TREE: &[UnitSpec] = &[
         "Regionstyrelsen",
         &[administration(
             "Regionkansliet",
-            &[operation("Juridik och informationssäkerhet", "peter.sjoberg@region.example", &[])],
+            &[operation(
+                "Juridik och informationssäkerhet",
+                "peter.sjoberg@region.example",
+                &[],
+            )],
         )],
     ),
     board(
@@ -409,7 +477,11 @@ const DEMO_TREE: &[UnitSpec] = &[
         &[administration(
             "Vård- och omsorgsförvaltningen",
             &[
-                operation("Hemtjänst Norr", "ingrid.dahl@region.example", &[unit("Hemtjänstgrupp Norrby")]),
+                operation(
+                    "Hemtjänst Norr",
+                    "ingrid.dahl@region.example",
+                    &[unit("Hemtjänstgrupp Norrby")],
+                ),
                 operation(
                     "Särskilt boende Solgläntan",
                     "erik.lindgren@region.example",
@@ -436,7 +508,8 @@ const DEMO_CONTROLLERS: [ControllerSpec; 4] = [
     ControllerSpec {
         name: "Regionstyrelsen",
         board: "Regionstyrelsen",
-        description: "Personuppgiftsansvarig för regionens gemensamma administration, IT och service.",
+        description:
+            "Personuppgiftsansvarig för regionens gemensamma administration, IT och service.",
     },
     ControllerSpec {
         name: "Hälso- och sjukvårdsnämnden",
@@ -477,17 +550,32 @@ const LARGE_ADMINISTRATIONS: [(&str, &str); 6] = [
 ];
 
 /// One operation per place in every extra administration.
-const LARGE_PLACES: [&str; 10] =
-    ["Almby", "Björkvik", "Ekeby", "Forsa", "Granbo", "Hagby", "Lunda", "Mossby", "Stensjö", "Västerby"];
+const LARGE_PLACES: [&str; 10] = [
+    "Almby",
+    "Björkvik",
+    "Ekeby",
+    "Forsa",
+    "Granbo",
+    "Hagby",
+    "Lunda",
+    "Mossby",
+    "Stensjö",
+    "Västerby",
+];
 
 /// The units of every extra operation.
-const LARGE_UNITS: [&str; 4] = ["Mottagningen", "Team Norr", "Team Söder", "Administrativt stöd"];
+const LARGE_UNITS: [&str; 4] = [
+    "Mottagningen",
+    "Team Norr",
+    "Team Söder",
+    "Administrativt stöd",
+];
 
 const FIRST_NAMES: [&str; 40] = [
-    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Emma", "Karl", "Kristina",
-    "Mikael", "Lena", "Jan", "Elin", "Peter", "Ida", "Fredrik", "Sofia", "Magnus", "Malin", "Daniel", "Linnea",
-    "Mattias", "Hanna", "Jonas", "Maja", "Oskar", "Amira", "Ali", "Nora", "Hugo", "Elsa", "Viktor", "Julia",
-    "Mohammed", "Astrid", "Gustav",
+    "Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Emma",
+    "Karl", "Kristina", "Mikael", "Lena", "Jan", "Elin", "Peter", "Ida", "Fredrik", "Sofia",
+    "Magnus", "Malin", "Daniel", "Linnea", "Mattias", "Hanna", "Jonas", "Maja", "Oskar", "Amira",
+    "Ali", "Nora", "Hugo", "Elsa", "Viktor", "Julia", "Mohammed", "Astrid", "Gustav",
 ];
 
 const LAST_NAMES: [&str; 40] = [
@@ -547,8 +635,13 @@ const TITLES: [&str; 10] = [
 ];
 
 /// Second roles handed out in turn, at the user's operation.
-const SECOND_ROLES: [Role; 5] =
-    [Role::HeadOfOperations, Role::InformationOwner, Role::NisAssessor, Role::MasMar, Role::Coordinator];
+const SECOND_ROLES: [Role; 5] = [
+    Role::HeadOfOperations,
+    Role::InformationOwner,
+    Role::NisAssessor,
+    Role::MasMar,
+    Role::Coordinator,
+];
 
 /// A unit where large-dataset users work, and the operation it belongs to.
 #[derive(Debug, Clone, Copy)]
@@ -566,7 +659,9 @@ struct LargeTree {
 impl LargeTree {
     /// The workplace of user `n`, spreading users evenly over the units.
     fn placement(&self, n: usize) -> Option<Placement> {
-        self.placements.get(n % self.placements.len().max(1)).copied()
+        self.placements
+            .get(n % self.placements.len().max(1))
+            .copied()
     }
 }
 
@@ -583,7 +678,8 @@ fn large_email(n: usize) -> String {
 
 /// The role, besides Employee, that large-dataset user `n` holds, if any.
 fn second_role(n: usize) -> Option<Role> {
-    (n % SECOND_ROLE_EVERY == SECOND_ROLE_EVERY - 1).then(|| SECOND_ROLES[(n / SECOND_ROLE_EVERY) % SECOND_ROLES.len()])
+    (n % SECOND_ROLE_EVERY == SECOND_ROLE_EVERY - 1)
+        .then(|| SECOND_ROLES[(n / SECOND_ROLE_EVERY) % SECOND_ROLES.len()])
 }
 
 // ---------------------------------------------------------------------------------------
@@ -605,7 +701,11 @@ async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCou
     let units = writer.create_tree(DEMO_TREE, &people).await?;
     writer.grant_roles(&people, &units).await?;
     writer.create_controllers(&units).await?;
-    Ok(DemoCounts { organisation_id, units: units.len(), users: people.len() })
+    Ok(DemoCounts {
+        organisation_id,
+        units: units.len(),
+        users: people.len(),
+    })
 }
 
 async fn create_demo_organisation(tx: &mut Tx) -> anyhow::Result<i64> {
@@ -640,11 +740,26 @@ struct Writer<'t> {
 
 impl<'t> Writer<'t> {
     fn new(tx: &'t mut Tx, organisation_id: i64) -> Self {
-        Self { tx, organisation_id, actor: demo_actor() }
+        Self {
+            tx,
+            organisation_id,
+            actor: demo_actor(),
+        }
     }
 
-    async fn user(&mut self, email: &str, name: &str, title: &str, password_hash: &str) -> anyhow::Result<i64> {
-        let new = NewUser { email, display_name: name, title, password_hash };
+    async fn user(
+        &mut self,
+        email: &str,
+        name: &str,
+        title: &str,
+        password_hash: &str,
+    ) -> anyhow::Result<i64> {
+        let new = NewUser {
+            email,
+            display_name: name,
+            title,
+            password_hash,
+        };
         let user = users::create_user_in(self.tx, self.organisation_id, &self.actor, &new)
             .await
             .with_context(|| format!("creating user {email}"))?;
@@ -658,24 +773,43 @@ impl<'t> Writer<'t> {
         kind: UnitKind,
         manager_id: Option<i64>,
     ) -> anyhow::Result<i64> {
-        let draft = UnitDraft { name: name.to_owned(), kind, parent_id, manager_id, description: String::new() };
+        let draft = UnitDraft {
+            name: name.to_owned(),
+            kind,
+            parent_id,
+            manager_id,
+            description: String::new(),
+        };
         let unit = org::create_unit_in(self.tx, self.organisation_id, &self.actor, &draft)
             .await
             .with_context(|| format!("creating unit {name}"))?;
         Ok(unit.id)
     }
 
-    async fn grant(&mut self, user_id: i64, role: Role, unit_id: Option<i64>) -> anyhow::Result<()> {
-        users::assign_role_in(self.tx, self.organisation_id, &self.actor, user_id, Assignment { role, unit_id })
-            .await
-            .with_context(|| format!("assigning role {} to user {user_id}", role.as_str()))
+    async fn grant(
+        &mut self,
+        user_id: i64,
+        role: Role,
+        unit_id: Option<i64>,
+    ) -> anyhow::Result<()> {
+        users::assign_role_in(
+            self.tx,
+            self.organisation_id,
+            &self.actor,
+            user_id,
+            Assignment { role, unit_id },
+        )
+        .await
+        .with_context(|| format!("assigning role {} to user {user_id}", role.as_str()))
     }
 
     /// Creates every demo person. Returns their ids by e-mail.
     async fn create_people(&mut self, password_hash: &str) -> anyhow::Result<Ids> {
         let mut ids = Ids::new();
         for person in all_people() {
-            let id = self.user(person.email, person.name, person.title, password_hash).await?;
+            let id = self
+                .user(person.email, person.name, person.title, password_hash)
+                .await?;
             ids.insert(person.email, id);
         }
         Ok(ids)
@@ -683,12 +817,22 @@ impl<'t> Writer<'t> {
 
     /// Creates `roots` and everything below them, parents first, with managers taken
     /// from `people`. Returns the unit ids by name.
-    async fn create_tree(&mut self, roots: &'static [UnitSpec], people: &Ids) -> anyhow::Result<Ids> {
+    async fn create_tree(
+        &mut self,
+        roots: &'static [UnitSpec],
+        people: &Ids,
+    ) -> anyhow::Result<Ids> {
         let mut ids = Ids::new();
-        let mut pending: Vec<(Option<i64>, &'static UnitSpec)> = roots.iter().rev().map(|spec| (None, spec)).collect();
+        let mut pending: Vec<(Option<i64>, &'static UnitSpec)> =
+            roots.iter().rev().map(|spec| (None, spec)).collect();
         while let Some((parent_id, spec)) = pending.pop() {
-            let manager_id = spec.manager.map(|email| lookup(people, email)).transpose()?;
-            let id = self.unit(parent_id, spec.name, spec.kind, manager_id).await?;
+            let manager_id = spec
+                .manager
+                .map(|email| lookup(people, email))
+                .transpose()?;
+            let id = self
+                .unit(parent_id, spec.name, spec.kind, manager_id)
+                .await?;
             ids.insert(spec.name, id);
             pending.extend(spec.children.iter().rev().map(|child| (Some(id), child)));
         }
@@ -702,7 +846,8 @@ impl<'t> Writer<'t> {
                 Scope::Organisation => None,
                 Scope::Unit(name) => Some(lookup(units, name)?),
             };
-            self.grant(lookup(people, person.email)?, person.role, unit_id).await?;
+            self.grant(lookup(people, person.email)?, person.role, unit_id)
+                .await?;
         }
         Ok(())
     }
@@ -724,18 +869,35 @@ impl<'t> Writer<'t> {
 
     /// Creates the extra administrations, their operations and units.
     async fn create_large_tree(&mut self) -> anyhow::Result<LargeTree> {
-        let mut tree = LargeTree { placements: Vec::new(), units_created: 0 };
+        let mut tree = LargeTree {
+            placements: Vec::new(),
+            units_created: 0,
+        };
         for (administration, operation_prefix) in LARGE_ADMINISTRATIONS {
-            let administration_id = self.unit(None, administration, UnitKind::Administration, None).await?;
+            let administration_id = self
+                .unit(None, administration, UnitKind::Administration, None)
+                .await?;
             tree.units_created += 1;
             for place in LARGE_PLACES {
                 let operation = format!("{operation_prefix} {place}");
-                let operation_id = self.unit(Some(administration_id), &operation, UnitKind::Operation, None).await?;
+                let operation_id = self
+                    .unit(
+                        Some(administration_id),
+                        &operation,
+                        UnitKind::Operation,
+                        None,
+                    )
+                    .await?;
                 tree.units_created += 1;
                 for name in LARGE_UNITS {
-                    let unit_id = self.unit(Some(operation_id), name, UnitKind::Unit, None).await?;
+                    let unit_id = self
+                        .unit(Some(operation_id), name, UnitKind::Unit, None)
+                        .await?;
                     tree.units_created += 1;
-                    tree.placements.push(Placement { unit_id, operation_id });
+                    tree.placements.push(Placement {
+                        unit_id,
+                        operation_id,
+                    });
                 }
             }
         }
@@ -751,10 +913,15 @@ impl<'t> Writer<'t> {
         password_hash: &str,
     ) -> anyhow::Result<()> {
         for n in range {
-            let place = tree.placement(n).ok_or_else(|| anyhow!("the large dataset has no units to place users in"))?;
+            let place = tree
+                .placement(n)
+                .ok_or_else(|| anyhow!("the large dataset has no units to place users in"))?;
             let title = TITLES[n % TITLES.len()];
-            let user_id = self.user(&large_email(n + 1), &large_name(n), title, password_hash).await?;
-            self.grant(user_id, Role::Employee, Some(place.unit_id)).await?;
+            let user_id = self
+                .user(&large_email(n + 1), &large_name(n), title, password_hash)
+                .await?;
+            self.grant(user_id, Role::Employee, Some(place.unit_id))
+                .await?;
             if let Some(role) = second_role(n) {
                 self.grant(user_id, role, Some(place.operation_id)).await?;
             }
@@ -765,7 +932,9 @@ impl<'t> Writer<'t> {
 
 /// The id created for `name`; the demo tables refer to each other only by names that exist.
 fn lookup(ids: &Ids, name: &str) -> anyhow::Result<i64> {
-    ids.get(name).copied().ok_or_else(|| anyhow!("demo data refers to unknown {name:?}"))
+    ids.get(name)
+        .copied()
+        .ok_or_else(|| anyhow!("demo data refers to unknown {name:?}"))
 }
 
 #[cfg(test)]
@@ -781,18 +950,30 @@ mod tests {
 
     async fn temp_db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let db = Db::connect_sqlite(&dir.path().join("t.db")).await.expect("open sqlite");
+        let db = Db::connect_sqlite(&dir.path().join("t.db"))
+            .await
+            .expect("open sqlite");
         db.migrate().await.expect("migrate");
         (dir, db)
     }
 
     async fn user_count(db: &Db, organisation_id: i64) -> i64 {
-        let page = PageRequest { page: 1, per_page: 1 };
-        users::list_users(db, organisation_id, &UserFilter::default(), page).await.expect("list users").total
+        let page = PageRequest {
+            page: 1,
+            per_page: 1,
+        };
+        users::list_users(db, organisation_id, &UserFilter::default(), page)
+            .await
+            .expect("list users")
+            .total
     }
 
     fn role_for(label: &str) -> Role {
-        DEMO_ACCOUNTS.iter().find(|a| a.role_label_sv == label).map(|a| a.person.role).expect("known label")
+        DEMO_ACCOUNTS
+            .iter()
+            .find(|a| a.role_label_sv == label)
+            .map(|a| a.person.role)
+            .expect("known label")
     }
 
     #[test]
@@ -800,23 +981,34 @@ mod tests {
         let emails: Vec<&str> = demo_logins().iter().map(|l| l.email).collect();
         assert_eq!(emails.first(), Some(&"admin@region.example"));
         assert_eq!(emails.last(), Some(&"granskare@region.example"));
-        let roles: HashSet<Role> = demo_logins().iter().map(|l| role_for(l.role_label_sv)).collect();
+        let roles: HashSet<Role> = demo_logins()
+            .iter()
+            .map(|l| role_for(l.role_label_sv))
+            .collect();
         assert_eq!(roles, Role::ALL.into_iter().collect());
         assert_eq!(demo_logins().len(), Role::ALL.len());
     }
 
     #[test]
     fn demo_org_number_is_valid() {
-        assert_eq!(tillit_domain::org::parse_org_number(DEMO_ORG_NUMBER).as_deref(), Some(DEMO_ORG_NUMBER));
+        assert_eq!(
+            tillit_domain::org::parse_org_number(DEMO_ORG_NUMBER).as_deref(),
+            Some(DEMO_ORG_NUMBER)
+        );
     }
 
     #[test]
     fn large_users_are_deterministic_and_mostly_distinct() {
         assert_eq!(large_name(0), "Anna Andersson");
         assert_eq!(large_name(0), large_name(0));
-        let distinct: HashSet<String> = (0..FIRST_NAMES.len() * LAST_NAMES.len()).map(large_name).collect();
+        let distinct: HashSet<String> = (0..FIRST_NAMES.len() * LAST_NAMES.len())
+            .map(large_name)
+            .collect();
         assert_eq!(distinct.len(), FIRST_NAMES.len() * LAST_NAMES.len());
-        assert_eq!((0..LARGE_USERS).filter_map(second_role).count(), LARGE_USERS / SECOND_ROLE_EVERY);
+        assert_eq!(
+            (0..LARGE_USERS).filter_map(second_role).count(),
+            LARGE_USERS / SECOND_ROLE_EVERY
+        );
     }
 
     #[tokio::test]
@@ -824,24 +1016,43 @@ mod tests {
         let (_dir, db) = temp_db().await;
         let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
 
-        let organisation = org::get_organisation(&db, organisation_id).await.expect("organisation");
+        let organisation = org::get_organisation(&db, organisation_id)
+            .await
+            .expect("organisation");
         assert_eq!(organisation.name, DEMO_ORG_NAME);
         assert_eq!(organisation.org_number, DEMO_ORG_NUMBER);
         assert_eq!(organisation.kind, "region");
         assert!(organisation.demo);
 
         for login in demo_logins() {
-            let user = users::find_user_by_email(&db, login.email).await.expect("query").expect(login.email);
+            let user = users::find_user_by_email(&db, login.email)
+                .await
+                .expect("query")
+                .expect(login.email);
             assert_eq!(user.organisation_id, organisation_id);
-            let roles: Vec<Role> =
-                users::assignments(&db, user.id).await.expect("assignments").iter().map(|a| a.role).collect();
-            assert_eq!(roles, vec![role_for(login.role_label_sv)], "{}", login.email);
+            let roles: Vec<Role> = users::assignments(&db, user.id)
+                .await
+                .expect("assignments")
+                .iter()
+                .map(|a| a.role)
+                .collect();
+            assert_eq!(
+                roles,
+                vec![role_for(login.role_label_sv)],
+                "{}",
+                login.email
+            );
         }
-        let credentials =
-            users::credentials_by_email(&db, "admin@region.example").await.expect("query").expect("admin");
+        let credentials = users::credentials_by_email(&db, "admin@region.example")
+            .await
+            .expect("query")
+            .expect("admin");
         assert_eq!(credentials.password_hash, FAKE_HASH);
         assert!(credentials.demo);
-        assert_eq!(user_count(&db, organisation_id).await, (DEMO_ACCOUNTS.len() + STAFF.len()) as i64);
+        assert_eq!(
+            user_count(&db, organisation_id).await,
+            (DEMO_ACCOUNTS.len() + STAFF.len()) as i64
+        );
     }
 
     #[tokio::test]
@@ -853,25 +1064,47 @@ mod tests {
         let operations: Vec<_> = units.iter().filter(|u| u.kind == "operation").collect();
         assert!(operations.len() >= 10);
         for operation in &operations {
-            let manager_id = operation.manager_id.unwrap_or_else(|| panic!("{} has no manager", operation.name));
-            let roles = users::assignments(&db, manager_id).await.expect("assignments");
+            let manager_id = operation
+                .manager_id
+                .unwrap_or_else(|| panic!("{} has no manager", operation.name));
+            let roles = users::assignments(&db, manager_id)
+                .await
+                .expect("assignments");
             assert!(
-                roles.contains(&Assignment { role: Role::HeadOfOperations, unit_id: Some(operation.id) }),
+                roles.contains(&Assignment {
+                    role: Role::HeadOfOperations,
+                    unit_id: Some(operation.id)
+                }),
                 "{}",
                 operation.name
             );
         }
 
-        let by_name: HashMap<&str, &org::OrgUnit> = units.iter().map(|u| (u.name.as_str(), u)).collect();
+        let by_name: HashMap<&str, &org::OrgUnit> =
+            units.iter().map(|u| (u.name.as_str(), u)).collect();
         assert_eq!(by_name.len(), units.len(), "unit names are unique");
         let akut = by_name["Akutmottagningen"];
-        assert_eq!(org::unit_path(&db, organisation_id, akut.id).await.expect("path").len(), 4);
-        assert_eq!(by_name["Akutkliniken"].manager_name.as_deref(), Some("Eva Nordin"));
+        assert_eq!(
+            org::unit_path(&db, organisation_id, akut.id)
+                .await
+                .expect("path")
+                .len(),
+            4
+        );
+        assert_eq!(
+            by_name["Akutkliniken"].manager_name.as_deref(),
+            Some("Eva Nordin")
+        );
 
-        let controllers = org::list_controllers(&db, organisation_id).await.expect("controllers");
+        let controllers = org::list_controllers(&db, organisation_id)
+            .await
+            .expect("controllers");
         assert_eq!(controllers.len(), DEMO_CONTROLLERS.len());
         for controller in &controllers {
-            let board = controller.unit_id.and_then(|id| units.iter().find(|u| u.id == id)).expect("linked unit");
+            let board = controller
+                .unit_id
+                .and_then(|id| units.iter().find(|u| u.id == id))
+                .expect("linked unit");
             assert_eq!(board.kind, "board");
         }
     }
@@ -880,25 +1113,48 @@ mod tests {
     async fn loading_the_demo_twice_fails_and_changes_nothing() {
         let (_dir, db) = temp_db().await;
         let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
-        let units_before = org::all_units(&db, organisation_id).await.expect("units").len();
+        let units_before = org::all_units(&db, organisation_id)
+            .await
+            .expect("units")
+            .len();
 
         let error = load_demo(&db, FAKE_HASH).await.expect_err("second load");
         assert!(error.to_string().contains("already exists"), "{error}");
-        assert_eq!(org::all_units(&db, organisation_id).await.expect("units").len(), units_before);
-        assert_eq!(org::first_organisation_id(&db).await.expect("query"), Some(organisation_id));
+        assert_eq!(
+            org::all_units(&db, organisation_id)
+                .await
+                .expect("units")
+                .len(),
+            units_before
+        );
+        assert_eq!(
+            org::first_organisation_id(&db).await.expect("query"),
+            Some(organisation_id)
+        );
     }
 
     #[tokio::test]
     async fn demo_changes_are_audited_as_the_demo_actor() {
         let (_dir, db) = temp_db().await;
         let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
-        let page = PageRequest { page: 1, per_page: 500 };
-        let events = tillit_store::audit::list(&db, organisation_id, &Default::default(), page).await.expect("events");
-        let units = org::all_units(&db, organisation_id).await.expect("units").len();
+        let page = PageRequest {
+            page: 1,
+            per_page: 500,
+        };
+        let events = tillit_store::audit::list(&db, organisation_id, &Default::default(), page)
+            .await
+            .expect("events");
+        let units = org::all_units(&db, organisation_id)
+            .await
+            .expect("units")
+            .len();
         let people = DEMO_ACCOUNTS.len() + STAFF.len();
         let expected = 1 + units + 2 * people + DEMO_CONTROLLERS.len();
         assert_eq!(events.total, expected as i64);
-        assert!(events.items.iter().all(|e| e.actor_label == "demo" && e.actor_id.is_none()));
+        assert!(events
+            .items
+            .iter()
+            .all(|e| e.actor_label == "demo" && e.actor_id.is_none()));
     }
 
     #[tokio::test]
@@ -906,23 +1162,60 @@ mod tests {
         let (_dir, db) = temp_db().await;
         let summary = load_large(&db, FAKE_HASH).await.expect("load large");
 
-        let units = org::all_units(&db, summary.organisation_id).await.expect("units");
+        let units = org::all_units(&db, summary.organisation_id)
+            .await
+            .expect("units");
         assert!(units.len() >= 300, "{} units", units.len());
         assert_eq!(summary.units, units.len());
         let users = user_count(&db, summary.organisation_id).await;
         assert!(users >= 5_000, "{users} users");
         assert_eq!(summary.users as i64, users);
 
-        let first = users::find_user_by_email(&db, "user1@large.region.example").await.expect("query").expect("user1");
-        let roles = users::assignments(&db, first.id).await.expect("assignments");
-        assert!(matches!(roles.as_slice(), [Assignment { role: Role::Employee, unit_id: Some(_) }]));
-        let fiftieth =
-            users::find_user_by_email(&db, "user50@large.region.example").await.expect("query").expect("user50");
-        assert_eq!(users::assignments(&db, fiftieth.id).await.expect("assignments").len(), 2);
+        let first = users::find_user_by_email(&db, "user1@large.region.example")
+            .await
+            .expect("query")
+            .expect("user1");
+        let roles = users::assignments(&db, first.id)
+            .await
+            .expect("assignments");
+        assert!(matches!(
+            roles.as_slice(),
+            [Assignment {
+                role: Role::Employee,
+                unit_id: Some(_)
+            }]
+        ));
+        let fiftieth = users::find_user_by_email(&db, "user50@large.region.example")
+            .await
+            .expect("query")
+            .expect("user50");
+        assert_eq!(
+            users::assignments(&db, fiftieth.id)
+                .await
+                .expect("assignments")
+                .len(),
+            2
+        );
 
         // The large units sit three levels deep: administration, operation, unit.
-        let deepest = units.iter().filter(|u| u.name == "Team Norr").map(|u| u.id).next().expect("a large unit");
-        assert_eq!(org::unit_path(&db, summary.organisation_id, deepest).await.expect("path").len(), 3);
-        assert!(users::find_user_by_email(&db, DEMO_ACCOUNTS[0].person.email).await.expect("query").is_some());
+        let deepest = units
+            .iter()
+            .filter(|u| u.name == "Team Norr")
+            .map(|u| u.id)
+            .next()
+            .expect("a large unit");
+        assert_eq!(
+            org::unit_path(&db, summary.organisation_id, deepest)
+                .await
+                .expect("path")
+                .len(),
+            3
+        );
+        assert!(
+            users::find_user_by_email(&db, DEMO_ACCOUNTS[0].person.email)
+                .await
+                .expect("query")
+                .is_some()
+        );
     }
 }

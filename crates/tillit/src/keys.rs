@@ -8,8 +8,10 @@ use ed25519_dalek::SigningKey;
 /// Loads the key, creating it (readable only by the owner) on first start.
 pub fn load_or_create(path: &Path) -> anyhow::Result<SigningKey> {
     if path.exists() {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let bytes = decode_hex(text.trim()).with_context(|| format!("{} does not hold a 32-byte hex key", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = decode_hex(text.trim())
+            .with_context(|| format!("{} does not hold a 32-byte hex key", path.display()))?;
         return Ok(SigningKey::from_bytes(&bytes));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -36,7 +38,11 @@ fn decode_hex(text: &str) -> Option<[u8; 32]> {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(text.as_bytes())
 }
 

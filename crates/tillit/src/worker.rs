@@ -29,7 +29,14 @@ async fn round(db: &Db, key: &SigningKey) -> anyhow::Result<()> {
     let minute = now.format("%Y-%m-%dT%H:%M").to_string();
     jobs::enqueue(db, CHECKPOINT, &minute, "{}", tillit_store::now()).await?;
     if now.minute() == 0 || now.minute() == 30 {
-        jobs::enqueue(db, CLEANUP, &now.format("%Y-%m-%dT%H").to_string(), "{}", tillit_store::now()).await?;
+        jobs::enqueue(
+            db,
+            CLEANUP,
+            &now.format("%Y-%m-%dT%H").to_string(),
+            "{}",
+            tillit_store::now(),
+        )
+        .await?;
     }
     while let Some(job) = jobs::claim(db, chrono::Duration::minutes(5)).await? {
         match perform(db, key, &job.kind).await {
@@ -37,7 +44,13 @@ async fn round(db: &Db, key: &SigningKey) -> anyhow::Result<()> {
             Err(error) => {
                 tracing::warn!(kind = %job.kind, %error, "job failed");
                 let backoff = chrono::Duration::seconds(30 * job.attempts.clamp(1, 20));
-                jobs::retry(db, job.id, &error.to_string(), tillit_store::now() + backoff).await?;
+                jobs::retry(
+                    db,
+                    job.id,
+                    &error.to_string(),
+                    tillit_store::now() + backoff,
+                )
+                .await?;
             }
         }
     }

@@ -46,7 +46,12 @@ impl I18n {
     pub fn text_with(&self, language: Language, id: &str, args: &[(&str, String)]) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(value.clone()));
+            // Numbers go in as numbers so plural variants ([one], [other]) are chosen.
+            let value = match value.parse::<f64>() {
+                Ok(number) => FluentValue::from(number),
+                Err(_) => FluentValue::from(value.clone()),
+            };
+            fluent_args.set(*name, value);
         }
         self.format(language, id, Some(&fluent_args))
     }
@@ -147,7 +152,15 @@ mod tests {
         assert_eq!(i18n.text(Language::Sv, "nav-start"), "Start");
         assert_eq!(i18n.text(Language::En, "nav-users"), "Users");
         let text = i18n.text_with(Language::En, "list-total", &[("count", "7".into())]);
-        assert!(text.contains('7'), "{text}");
+        assert_eq!(text, "7 results");
+        assert_eq!(
+            i18n.text_with(Language::En, "list-total", &[("count", "1".into())]),
+            "1 result"
+        );
+        assert_eq!(
+            i18n.text_with(Language::Sv, "list-total", &[("count", "1".into())]),
+            "1 träff"
+        );
     }
 
     #[test]

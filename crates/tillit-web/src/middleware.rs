@@ -125,7 +125,8 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
         };
         return Redirect::to(&next).into_response();
     }
-    render_error_page(&state, language, &report, &request_id)
+    let principal = response.extensions().get::<Principal>().cloned();
+    render_error_page(&state, language, principal, &report, &request_id)
 }
 
 fn urlencode(value: &str) -> String {
@@ -216,8 +217,15 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         .and_then(|p| p.language)
         .unwrap_or_else(|| language_from_headers(request.headers()));
     request.extensions_mut().insert(Lang(language));
+    let principal = request.extensions().get::<Principal>().cloned();
     let mut response = next.run(request).await;
     response.extensions_mut().insert(Lang(language));
+    // An error page is rendered outside this layer and still shows the signed-in header.
+    if let Some(principal) =
+        principal.filter(|_| response.extensions().get::<ErrorReport>().is_some())
+    {
+        response.extensions_mut().insert(principal);
+    }
     response
 }
 

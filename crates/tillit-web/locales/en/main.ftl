@@ -23,7 +23,11 @@ yes = Yes
 no = No
 actions = Actions
 filter-apply = Filter
-list-total = { $count } results
+list-total =
+    { $count ->
+        [one] { $count } result
+       *[other] { $count } results
+    }
 pagination-label = Pages
 pagination-previous = Previous page
 pagination-next = Next page
@@ -121,7 +125,11 @@ audit-intact = The trail is unchanged.
 audit-broken = The trail was changed outside tillit!
 audit-verified-up-to = Verified up to event { $seq }, checked
 audit-first-bad = First event that does not match: { $seq }.
-audit-checkpoints-checked = { $count } signed checkpoints match.
+audit-checkpoints-checked =
+    { $count ->
+        [one] { $count } signed checkpoint matches.
+       *[other] { $count } signed checkpoints match.
+    }
 audit-filter = Filter the audit trail
 audit-seq = No.
 audit-time = Time

@@ -23,7 +23,11 @@ yes = Ja
 no = Nej
 actions = Åtgärder
 filter-apply = Filtrera
-list-total = { $count } träffar
+list-total =
+    { $count ->
+        [one] { $count } träff
+       *[other] { $count } träffar
+    }
 pagination-label = Sidor
 pagination-previous = Föregående sida
 pagination-next = Nästa sida
@@ -121,7 +125,11 @@ audit-intact = Loggen är oförändrad.
 audit-broken = Loggen har ändrats utanför tillit!
 audit-verified-up-to = Verifierad till och med händelse { $seq }, kontrollerad
 audit-first-bad = Första avvikande händelse: { $seq }.
-audit-checkpoints-checked = { $count } signerade kontrollpunkter stämmer.
+audit-checkpoints-checked =
+    { $count ->
+        [one] { $count } signerad kontrollpunkt stämmer.
+       *[other] { $count } signerade kontrollpunkter stämmer.
+    }
 audit-filter = Filtrera granskningsloggen
 audit-seq = Nr
 audit-time = Tidpunkt

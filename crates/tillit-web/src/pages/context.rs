@@ -157,13 +157,18 @@ impl PageContext {
 }
 
 impl PageContext {
-    /// A context with nobody signed in, for pages rendered outside a handler.
-    pub fn anonymous(state: &AppState, lang: Language) -> Self {
+    /// The context of an error page, rendered outside any handler.
+    pub fn for_error(state: &AppState, lang: Language, principal: Option<Principal>) -> Self {
+        let csrf_token = principal
+            .as_ref()
+            .and_then(|p| p.session.as_ref())
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default();
         Self {
             lang,
             i18n: state.i18n.clone(),
-            principal: None,
-            csrf_token: String::new(),
+            principal: principal.filter(|p| p.session.is_some()),
+            csrf_token,
             path: String::new(),
             notice: None,
         }

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use tillit_domain::users::Language;
 
+use crate::auth::Principal;
 use crate::error::ErrorReport;
 use crate::pages::PageContext;
 use crate::state::AppState;
@@ -21,10 +22,11 @@ struct ErrorPage {
 pub fn render_error_page(
     state: &AppState,
     language: Language,
+    principal: Option<Principal>,
     report: &ErrorReport,
     request_id: &str,
 ) -> Response {
-    let ctx = PageContext::anonymous(state, language);
+    let ctx = PageContext::for_error(state, language, principal);
     let fields = report
         .fields
         .iter()

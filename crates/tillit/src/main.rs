@@ -1,5 +1,6 @@
 //! The `tillit` binary: server, migrations, demo data, administration, audit checks.
 
+mod bench;
 mod config;
 mod demo;
 mod keys;
@@ -19,7 +20,11 @@ use tillit_store::{org, users, Actor, Db};
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "tillit", version, about = "Information security management for Swedish health and social care")]
+#[command(
+    name = "tillit",
+    version,
+    about = "Information security management for Swedish health and social care"
+)]
 struct Cli {
     /// Configuration file (default: ./tillit.toml when it exists).
     #[arg(long, global = true)]
@@ -56,6 +61,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Measure startup, memory, throughput and audit verification on a fresh database.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,7 +124,10 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config.log);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: {error}");
@@ -134,13 +144,19 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
-    let db = Db::connect(&url).await.with_context(|| format!("opening the database ({})", redact(&url)))?;
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("opening the database ({})", redact(&url)))?;
     db.migrate().await.context("applying migrations")?;
     Ok(db)
 }
@@ -163,7 +179,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { scale } => {
             let db = open(&config).await?;
-            let hash = tillit_web::auth::password::hash(demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = tillit_web::auth::password::hash(demo::DEMO_PASSWORD)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             match scale {
                 Scale::Normal => {
                     demo::load_demo(&db, &hash).await?;
@@ -171,37 +188,56 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 }
                 Scale::Large => {
                     let summary = demo::load_large(&db, &hash).await?;
-                    println!("large dataset loaded: {} units, {} users", summary.units, summary.users);
+                    println!(
+                        "large dataset loaded: {} units, {} users",
+                        summary.units, summary.users
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command } => admin(&config, command).await,
-        Command::Audit { command: AuditCommand::Verify } => verify(&config).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify(&config).await,
+        Command::Bench(args) => bench::run(args).await,
     }
 }
 
 fn print_demo_logins() {
-    println!("demo organisation loaded; every demo user has the password: {}", demo::DEMO_PASSWORD);
+    println!(
+        "demo organisation loaded; every demo user has the password: {}",
+        demo::DEMO_PASSWORD
+    );
     for login in demo::demo_logins() {
         println!("  {:<36} {}", login.email, login.role_label_sv);
     }
 }
 
-async fn serve(config: Config, bind: Option<std::net::SocketAddr>, load_demo: bool) -> anyhow::Result<ExitCode> {
+async fn serve(
+    config: Config,
+    bind: Option<std::net::SocketAddr>,
+    load_demo: bool,
+) -> anyhow::Result<ExitCode> {
     let db = open(&config).await?;
     if load_demo && org::first_organisation_id(&db).await?.is_none() {
-        let hash = tillit_web::auth::password::hash(demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = tillit_web::auth::password::hash(demo::DEMO_PASSWORD)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         demo::load_demo(&db, &hash).await?;
     }
     let key = keys::load_or_create(&config.audit_key_path())?;
     let state = tillit_web::AppState::new(db.clone(), config.web(), key.clone());
     let address = bind.unwrap_or(config.bind);
-    let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("listening on {address}"))?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
     let local = listener.local_addr()?;
     println!("tillit is running at http://{local}/");
     if load_demo && org::any_demo(&db).await? {
-        println!("sign in as admin@region.example (or another demo user) with the password {}", demo::DEMO_PASSWORD);
+        println!(
+            "sign in as admin@region.example (or another demo user) with the password {}",
+            demo::DEMO_PASSWORD
+        );
         print_demo_logins();
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -217,9 +253,15 @@ async fn serve(config: Config, bind: Option<std::net::SocketAddr>, load_demo: bo
 
 async fn axum_serve(
     listener: tokio::net::TcpListener,
-    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<axum::Router, std::net::SocketAddr>,
+    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
+        axum::Router,
+        std::net::SocketAddr,
+    >,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("serving")
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")
 }
 
 /// Resolves on SIGINT or SIGTERM, so in-flight requests finish before exit.
@@ -249,36 +291,90 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
     let db = open(config).await?;
     let actor = Actor::system("command line");
     match command {
-        AdminCommand::CreateOrganisation { name, org_number, kind } => {
-            let kind = OrganisationKind::parse(&kind).context("kind must be region, municipality, care_provider or social_care_provider")?;
-            let org_number = parse_org_number(&org_number).context("org number must be ten digits with a valid check digit")?;
+        AdminCommand::CreateOrganisation {
+            name,
+            org_number,
+            kind,
+        } => {
+            let kind = OrganisationKind::parse(&kind).context(
+                "kind must be region, municipality, care_provider or social_care_provider",
+            )?;
+            let org_number = parse_org_number(&org_number)
+                .context("org number must be ten digits with a valid check digit")?;
             let mut tx = db.begin().await?;
-            let created =
-                org::create_organisation(&mut tx, &actor, &org::NewOrganisation { name: &name, kind, org_number: &org_number, demo: false }).await?;
+            let created = org::create_organisation(
+                &mut tx,
+                &actor,
+                &org::NewOrganisation {
+                    name: &name,
+                    kind,
+                    org_number: &org_number,
+                    demo: false,
+                },
+            )
+            .await?;
             tx.commit().await?;
-            println!("organisation {} created with id {}", created.name, created.id);
+            println!(
+                "organisation {} created with id {}",
+                created.name, created.id
+            );
         }
-        AdminCommand::CreateUser { email, name, password, role, organisation } => {
+        AdminCommand::CreateUser {
+            email,
+            name,
+            password,
+            role,
+            organisation,
+        } => {
             let organisation = match organisation {
                 Some(id) => id,
-                None => org::first_organisation_id(&db).await?.context("no organisation exists; run `tillit admin create-organisation` first")?,
+                None => org::first_organisation_id(&db).await?.context(
+                    "no organisation exists; run `tillit admin create-organisation` first",
+                )?,
             };
-            let input = NewUserInput { email, display_name: name, title: String::new(), password, role: role.unwrap_or_default(), unit_id: None };
+            let input = NewUserInput {
+                email,
+                display_name: name,
+                title: String::new(),
+                password,
+                role: role.unwrap_or_default(),
+                unit_id: None,
+            };
             let draft = input.validate().map_err(|errors| {
-                let fields: Vec<String> = errors.0.iter().map(|e| format!("{} ({})", e.field, e.code)).collect();
+                let fields: Vec<String> = errors
+                    .0
+                    .iter()
+                    .map(|e| format!("{} ({})", e.field, e.code))
+                    .collect();
                 anyhow::anyhow!("invalid input: {}", fields.join(", "))
             })?;
-            let hash = tillit_web::auth::password::hash(&draft.password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = tillit_web::auth::password::hash(&draft.password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut tx = db.begin().await?;
             let user = users::create_user_in(
                 &mut tx,
                 organisation,
                 &actor,
-                &users::NewUser { email: &draft.email, display_name: &draft.display_name, title: "", password_hash: &hash },
+                &users::NewUser {
+                    email: &draft.email,
+                    display_name: &draft.display_name,
+                    title: "",
+                    password_hash: &hash,
+                },
             )
             .await?;
             if let Some(role) = draft.role {
-                users::assign_role_in(&mut tx, organisation, &actor, user.id, Assignment { role, unit_id: None }).await?;
+                users::assign_role_in(
+                    &mut tx,
+                    organisation,
+                    &actor,
+                    user.id,
+                    Assignment {
+                        role,
+                        unit_id: None,
+                    },
+                )
+                .await?;
             }
             tx.commit().await?;
             println!("user {} created with id {}", user.email, user.id);
@@ -287,10 +383,13 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
             }
         }
         AdminCommand::Token { email, name } => {
-            let user = users::find_user_by_email(&db, &email.trim().to_lowercase()).await?.with_context(|| format!("no user {email}"))?;
+            let user = users::find_user_by_email(&db, &email.trim().to_lowercase())
+                .await?
+                .with_context(|| format!("no user {email}"))?;
             let token = tillit_web::auth::secrets::new_api_token();
             let hash = tillit_web::auth::secrets::token_hash(&token);
-            tillit_store::tokens::create(&db, user.organisation_id, &actor, user.id, &name, &hash).await?;
+            tillit_store::tokens::create(&db, user.organisation_id, &actor, user.id, &name, &hash)
+                .await?;
             println!("{token}");
         }
     }
@@ -310,7 +409,10 @@ async fn verify(config: &Config) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        VerifyOutcome::Broken { defect, verified_up_to } => {
+        VerifyOutcome::Broken {
+            defect,
+            verified_up_to,
+        } => {
             eprintln!(
                 "audit trail BROKEN at sequence number {}: {defect} (events up to {verified_up_to} are intact)",
                 defect.first_bad_seq()

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
+use tracing::Instrument;
 use axum_extra::extract::CookieJar;
 use chrono::Duration;
 use tillit_domain::auth::Grants;
@@ -48,8 +49,9 @@ async fn request_id(mut request: Request, next: Next) -> Response {
     let id = format!("{:016x}", rand::random::<u64>());
     request.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path());
-    let _entered = span.enter();
-    let mut response = next.run(request).await;
+    // Instrumenting the future (not entering the span across an await) keeps the span
+    // valid whichever thread resumes the request.
+    let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

@@ -4,6 +4,7 @@
 #[macro_use]
 mod sql;
 
+pub mod access;
 pub mod audit;
 pub mod db;
 pub mod error;

@@ -1,22 +1,11 @@
 //! Web sessions, kept in the database so any server process can serve any request.
 //! Only a hash of the cookie value is stored.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
 use crate::db::Db;
 use crate::error::Result;
 use crate::now;
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Session {
-    pub id_hash: String,
-    pub user_id: i64,
-    pub organisation_id: i64,
-    pub csrf_token: String,
-    pub second_factor_pending: bool,
-    pub last_seen_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
 
 pub struct NewSession<'a> {
     pub id_hash: &'a str,
@@ -48,19 +37,6 @@ pub async fn create(db: &Db, new: &NewSession<'_>, replaces: Option<&str>) -> Re
         at + new.lifetime
     )?;
     tx.commit().await
-}
-
-/// A live session of an active user.
-pub async fn find(db: &Db, id_hash: &str) -> Result<Option<Session>> {
-    Ok(read!(
-        db,
-        fetch_optional,
-        Session,
-        "SELECT s.id_hash, s.user_id, s.organisation_id, s.csrf_token, s.second_factor_pending, s.last_seen_at, s.expires_at \
-         FROM web_session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active = TRUE",
-        id_hash,
-        now()
-    )?)
 }
 
 /// Slides the expiry forward. Called at most once a minute per session.

@@ -16,14 +16,6 @@ pub struct ApiToken {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// The user a live token belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct TokenOwner {
-    pub token_id: i64,
-    pub user_id: i64,
-    pub organisation_id: i64,
-}
-
 pub async fn create(
     db: &Db,
     organisation_id: i64,
@@ -54,17 +46,6 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(token)
-}
-
-pub async fn find_owner(db: &Db, token_hash: &str) -> Result<Option<TokenOwner>> {
-    Ok(read!(
-        db,
-        fetch_optional,
-        TokenOwner,
-        "SELECT t.id AS token_id, t.user_id, t.organisation_id FROM api_token t JOIN app_user u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE",
-        token_hash
-    )?)
 }
 
 pub async fn list_for_user(db: &Db, user_id: i64) -> Result<Vec<ApiToken>> {

@@ -137,6 +137,15 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
+#[derive(sqlx::FromRow)]
+struct UserRoleRow {
+    #[sqlx(flatten)]
+    user: User,
+    total: i64,
+    role: Option<String>,
+    unit_id: Option<i64>,
+}
+
 /// A user in a list, with their assignments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserWithRoles {
@@ -158,11 +167,18 @@ pub async fn list_users(
         AND ($5 IS NULL OR active = $5)";
     let pattern = filter.query.as_deref().map(contains_pattern);
     let role = filter.role.map(Role::as_str);
-    let select = format!("SELECT {USER_COLUMNS} FROM app_user WHERE {conditions} ORDER BY display_name, id LIMIT $6 OFFSET $7");
-    let users = read!(
+    // One round trip: the page of users with the total beside every row, joined to
+    // their roles (a user with several roles spans several consecutive rows).
+    let select = format!(
+        "SELECT p.*, r.role, r.unit_id FROM ( \
+            SELECT {USER_COLUMNS}, COUNT(*) OVER () AS total FROM app_user WHERE {conditions} \
+            ORDER BY display_name, id LIMIT $6 OFFSET $7 \
+         ) p LEFT JOIN role_assignment r ON r.user_id = p.id ORDER BY p.display_name, p.id, r.role, r.unit_id"
+    );
+    let rows = read!(
         db,
         fetch_all,
-        User,
+        UserRoleRow,
         &select,
         organisation_id,
         pattern.as_deref(),
@@ -172,67 +188,49 @@ pub async fn list_users(
         page.limit(),
         page.offset()
     )?;
-    let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
-    let total = read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        &count,
-        organisation_id,
-        pattern.as_deref(),
-        role,
-        filter.unit_id,
-        filter.active
-    )?;
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let mut roles = assignments_for(db, organisation_id, &ids).await?;
-    let items = users
-        .into_iter()
-        .map(|user| {
-            let roles = roles.remove(&user.id).unwrap_or_default();
-            UserWithRoles { user, roles }
-        })
-        .collect();
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page the window has no row to carry the total.
+        None => {
+            let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
+            read_scalar!(
+                db,
+                fetch_one,
+                i64,
+                &count,
+                organisation_id,
+                pattern.as_deref(),
+                role,
+                filter.unit_id,
+                filter.active
+            )?
+        }
+    };
+    let mut items: Vec<UserWithRoles> = Vec::new();
+    for row in rows {
+        let assignment = row
+            .role
+            .as_deref()
+            .and_then(Role::parse)
+            .map(|role| Assignment {
+                role,
+                unit_id: row.unit_id,
+            });
+        match items.last_mut() {
+            Some(last) if last.user.id == row.user.id => last.roles.extend(assignment),
+            _ => items.push(UserWithRoles {
+                user: row.user,
+                roles: assignment.into_iter().collect(),
+            }),
+        }
+    }
     Ok(Page { items, total })
 }
 
 #[derive(sqlx::FromRow)]
 struct AssignmentRow {
-    user_id: i64,
     role: String,
     unit_id: Option<i64>,
-}
-
-/// Assignments of several users in one query.
-async fn assignments_for(
-    db: &Db,
-    organisation_id: i64,
-    user_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<Assignment>>> {
-    let mut map = std::collections::HashMap::new();
-    if user_ids.is_empty() {
-        return Ok(map);
-    }
-    // The ids are integers we produced ourselves, so listing them inline is safe.
-    let list = user_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        "SELECT user_id, role, unit_id FROM role_assignment WHERE organisation_id = $1 AND user_id IN ({list}) ORDER BY role, unit_id"
-    );
-    for row in read!(db, fetch_all, AssignmentRow, &sql, organisation_id)? {
-        if let Some(role) = Role::parse(&row.role) {
-            map.entry(row.user_id)
-                .or_insert_with(Vec::new)
-                .push(Assignment {
-                    role,
-                    unit_id: row.unit_id,
-                });
-        }
-    }
-    Ok(map)
 }
 
 pub async fn assignments(db: &Db, user_id: i64) -> Result<Vec<Assignment>> {
@@ -240,7 +238,7 @@ pub async fn assignments(db: &Db, user_id: i64) -> Result<Vec<Assignment>> {
         db,
         fetch_all,
         AssignmentRow,
-        "SELECT user_id, role, unit_id FROM role_assignment WHERE user_id = $1",
+        "SELECT role, unit_id FROM role_assignment WHERE user_id = $1",
         user_id
     )?;
     Ok(rows
@@ -486,7 +484,7 @@ pub async fn user_choices(db: &Db, organisation_id: i64, limit: i64) -> Result<V
 }
 
 /// The account behind a session or token: who they are and whether their organisation
-/// is a demo.
+/// is a demo (read by [`crate::access`]).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Identity {
     pub id: i64,
@@ -496,17 +494,6 @@ pub struct Identity {
     pub locale: Option<String>,
     pub two_factor_enabled: bool,
     pub demo: bool,
-}
-
-pub async fn identity(db: &Db, user_id: i64) -> Result<Option<Identity>> {
-    Ok(read!(
-        db,
-        fetch_optional,
-        Identity,
-        "SELECT u.id, u.organisation_id, u.email, u.display_name, u.locale, (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo \
-         FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active = TRUE",
-        user_id
-    )?)
 }
 
 pub async fn count_active(db: &Db, organisation_id: i64) -> Result<i64> {

@@ -7,12 +7,13 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
-use tracing::Instrument;
 use axum_extra::extract::CookieJar;
 use chrono::Duration;
-use tillit_domain::auth::Grants;
+use tillit_domain::auth::{Assignment, Grants};
 use tillit_domain::users::Language;
-use tillit_store::{sessions, tokens, users};
+use tillit_store::users::Identity;
+use tillit_store::{access, sessions};
+use tracing::Instrument;
 
 use crate::auth::principal::{Lang, SessionInfo};
 use crate::auth::secrets::{constant_time_eq, token_hash};
@@ -234,12 +235,10 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
 async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppError> {
     let db = &state.db;
     if let Some(token) = bearer_token(request.headers()) {
-        let owner = tokens::find_owner(db, &token_hash(token))
+        let access = access::by_token(db, &token_hash(token))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let principal = load_principal(state, owner.user_id, None)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let principal = principal(access.identity, access.assignments, None);
         request.extensions_mut().insert(principal);
         return Ok(());
     }
@@ -248,49 +247,46 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
         return Ok(());
     };
     let id_hash = token_hash(cookie.value());
-    let Some(session) = sessions::find(db, &id_hash).await? else {
+    let Some(access) = access::by_session(db, &id_hash).await? else {
         return Ok(());
     };
     let lifetime = Duration::minutes(state.config.session_idle_minutes);
-    if tillit_store::now() - session.last_seen_at > Duration::seconds(60) {
+    if tillit_store::now() - access.last_seen_at > Duration::seconds(60) {
         sessions::touch(db, &id_hash, lifetime).await?;
     }
     let info = SessionInfo {
         id_hash,
-        csrf_token: session.csrf_token.clone(),
+        csrf_token: access.csrf_token,
     };
-    if session.second_factor_pending {
+    if access.second_factor_pending {
         request.extensions_mut().insert(PendingLogin {
-            user_id: session.user_id,
-            organisation_id: session.organisation_id,
+            user_id: access.identity.id,
+            organisation_id: access.identity.organisation_id,
             session: info,
         });
-    } else if let Some(principal) = load_principal(state, session.user_id, Some(info)).await? {
+    } else {
+        let principal = principal(access.identity, access.assignments, Some(info));
         request.extensions_mut().insert(principal);
     }
     Ok(())
 }
 
-pub async fn load_principal(
-    state: &AppState,
-    user_id: i64,
+fn principal(
+    identity: Identity,
+    assignments: Vec<Assignment>,
     session: Option<SessionInfo>,
-) -> Result<Option<Principal>, AppError> {
-    let Some(identity) = users::identity(&state.db, user_id).await? else {
-        return Ok(None);
-    };
-    let grants = Grants::new(users::assignments(&state.db, user_id).await?);
-    Ok(Some(Principal {
-        user_id,
+) -> Principal {
+    Principal {
+        user_id: identity.id,
         organisation_id: identity.organisation_id,
         email: identity.email,
         display_name: identity.display_name,
-        grants,
+        grants: Grants::new(assignments),
         language: identity.locale.as_deref().and_then(Language::parse),
         demo: identity.demo,
         two_factor_enabled: identity.two_factor_enabled,
         session,
-    }))
+    }
 }
 
 fn is_unsafe(method: &Method) -> bool {

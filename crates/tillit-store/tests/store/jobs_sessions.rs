@@ -2,7 +2,7 @@ use chrono::Duration;
 use tillit_store::sessions::{self, NewSession};
 use tillit_store::throttle::{self, Scope};
 use tillit_store::users::{self, NewUser};
-use tillit_store::{db_test, jobs, now, Db};
+use tillit_store::{access, db_test, jobs, now, Db};
 
 use crate::{actor, organisation};
 
@@ -98,23 +98,28 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(
-            sessions::find(db, "first").await.unwrap().unwrap().user_id,
+            access::by_session(db, "first")
+                .await
+                .unwrap()
+                .unwrap()
+                .identity
+                .id,
             user_id
         );
         sessions::create(db, &new("second", Duration::minutes(10)), Some("first"))
             .await
             .unwrap();
         assert!(
-            sessions::find(db, "first").await.unwrap().is_none(),
+            access::by_session(db, "first").await.unwrap().is_none(),
             "rotated away"
         );
         sessions::create(db, &new("expired", Duration::minutes(-1)), None)
             .await
             .unwrap();
-        assert!(sessions::find(db, "expired").await.unwrap().is_none());
+        assert!(access::by_session(db, "expired").await.unwrap().is_none());
         assert_eq!(sessions::delete_expired(db).await.unwrap(), 1);
         sessions::delete(db, "second").await.unwrap();
-        assert!(sessions::find(db, "second").await.unwrap().is_none());
+        assert!(access::by_session(db, "second").await.unwrap().is_none());
     }
 );
 

@@ -244,7 +244,7 @@ web_test!(pages_never_reach_another_organisation, |app| async move {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         browser.post(&path, &fields).await.expect(404);
     }
-    assert!(tillit_store::tokens::find_owner(
+    assert!(tillit_store::access::by_token(
         &app.db,
         &tillit_web::auth::secrets::token_hash(&b.admin().token)
     )

@@ -38,6 +38,8 @@ impl Engine {
 pub struct SqliteDb {
     pub(crate) read: SqlitePool,
     pub(crate) write: SqlitePool,
+    /// The database file, for the few readers that bypass the pools.
+    pub(crate) path: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +110,11 @@ impl Db {
             .min_connections(1)
             .connect_with(options.read_only(false))
             .await?;
-        Ok(Db::Sqlite(SqliteDb { read, write }))
+        Ok(Db::Sqlite(SqliteDb {
+            read,
+            write,
+            path: path.to_path_buf(),
+        }))
     }
 
     pub async fn connect_postgres(options: PgConnectOptions, max_connections: u32) -> Result<Db> {

@@ -1,5 +1,7 @@
 //! The audit trail: append in the caller's transaction, list, verify, checkpoint, prove.
 
+mod sqlite_replay;
+
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::Serialize;
@@ -277,50 +279,93 @@ impl CheckpointRow {
 
 const VERIFY_BATCH: i64 = 20_000;
 
+/// Replays stored events against the signed checkpoints.
+pub(crate) struct Replay {
+    verifier: ChainVerifier,
+    checkpoints: std::vec::IntoIter<CheckpointRow>,
+    next_checkpoint: Option<CheckpointRow>,
+    checked: usize,
+    key: VerifyingKey,
+}
+
+impl Replay {
+    fn new(checkpoints: Vec<CheckpointRow>, key: VerifyingKey) -> Self {
+        let mut checkpoints = checkpoints.into_iter();
+        let next_checkpoint = checkpoints.next();
+        Self {
+            verifier: ChainVerifier::new(),
+            checkpoints,
+            next_checkpoint,
+            checked: 0,
+            key,
+        }
+    }
+
+    /// Checks the next event, then every checkpoint it completes.
+    pub(crate) fn feed(&mut self, event: &StoredEvent<'_>) -> Result<(), Defect> {
+        self.verifier.check(event)?;
+        while let Some(checkpoint) = self
+            .next_checkpoint
+            .take_if(|cp| cp.tree_size <= self.verifier.verified_up_to())
+        {
+            check_checkpoint(&self.verifier, &checkpoint, &self.key)?;
+            self.checked += 1;
+            self.next_checkpoint = self.checkpoints.next();
+        }
+        Ok(())
+    }
+
+    pub(crate) fn verified_up_to(&self) -> i64 {
+        self.verifier.verified_up_to()
+    }
+
+    fn finish(self, claimed_last_seq: i64) -> VerifyOutcome {
+        let broken = |defect| VerifyOutcome::Broken {
+            defect,
+            verified_up_to: self.verifier.verified_up_to(),
+        };
+        if let Some(checkpoint) = &self.next_checkpoint {
+            return broken(Defect::Truncated {
+                first_missing: self.verifier.verified_up_to() + 1,
+                claimed_last: checkpoint.tree_size,
+            });
+        }
+        match self.verifier.finish(claimed_last_seq) {
+            Ok(verified_up_to) => VerifyOutcome::Intact(VerifyReport {
+                verified_up_to,
+                checkpoints_checked: self.checked,
+            }),
+            Err(defect) => broken(defect),
+        }
+    }
+}
+
 /// Recomputes every leaf and chain hash and checks every signed checkpoint.
 pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
     let checkpoints =
         read!(db, fetch_all, CheckpointRow, "SELECT tree_size, root_hash, issued_at, signature FROM audit_checkpoint ORDER BY tree_size")?;
-    let mut pending = checkpoints.iter().peekable();
-    let mut verifier = ChainVerifier::new();
-    let mut checked = 0usize;
-    let mut after = 0i64;
-    let broken = |defect: Defect, verifier: &ChainVerifier| {
-        Ok(VerifyOutcome::Broken {
-            defect,
-            verified_up_to: verifier.verified_up_to(),
-        })
-    };
-    loop {
-        let sql = format!("SELECT {EVENT_COLUMNS}, leaf_hash, chain_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows = read!(db, fetch_all, StoredRow, &sql, after, VERIFY_BATCH)?;
-        let Some(last) = rows.last() else { break };
-        after = last.seq;
-        for row in &rows {
-            let stored = StoredEvent {
-                record: row.record(),
-                leaf_hash: &row.leaf_hash,
-                chain_hash: &row.chain_hash,
-            };
-            if let Err(defect) = verifier.check(&stored) {
-                return broken(defect, &verifier);
-            }
-            while let Some(cp) = pending.next_if(|cp| cp.tree_size <= verifier.verified_up_to()) {
-                if let Err(defect) = check_checkpoint(&verifier, cp, key) {
-                    return broken(defect, &verifier);
-                }
-                checked += 1;
-            }
+    let mut replay = Replay::new(checkpoints, *key);
+    let replayed = match db {
+        // Millions of rows: read them with SQLite directly rather than through the pool.
+        Db::Sqlite(sqlite) => {
+            let path = sqlite.path.clone();
+            let (result, returned) = tokio::task::spawn_blocking(move || {
+                let result = sqlite_replay::replay_file(&path, &mut replay);
+                (result, replay)
+            })
+            .await
+            .map_err(|e| StoreError::Audit(e.to_string()))?;
+            replay = returned;
+            result?
         }
-    }
-    if let Some(cp) = pending.next() {
-        return broken(
-            Defect::Truncated {
-                first_missing: verifier.verified_up_to() + 1,
-                claimed_last: cp.tree_size,
-            },
-            &verifier,
-        );
+        Db::Postgres(_) => replay_batches(db, &mut replay).await?,
+    };
+    if let Err(defect) = replayed {
+        let verified_up_to = replay.verified_up_to();
+        return Ok(VerifyOutcome::Broken {
+            defect,
+            verified_up_to,
+        });
     }
     let claimed = read_scalar!(
         db,
@@ -328,12 +373,29 @@ pub async fn verify(db: &Db, key: &VerifyingKey) -> Result<VerifyOutcome> {
         i64,
         "SELECT last_seq FROM audit_head WHERE id = 1"
     )?;
-    match verifier.finish(claimed) {
-        Ok(verified_up_to) => Ok(VerifyOutcome::Intact(VerifyReport {
-            verified_up_to,
-            checkpoints_checked: checked,
-        })),
-        Err(defect) => broken(defect, &verifier),
+    Ok(replay.finish(claimed))
+}
+
+/// Feeds all events through the pool in batches of [`VERIFY_BATCH`].
+async fn replay_batches(db: &Db, replay: &mut Replay) -> Result<Result<(), Defect>> {
+    let sql = format!("SELECT {EVENT_COLUMNS}, leaf_hash, chain_hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2");
+    let mut after = 0i64;
+    loop {
+        let rows = read!(db, fetch_all, StoredRow, &sql, after, VERIFY_BATCH)?;
+        let Some(last) = rows.last() else {
+            return Ok(Ok(()));
+        };
+        after = last.seq;
+        for row in &rows {
+            let stored = StoredEvent {
+                record: row.record(),
+                leaf_hash: &row.leaf_hash,
+                chain_hash: &row.chain_hash,
+            };
+            if let Err(defect) = replay.feed(&stored) {
+                return Ok(Err(defect));
+            }
+        }
     }
 }
 

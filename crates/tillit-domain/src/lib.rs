@@ -1,6 +1,7 @@
 //! Pure rules and types of tillit: no I/O, no database, no HTTP.
 
 pub mod auth;
+pub mod classification;
 pub mod org;
 pub mod pagination;
 pub mod search;

@@ -217,3 +217,44 @@ impl Db {
         }
     }
 }
+
+/// Creates an empty PostgreSQL database named `name` (letters, digits and `_`) on the
+/// server at `server_url`; used by `tillit bench` for a throw-away database.
+pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<()> {
+    server_statement(
+        server_url,
+        &format!("CREATE DATABASE {}", identifier(name)?),
+    )
+    .await
+}
+
+/// Drops the database, disconnecting any session still attached to it.
+pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> {
+    server_statement(
+        server_url,
+        &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", identifier(name)?),
+    )
+    .await
+}
+
+fn identifier(name: &str) -> Result<&str> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(name)
+    } else {
+        Err(crate::StoreError::Invalid(
+            tillit_domain::ValidationErrors::single("name", "invalid-identifier"),
+        ))
+    }
+}
+
+async fn server_statement(server_url: &str, sql: &str) -> Result<()> {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(server_url).await?;
+    sqlx::raw_sql(sql).execute(&mut connection).await?;
+    connection.close().await?;
+    Ok(())
+}

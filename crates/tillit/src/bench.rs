@@ -20,7 +20,6 @@ use reqwest::{Client, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
-use sqlx::{Connection, PgConnection};
 use tokio::process::{Child, Command};
 use tokio::task::JoinSet;
 
@@ -549,7 +548,9 @@ impl BenchDatabase {
     async fn create(server_url: &str) -> anyhow::Result<BenchDatabase> {
         let name = format!("tillit_bench_{:08x}", rand::random::<u32>());
         let url = with_database(server_url, &name)?;
-        admin_statement(server_url, &format!("CREATE DATABASE {name}")).await?;
+        tillit_store::db::create_postgres_database(server_url, &name)
+            .await
+            .context("creating the bench database (--pg-url)")?;
         Ok(BenchDatabase {
             server_url: server_url.to_owned(),
             name,
@@ -559,26 +560,10 @@ impl BenchDatabase {
 
     /// Drops the database, disconnecting anything a killed server left behind.
     async fn drop(self) -> anyhow::Result<()> {
-        admin_statement(
-            &self.server_url,
-            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-        )
-        .await
+        tillit_store::db::drop_postgres_database(&self.server_url, &self.name)
+            .await
+            .context("dropping the bench database")
     }
-}
-
-async fn admin_statement(server_url: &str, sql: &str) -> anyhow::Result<()> {
-    let mut connection = PgConnection::connect(server_url)
-        .await
-        .context("connecting to PostgreSQL (--pg-url)")?;
-    sqlx::raw_sql(sql)
-        .execute(&mut connection)
-        .await
-        .with_context(|| format!("running {sql}"))?;
-    connection
-        .close()
-        .await
-        .context("closing the PostgreSQL connection")
 }
 
 /// `url` naming database `name` instead of its own, keeping any `?parameters`.

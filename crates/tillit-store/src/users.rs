@@ -141,7 +141,6 @@ pub struct UserFilter {
 struct UserRoleRow {
     #[sqlx(flatten)]
     user: User,
-    total: i64,
     role: Option<String>,
     unit_id: Option<i64>,
 }
@@ -167,12 +166,12 @@ pub async fn list_users(
         AND ($5 IS NULL OR active = $5)";
     let pattern = filter.query.as_deref().map(contains_pattern);
     let role = filter.role.map(Role::as_str);
-    // One round trip: the page of users with the total beside every row, joined to
-    // their roles (a user with several roles spans several consecutive rows).
+    // The page of users joined to their roles (a user with several roles spans several
+    // consecutive rows); the total is counted separately, which lets both queries use
+    // the (organisation_id, display_name) index instead of a window over every match.
     let select = format!(
         "SELECT p.*, r.role, r.unit_id FROM ( \
-            SELECT {USER_COLUMNS}, COUNT(*) OVER () AS total FROM app_user WHERE {conditions} \
-            ORDER BY display_name, id LIMIT $6 OFFSET $7 \
+            SELECT {USER_COLUMNS} FROM app_user WHERE {conditions} ORDER BY display_name, id LIMIT $6 OFFSET $7 \
          ) p LEFT JOIN role_assignment r ON r.user_id = p.id ORDER BY p.display_name, p.id, r.role, r.unit_id"
     );
     let rows = read!(
@@ -188,24 +187,18 @@ pub async fn list_users(
         page.limit(),
         page.offset()
     )?;
-    let total = match rows.first() {
-        Some(row) => row.total,
-        // Past the last page the window has no row to carry the total.
-        None => {
-            let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
-            read_scalar!(
-                db,
-                fetch_one,
-                i64,
-                &count,
-                organisation_id,
-                pattern.as_deref(),
-                role,
-                filter.unit_id,
-                filter.active
-            )?
-        }
-    };
+    let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
+    let total = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        &count,
+        organisation_id,
+        pattern.as_deref(),
+        role,
+        filter.unit_id,
+        filter.active
+    )?;
     let mut items: Vec<UserWithRoles> = Vec::new();
     for row in rows {
         let assignment = row

@@ -76,6 +76,8 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         tx.commit().await?;
     }
 
+    // Fresh statistics, so the planner knows the tables are no longer tiny.
+    db.analyze().await?;
     Ok(LargeSummary {
         organisation_id: demo.organisation_id,
         units: demo.units + placements.units_created,

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use tillit_domain::auth::Action;
 use tillit_domain::users::Language;
@@ -11,6 +12,7 @@ use tillit_domain::ValidationErrors;
 
 use crate::auth::principal::Lang;
 use crate::auth::Principal;
+use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
 
@@ -251,6 +253,28 @@ impl FormErrors {
                 .into_iter()
                 .map(|(field, message)| (format!("{prefix}{field}"), message))
                 .collect(),
+        }
+    }
+
+    /// How a refused submission is shown again: validation errors beside their fields
+    /// (ids prefixed with `prefix`), a stale version as a message at `conflict_field`.
+    /// Any other error is passed on.
+    pub fn rejected(
+        ctx: &PageContext,
+        error: AppError,
+        prefix: &str,
+        conflict_field: &str,
+    ) -> Result<(Self, StatusCode), AppError> {
+        match error {
+            AppError::Invalid(errors) => Ok((
+                Self::from_validation(ctx, &errors).prefixed(prefix),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            AppError::Conflict => Ok((
+                Self::single(ctx, &format!("{prefix}{conflict_field}"), "conflict-reload"),
+                StatusCode::CONFLICT,
+            )),
+            other => Err(other),
         }
     }
 

@@ -232,15 +232,7 @@ pub async fn update_organisation(
     let (errors, status) =
         match service::update_organisation(&state, &principal, form.version, &input).await {
             Ok(_) => return Ok(see_other("/organisation", "organisation-saved")),
-            Err(AppError::Invalid(errors)) => (
-                FormErrors::from_validation(&ctx, &errors).prefixed("org-"),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(AppError::Conflict) => (
-                FormErrors::single(&ctx, "org-name", "conflict-reload"),
-                StatusCode::CONFLICT,
-            ),
-            Err(other) => return Err(other),
+            Err(error) => FormErrors::rejected(&ctx, error, "org-", "name")?,
         };
     let forms = OverviewForms {
         settings: Some(form),
@@ -380,15 +372,7 @@ pub async fn update_unit(
                     "unit-saved",
                 ))
             }
-            Err(AppError::Invalid(errors)) => (
-                FormErrors::from_validation(&ctx, &errors),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(AppError::Conflict) => (
-                FormErrors::single(&ctx, "name", "conflict-reload"),
-                StatusCode::CONFLICT,
-            ),
-            Err(other) => return Err(other),
+            Err(error) => FormErrors::rejected(&ctx, error, "", "name")?,
         };
     unit_page_with(
         &state,
@@ -417,15 +401,7 @@ pub async fn delete_unit(
 ) -> Result<Response, AppError> {
     let (errors, status) = match service::delete_unit(&state, &principal, id, form.version).await {
         Ok(()) => return Ok(see_other("/organisation", "unit-deleted")),
-        Err(AppError::Invalid(errors)) => (
-            FormErrors::from_validation(&ctx, &errors),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(AppError::Conflict) => (
-            FormErrors::single(&ctx, "name", "conflict-reload"),
-            StatusCode::CONFLICT,
-        ),
-        Err(other) => return Err(other),
+        Err(error) => FormErrors::rejected(&ctx, error, "", "name")?,
     };
     unit_page_with(&state, ctx, &principal, id, None, errors, status).await
 }
@@ -542,15 +518,7 @@ pub async fn update_controller(
                     "controller-saved",
                 ))
             }
-            Err(AppError::Invalid(errors)) => (
-                FormErrors::from_validation(&ctx, &errors).prefixed("controller-"),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(AppError::Conflict) => (
-                FormErrors::single(&ctx, "controller-name", "conflict-reload"),
-                StatusCode::CONFLICT,
-            ),
-            Err(other) => return Err(other),
+            Err(error) => FormErrors::rejected(&ctx, error, "controller-", "name")?,
         };
     let controller = service::get_controller(&state, &principal, id).await?;
     let page = ControllerPage {

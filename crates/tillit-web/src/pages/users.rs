@@ -320,15 +320,7 @@ pub async fn update(
     let (errors, status) = match service::update(&state, &principal, id, form.version, &input).await
     {
         Ok(_) => return Ok(see_other(&format!("/users/{id}"), "user-saved")),
-        Err(AppError::Invalid(errors)) => (
-            FormErrors::from_validation(&ctx, &errors),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(AppError::Conflict) => (
-            FormErrors::single(&ctx, "display_name", "conflict-reload"),
-            StatusCode::CONFLICT,
-        ),
-        Err(other) => return Err(other),
+        Err(error) => FormErrors::rejected(&ctx, error, "", "display_name")?,
     };
     let typed = DetailForm {
         display_name: form.display_name,

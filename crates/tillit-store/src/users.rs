@@ -10,6 +10,7 @@ use tillit_domain::ValidationErrors;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -141,8 +142,14 @@ pub struct UserFilter {
 struct UserRoleRow {
     #[sqlx(flatten)]
     user: User,
+    total: i64,
     role: Option<String>,
     unit_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    total: i64,
 }
 
 /// A user in a list, with their assignments.
@@ -159,46 +166,49 @@ pub async fn list_users(
     filter: &UserFilter,
     page: PageRequest,
 ) -> Result<Page<UserWithRoles>> {
-    let conditions = "organisation_id = $1 \
-        AND ($2 IS NULL OR search_text LIKE $2 ESCAPE '\\') \
-        AND ($3 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE role = $3 AND organisation_id = $1)) \
-        AND ($4 IS NULL OR id IN (SELECT user_id FROM role_assignment WHERE unit_id = $4)) \
-        AND ($5 IS NULL OR active = $5)";
-    let pattern = filter.query.as_deref().map(contains_pattern);
-    let role = filter.role.map(Role::as_str);
-    // The page of users joined to their roles (a user with several roles spans several
-    // consecutive rows); the total is counted separately, which lets both queries use
-    // the (organisation_id, display_name) index instead of a window over every match.
+    let mut conditions = Conditions::for_organisation("organisation_id", organisation_id);
+    if let Some(query) = filter.query.as_deref() {
+        conditions.and(
+            "search_text LIKE ? ESCAPE '\\'",
+            Arg::Text(contains_pattern(query)),
+        );
+    }
+    if let Some(role) = filter.role {
+        conditions.and(
+            "id IN (SELECT user_id FROM role_assignment WHERE role = ? AND organisation_id = $1)",
+            Arg::Text(role.as_str().to_owned()),
+        );
+    }
+    if let Some(unit_id) = filter.unit_id {
+        conditions.and(
+            "id IN (SELECT user_id FROM role_assignment WHERE unit_id = ?)",
+            Arg::Int(unit_id),
+        );
+    }
+    if let Some(active) = filter.active {
+        conditions.and("active = ?", Arg::Bool(active));
+    }
+    let matching = conditions.sql();
+    let limit = conditions.next_placeholder();
+    // One round trip: the page of users joined to their roles (a user with several roles
+    // spans several consecutive rows), with the total from an uncorrelated subquery that
+    // the engine computes once.
     let select = format!(
-        "SELECT p.*, r.role, r.unit_id FROM ( \
-            SELECT {USER_COLUMNS} FROM app_user WHERE {conditions} ORDER BY display_name, id LIMIT $6 OFFSET $7 \
-         ) p LEFT JOIN role_assignment r ON r.user_id = p.id ORDER BY p.display_name, p.id, r.role, r.unit_id"
+        "SELECT p.*, (SELECT COUNT(*) FROM app_user WHERE {matching}) AS total, r.role, r.unit_id FROM ( \
+            SELECT {USER_COLUMNS} FROM app_user WHERE {matching} ORDER BY display_name, id LIMIT ${limit} OFFSET ${offset} \
+         ) p LEFT JOIN role_assignment r ON r.user_id = p.id ORDER BY p.display_name, p.id, r.role, r.unit_id",
+        offset = limit + 1
     );
-    let rows = read!(
-        db,
-        fetch_all,
-        UserRoleRow,
-        &select,
-        organisation_id,
-        pattern.as_deref(),
-        role,
-        filter.unit_id,
-        filter.active,
-        page.limit(),
-        page.offset()
-    )?;
-    let count = format!("SELECT COUNT(*) FROM app_user WHERE {conditions}");
-    let total = read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        &count,
-        organisation_id,
-        pattern.as_deref(),
-        role,
-        filter.unit_id,
-        filter.active
-    )?;
+    let args = conditions.args_with([Arg::Int(page.limit()), Arg::Int(page.offset())]);
+    let rows = read_args!(db, fetch_all, UserRoleRow, &select, args)?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page there is no row to carry the total.
+        None => {
+            let count = format!("SELECT COUNT(*) AS total FROM app_user WHERE {matching}");
+            read_args!(db, fetch_one, CountRow, &count, conditions.args_with([]))?.total
+        }
+    };
     let mut items: Vec<UserWithRoles> = Vec::new();
     for row in rows {
         let assignment = row

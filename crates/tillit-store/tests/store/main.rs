@@ -3,6 +3,7 @@
 mod audit_trail;
 mod jobs_sessions;
 mod org_units;
+mod registers;
 mod schema_parity;
 
 use tillit_domain::org::OrganisationKind;

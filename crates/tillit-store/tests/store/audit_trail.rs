@@ -7,6 +7,20 @@ use tillit_store::{db_test, org, Db, Engine};
 
 use crate::{actor, organisation};
 
+/// seq, organisation, time, actor id, actor label, action, object type, object id, before, after.
+type EventColumns = (
+    i64,
+    Option<i64>,
+    chrono::DateTime<chrono::Utc>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[7u8; 32])
 }
@@ -197,7 +211,7 @@ db_test!(
             "UPDATE audit_event SET actor_label = 'forger' WHERE seq = 2",
         )
         .await;
-        let rows: Vec<(i64, Option<i64>, chrono::DateTime<chrono::Utc>, Option<i64>, String, String, String, String, Option<String>, Option<String>)> =
+        let rows: Vec<EventColumns> =
         match db.engine() {
             Engine::Sqlite => sqlx::query_as("SELECT seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json FROM audit_event ORDER BY seq")
                 .fetch_all(db.as_sqlite_writer().unwrap()).await.unwrap(),

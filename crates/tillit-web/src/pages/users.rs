@@ -237,16 +237,38 @@ struct DetailForm {
     version: i64,
 }
 
+/// What a refused submission on the user page shows again.
+struct Refusal {
+    form: Option<DetailForm>,
+    errors: FormErrors,
+    role_errors: FormErrors,
+    status: StatusCode,
+}
+
+impl Default for Refusal {
+    fn default() -> Self {
+        Self {
+            form: None,
+            errors: FormErrors::default(),
+            role_errors: FormErrors::default(),
+            status: StatusCode::OK,
+        }
+    }
+}
+
 async fn detail_page(
     state: &AppState,
     ctx: PageContext,
     principal: &Principal,
     id: i64,
-    form: Option<DetailForm>,
-    errors: FormErrors,
-    role_errors: FormErrors,
-    status: StatusCode,
+    refusal: Refusal,
 ) -> Result<Response, AppError> {
+    let Refusal {
+        form,
+        errors,
+        role_errors,
+        status,
+    } = refusal;
     let user = service::get(state, principal, id).await?;
     let form = form.unwrap_or(DetailForm {
         display_name: user.user.display_name.clone(),
@@ -280,17 +302,7 @@ pub async fn detail(
     principal: Principal,
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
-    detail_page(
-        &state,
-        ctx,
-        &principal,
-        id,
-        None,
-        FormErrors::default(),
-        FormErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    detail_page(&state, ctx, &principal, id, Refusal::default()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -333,10 +345,12 @@ pub async fn update(
         ctx,
         &principal,
         id,
-        Some(typed),
-        errors,
-        FormErrors::default(),
-        status,
+        Refusal {
+            form: Some(typed),
+            errors,
+            status,
+            ..Default::default()
+        },
     )
     .await
 }
@@ -387,10 +401,11 @@ async fn change_role(
                 ctx,
                 &principal,
                 id,
-                None,
-                FormErrors::default(),
-                role_errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Refusal {
+                    role_errors,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    ..Default::default()
+                },
             )
             .await
         }

@@ -68,10 +68,14 @@ pub enum Action {
     ManageUsers,
     ViewAuditTrail,
     ExportAuditEvent,
+    /// Read the registers of systems and information assets.
+    ViewRegisters,
+    /// Add to and change every entry of the registers, and confirm them.
+    ManageRegisters,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -80,6 +84,8 @@ impl Action {
         Action::ManageUsers,
         Action::ViewAuditTrail,
         Action::ExportAuditEvent,
+        Action::ViewRegisters,
+        Action::ManageRegisters,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -90,6 +96,7 @@ impl Action {
                 | Action::ManageOrgUnits
                 | Action::ManageDataControllers
                 | Action::ManageUsers
+                | Action::ManageRegisters
         )
     }
 }
@@ -99,8 +106,10 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     use Role::*;
     match action {
-        ViewOrganisation => true,
-        ManageOrgUnits | ManageDataControllers => matches!(role, Administrator | Coordinator),
+        ViewOrganisation | ViewRegisters => true,
+        ManageOrgUnits | ManageDataControllers | ManageRegisters => {
+            matches!(role, Administrator | Coordinator)
+        }
         ViewUsers => matches!(
             role,
             Administrator | Coordinator | DataProtectionOfficer | Auditor
@@ -113,6 +122,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             )
         }
     }
+}
+
+/// Whether `user_id` may change a register entry whose owners (object owner, information
+/// owners, or the owner of an asset) are `owner_ids`: everyone who manages the registers
+/// for the whole organisation may, and so may the entry's own owners. Registers are not
+/// tied to units, so a unit-scoped coordinator edits only what they own.
+pub fn may_edit_register_entry(grants: &Grants, user_id: i64, owner_ids: &[i64]) -> bool {
+    grants.allows_everywhere(Action::ManageRegisters) || owner_ids.contains(&user_id)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,6 +243,44 @@ mod tests {
         assert_eq!(required, vec![Role::Administrator, Role::Coordinator]);
     }
 
+    #[test]
+    fn every_role_views_registers_and_only_admins_and_coordinators_manage_them() {
+        assert!(Role::ALL
+            .into_iter()
+            .all(|r| role_allows(r, Action::ViewRegisters)));
+        let managers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ManageRegisters))
+            .collect();
+        assert_eq!(managers, vec![Role::Administrator, Role::Coordinator]);
+        assert!(Action::ManageRegisters.is_change());
+        assert!(!Action::ViewRegisters.is_change());
+    }
+
+    #[test]
+    fn owners_edit_their_own_register_entries_only() {
+        let owner = Grants::new(vec![at(Role::InformationOwner, None)]);
+        assert!(may_edit_register_entry(&owner, 7, &[3, 7]));
+        assert!(!may_edit_register_entry(&owner, 7, &[3]));
+        assert!(!may_edit_register_entry(&owner, 7, &[]));
+        let nobody = Grants::default();
+        assert!(may_edit_register_entry(&nobody, 7, &[7]));
+        assert!(!may_edit_register_entry(&nobody, 7, &[8]));
+    }
+
+    #[test]
+    fn coordinators_edit_every_register_entry_but_auditors_none() {
+        for role in [Role::Administrator, Role::Coordinator] {
+            let grants = Grants::new(vec![at(role, None)]);
+            assert!(may_edit_register_entry(&grants, 1, &[]));
+            assert!(may_edit_register_entry(&grants, 1, &[2]));
+        }
+        let unit_coordinator = Grants::new(vec![at(Role::Coordinator, Some(4))]);
+        assert!(!may_edit_register_entry(&unit_coordinator, 1, &[2]));
+        let auditor = Grants::new(vec![at(Role::Auditor, None)]);
+        assert!(!may_edit_register_entry(&auditor, 1, &[2]));
+    }
+
     fn any_role() -> impl Strategy<Value = Role> {
         proptest::sample::select(Role::ALL.to_vec())
     }
@@ -264,6 +319,19 @@ mod tests {
                                         path in proptest::collection::vec(0i64..10, 0..4)) {
             let grants = Grants::new(roles.into_iter().map(|(r, u)| at(r, u)).collect());
             prop_assert!(!grants.allows_everywhere(action) || grants.allows_at(action, &path));
+        }
+
+        #[test]
+        fn an_owner_may_always_edit_and_a_non_owner_only_as_manager(roles in proptest::collection::vec((any_role(), proptest::option::of(0i64..10)), 0..6),
+                                                                   user in 0i64..20,
+                                                                   owners in proptest::collection::vec(0i64..20, 0..4)) {
+            let grants = Grants::new(roles.into_iter().map(|(r, u)| at(r, u)).collect());
+            let allowed = may_edit_register_entry(&grants, user, &owners);
+            if owners.contains(&user) {
+                prop_assert!(allowed);
+            } else {
+                prop_assert_eq!(allowed, grants.allows_everywhere(Action::ManageRegisters));
+            }
         }
     }
 }

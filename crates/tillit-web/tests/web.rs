@@ -40,6 +40,8 @@ mod login;
 mod matrix;
 #[path = "web/openapi.rs"]
 mod openapi;
+#[path = "web/registers.rs"]
+mod registers;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/unit_scope.rs"]

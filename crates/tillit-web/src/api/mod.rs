@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document.
 
+pub mod assets;
 pub mod audit;
 pub mod health;
 pub mod openapi;
 pub mod org_units;
+pub mod systems;
 pub mod users;
 
 use axum::routing::get;
@@ -27,6 +29,35 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/users/{id}/roles",
             axum::routing::post(users::grant).delete(users::revoke),
+        )
+        .route("/systems", get(systems::list).post(systems::create))
+        .route("/systems/{id}", get(systems::get).put(systems::update))
+        .route("/systems/{id}/history", get(systems::history))
+        .route(
+            "/systems/{id}/dependencies",
+            axum::routing::post(systems::add_dependency),
+        )
+        .route(
+            "/systems/{id}/dependencies/{depends_on_id}",
+            axum::routing::delete(systems::remove_dependency),
+        )
+        .route(
+            "/register-confirmations",
+            axum::routing::post(systems::confirm),
+        )
+        .route(
+            "/register-confirmations/latest",
+            get(systems::latest_confirmation),
+        )
+        .route("/assets", get(assets::list).post(assets::create))
+        .route("/assets/{id}", get(assets::get).put(assets::update))
+        .route(
+            "/assets/{id}/systems",
+            axum::routing::post(assets::link_system),
+        )
+        .route(
+            "/assets/{id}/systems/{system_id}",
+            axum::routing::delete(assets::unlink_system),
         )
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))

@@ -4,4 +4,5 @@ pub mod audit;
 pub mod login;
 pub mod org;
 pub mod profile;
+pub mod registers;
 pub mod users;

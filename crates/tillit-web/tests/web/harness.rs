@@ -444,6 +444,37 @@ impl TestApp {
             .expect("create unit")
             .id
     }
+
+    /// Creates an information system (no owners) through the store.
+    pub async fn create_system(&self, organisation_id: i64, name: &str) -> i64 {
+        let input = tillit_domain::registers::SystemInput {
+            name: name.to_owned(),
+            kind: "information_system".to_owned(),
+            criticality: "medium".to_owned(),
+            hosting: "supplier".to_owned(),
+            ..Default::default()
+        };
+        let draft = input.validate().expect("valid system");
+        tillit_store::registers::create_system(&self.db, organisation_id, &fixture_actor(), &draft)
+            .await
+            .expect("create system")
+            .id
+    }
+
+    /// Creates a digital information asset owned by `owner_id` through the store.
+    pub async fn create_asset(&self, organisation_id: i64, name: &str, owner_id: i64) -> i64 {
+        let input = tillit_domain::registers::AssetInput {
+            name: name.to_owned(),
+            form: "digital".to_owned(),
+            owner_id: Some(owner_id),
+            ..Default::default()
+        };
+        let draft = input.validate().expect("valid asset");
+        tillit_store::registers::create_asset(&self.db, organisation_id, &fixture_actor(), &draft)
+            .await
+            .expect("create asset")
+            .id
+    }
 }
 
 /// Sends one request and reads the whole response. No request may ever end in a 500.

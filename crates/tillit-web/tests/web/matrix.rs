@@ -20,6 +20,10 @@ const N: bool = false;
 /// `{ward_version}` (an existing unit), `{fresh_unit}` (a new leaf unit, version 1),
 /// `{user}` and `{user_version}` (a user without roles),
 /// `{fresh_user}` (a new user who is an employee), `{seq}` (an audit event),
+/// `{fresh_system}` and `{other_system}` (new register entries without owners, version 1),
+/// `{dependent_system}` (a new entry that depends on the new entry `{dependency}`),
+/// `{fresh_asset}` (a new information asset owned by `{user}`, version 1),
+/// `{linked_asset}` (a new asset held by the new entry `{linked_system}`),
 /// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`.
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
 struct Route {
@@ -100,6 +104,21 @@ fn api_routes() -> Vec<Route> {
         route("PUT",    "/api/v1/users/{user}",               r#"{"display_name": "Målperson {n}", "active": true, "version": {user_version}}"#, 200, [Y,  N,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST",   "/api/v1/users/{fresh_user}/roles",   r#"{"role": "auditor"}"#,                                   200, [Y,  N,  N,  N,  N,  N,  N,  N,  N], N),
         route("DELETE", "/api/v1/users/{fresh_user}/roles",   r#"{"role": "employee"}"#,                                  200, [Y,  N,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/systems",                    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/systems",                    r#"{"name": "System {n}", "kind": "information_system", "criticality": "high", "hosting": "cloud"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/systems/{fresh_system}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/systems/{fresh_system}",     r#"{"name": "System {n}", "kind": "network", "criticality": "low", "hosting": "own_data_centre", "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/systems/{fresh_system}/history", "",                                                     200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/systems/{fresh_system}/dependencies", r#"{"depends_on_id": {other_system}}"#,            201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("DELETE", "/api/v1/systems/{dependent_system}/dependencies/{dependency}", "",                               204, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/register-confirmations",     r#"{"note": "Årlig bekräftelse {n}"}"#,                      201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/register-confirmations/latest", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/assets",                     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/assets",                     r#"{"name": "Journal {n}", "form": "digital", "owner_id": {user}}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/assets/{fresh_asset}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/assets/{fresh_asset}",       r#"{"name": "Journal {n}", "form": "paper", "owner_id": {user}, "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/assets/{fresh_asset}/systems", r#"{"system_id": {fresh_system}}"#,                      201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("DELETE", "/api/v1/assets/{linked_asset}/systems/{linked_system}", "",                                      204, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/audit-events",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -180,6 +199,60 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         )
         .await;
         values.push(("{fresh_user}", user.id.to_string()));
+    }
+    if text.contains("{fresh_system}") {
+        let id = app
+            .create_system(org.id, &format!("Tillfälligt system {n}"))
+            .await;
+        values.push(("{fresh_system}", id.to_string()));
+    }
+    if text.contains("{other_system}") {
+        let id = app
+            .create_system(org.id, &format!("Annat system {n}"))
+            .await;
+        values.push(("{other_system}", id.to_string()));
+    }
+    if text.contains("{dependent_system}") {
+        let dependent = app
+            .create_system(org.id, &format!("Beroende system {n}"))
+            .await;
+        let dependency = app.create_system(org.id, &format!("Grundsystem {n}")).await;
+        tillit_store::registers::add_dependency(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            dependent,
+            dependency,
+        )
+        .await
+        .expect("dependency");
+        values.push(("{dependent_system}", dependent.to_string()));
+        values.push(("{dependency}", dependency.to_string()));
+    }
+    if text.contains("{fresh_asset}") {
+        let id = app
+            .create_asset(org.id, &format!("Tillfällig tillgång {n}"), org.target.id)
+            .await;
+        values.push(("{fresh_asset}", id.to_string()));
+    }
+    if text.contains("{linked_asset}") {
+        let asset = app
+            .create_asset(org.id, &format!("Länkad tillgång {n}"), org.target.id)
+            .await;
+        let system = app
+            .create_system(org.id, &format!("Länkat system {n}"))
+            .await;
+        tillit_store::registers::link_asset_system(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            asset,
+            system,
+        )
+        .await
+        .expect("link");
+        values.push(("{linked_asset}", asset.to_string()));
+        values.push(("{linked_system}", system.to_string()));
     }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.

@@ -1,0 +1,327 @@
+//! The registers of networks and information systems and of information assets.
+//!
+//! Everyone signed in reads them; administrators and coordinators change every entry;
+//! an entry's own owners (object owner, information owners, the owner of an asset)
+//! change that entry. A refused change of an entry of another organisation is a 404,
+//! never a 403, so nothing about it leaks.
+
+use tillit_domain::auth::{may_edit_register_entry, Action};
+use tillit_domain::pagination::PageRequest;
+use tillit_domain::registers::{confirmation_overdue, AssetInput, SystemInput};
+use tillit_store::registers::{
+    self, AssetFilter, AssetRef, InformationAsset, InformationSystem, RegisterConfirmation,
+    SystemFilter, SystemRef, SystemVersion, UserRef,
+};
+use tillit_store::Page;
+
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// An entry with the people and entries it points to.
+#[derive(Debug, Clone)]
+pub struct SystemDetail {
+    pub system: InformationSystem,
+    pub owners: Vec<UserRef>,
+    pub dependencies: Vec<SystemRef>,
+    pub dependents: Vec<SystemRef>,
+    pub assets: Vec<AssetRef>,
+}
+
+/// An information asset with the systems that hold it.
+#[derive(Debug, Clone)]
+pub struct AssetDetail {
+    pub asset: InformationAsset,
+    pub systems: Vec<SystemRef>,
+}
+
+pub async fn list_systems(
+    state: &AppState,
+    principal: &Principal,
+    filter: &SystemFilter,
+    page: PageRequest,
+) -> Result<Page<InformationSystem>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    Ok(registers::list_systems(&state.db, principal.organisation_id, filter, page).await?)
+}
+
+pub async fn get_system(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<SystemDetail, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    detail(state, principal.organisation_id, id).await
+}
+
+async fn detail(state: &AppState, organisation_id: i64, id: i64) -> Result<SystemDetail, AppError> {
+    let system = registers::get_system(&state.db, organisation_id, id).await?;
+    let owners = registers::system_owners(&state.db, organisation_id, id).await?;
+    let dependencies = registers::dependencies(&state.db, organisation_id, id).await?;
+    let dependents = registers::dependents(&state.db, organisation_id, id).await?;
+    let assets = registers::system_assets(&state.db, organisation_id, id).await?;
+    Ok(SystemDetail {
+        system,
+        owners,
+        dependencies,
+        dependents,
+        assets,
+    })
+}
+
+/// Refuses a change of the entry unless the principal manages the registers or owns it;
+/// `NotFound` when the entry is not in the organisation.
+async fn require_system_editor(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<(), AppError> {
+    principal.require(Action::ViewRegisters)?;
+    let system = registers::get_system(&state.db, principal.organisation_id, id).await?;
+    if principal.grants.allows_everywhere(Action::ManageRegisters) {
+        return Ok(());
+    }
+    let mut owners: Vec<i64> = registers::system_owners(&state.db, principal.organisation_id, id)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    owners.extend(system.object_owner_id);
+    if may_edit_register_entry(&principal.grants, principal.user_id, &owners) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn create_system(
+    state: &AppState,
+    principal: &Principal,
+    input: &SystemInput,
+) -> Result<SystemDetail, AppError> {
+    principal.require_everywhere(Action::ManageRegisters)?;
+    let draft = input.validate()?;
+    let system = registers::create_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?;
+    detail(state, principal.organisation_id, system.id).await
+}
+
+pub async fn update_system(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    input: &SystemInput,
+) -> Result<SystemDetail, AppError> {
+    require_system_editor(state, principal, id).await?;
+    let draft = input.validate()?;
+    registers::update_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        &draft,
+    )
+    .await?;
+    detail(state, principal.organisation_id, id).await
+}
+
+pub async fn system_history(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<Vec<SystemVersion>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    // A 404 for an entry of another organisation, not an empty history.
+    registers::get_system(&state.db, principal.organisation_id, id).await?;
+    Ok(registers::system_history(&state.db, principal.organisation_id, id).await?)
+}
+
+pub async fn add_dependency(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    depends_on_id: i64,
+) -> Result<SystemDetail, AppError> {
+    require_system_editor(state, principal, id).await?;
+    registers::add_dependency(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        depends_on_id,
+    )
+    .await?;
+    detail(state, principal.organisation_id, id).await
+}
+
+pub async fn remove_dependency(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    depends_on_id: i64,
+) -> Result<(), AppError> {
+    require_system_editor(state, principal, id).await?;
+    Ok(registers::remove_dependency(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        depends_on_id,
+    )
+    .await?)
+}
+
+pub async fn list_assets(
+    state: &AppState,
+    principal: &Principal,
+    filter: &AssetFilter,
+    page: PageRequest,
+) -> Result<Page<InformationAsset>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    Ok(registers::list_assets(&state.db, principal.organisation_id, filter, page).await?)
+}
+
+pub async fn get_asset(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<AssetDetail, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    asset_detail(state, principal.organisation_id, id).await
+}
+
+async fn asset_detail(
+    state: &AppState,
+    organisation_id: i64,
+    id: i64,
+) -> Result<AssetDetail, AppError> {
+    let asset = registers::get_asset(&state.db, organisation_id, id).await?;
+    let systems = registers::asset_systems(&state.db, organisation_id, id).await?;
+    Ok(AssetDetail { asset, systems })
+}
+
+/// Refuses a change of the asset unless the principal manages the registers or owns it;
+/// `NotFound` when the asset is not in the organisation.
+async fn require_asset_editor(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<(), AppError> {
+    principal.require(Action::ViewRegisters)?;
+    let asset = registers::get_asset(&state.db, principal.organisation_id, id).await?;
+    if may_edit_register_entry(&principal.grants, principal.user_id, &[asset.owner_id]) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Records that a system holds the asset (the asset's owner, administrators and coordinators).
+pub async fn link_asset_system(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    system_id: i64,
+) -> Result<AssetDetail, AppError> {
+    require_asset_editor(state, principal, id).await?;
+    registers::link_asset_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        system_id,
+    )
+    .await?;
+    asset_detail(state, principal.organisation_id, id).await
+}
+
+pub async fn unlink_asset_system(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    system_id: i64,
+) -> Result<(), AppError> {
+    require_asset_editor(state, principal, id).await?;
+    Ok(registers::unlink_asset_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        system_id,
+    )
+    .await?)
+}
+
+pub async fn create_asset(
+    state: &AppState,
+    principal: &Principal,
+    input: &AssetInput,
+) -> Result<AssetDetail, AppError> {
+    principal.require_everywhere(Action::ManageRegisters)?;
+    let draft = input.validate()?;
+    let asset = registers::create_asset(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?;
+    asset_detail(state, principal.organisation_id, asset.id).await
+}
+
+pub async fn update_asset(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    input: &AssetInput,
+) -> Result<AssetDetail, AppError> {
+    require_asset_editor(state, principal, id).await?;
+    let draft = input.validate()?;
+    registers::update_asset(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        &draft,
+    )
+    .await?;
+    asset_detail(state, principal.organisation_id, id).await
+}
+
+pub async fn confirm_register(
+    state: &AppState,
+    principal: &Principal,
+    note: &str,
+) -> Result<RegisterConfirmation, AppError> {
+    principal.require_everywhere(Action::ManageRegisters)?;
+    Ok(registers::confirm_register(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        note,
+    )
+    .await?)
+}
+
+/// The latest confirmation of the register, if any, and whether the yearly one is due.
+pub async fn register_status(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<(Option<RegisterConfirmation>, bool), AppError> {
+    principal.require(Action::ViewRegisters)?;
+    let latest = registers::latest_confirmation(&state.db, principal.organisation_id).await?;
+    let overdue = confirmation_overdue(
+        latest.as_ref().map(|c| c.confirmed_at.date_naive()),
+        tillit_store::now().date_naive(),
+    );
+    Ok((latest, overdue))
+}

@@ -40,6 +40,8 @@ mod login;
 mod matrix;
 #[path = "web/openapi.rs"]
 mod openapi;
+#[path = "web/register_pages.rs"]
+mod register_pages;
 #[path = "web/registers.rs"]
 mod registers;
 #[path = "web/security.rs"]

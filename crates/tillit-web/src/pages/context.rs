@@ -32,7 +32,7 @@ const MODULES: [NavItem; 7] = [
     NavItem {
         href: "/register",
         label_id: "nav-register",
-        available: false,
+        available: true,
     },
     NavItem {
         href: "/classification",

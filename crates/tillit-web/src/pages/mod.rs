@@ -7,6 +7,7 @@ pub mod errors;
 pub mod login;
 pub mod org;
 pub mod profile;
+pub mod registers;
 pub mod start;
 pub mod users;
 
@@ -53,6 +54,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/users/{id}/two-factor/reset",
             post(users::reset_two_factor),
+        )
+        .route("/register", get(registers::list))
+        .route("/register/confirm", post(registers::confirm))
+        .route("/register/systems", post(registers::create))
+        .route("/register/systems/new", get(registers::new_form))
+        .route(
+            "/register/systems/{id}",
+            get(registers::detail).post(registers::update),
         )
         .route("/audit", get(audit::list))
         .route("/audit/verify", post(audit::verify))

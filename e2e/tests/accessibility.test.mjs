@@ -93,6 +93,24 @@ describe('accessibility of every page', { timeout: 180_000 }, () => {
     await check(page, user);
   });
 
+  it('register of networks and information systems', async () => {
+    await check(page, '/register');
+  });
+
+  it('new system form', async () => {
+    await check(page, '/register/systems/new');
+  });
+
+  it('a system in the register, after creating it through the form', async () => {
+    await page.goto('/register/systems/new');
+    await page.fill('#name', 'Journalsystemet');
+    await Promise.all([
+      page.waitForURL(/\/register\/systems\/\d+/),
+      page.locator('main form[action="/register/systems"] button[type="submit"]').click(),
+    ]);
+    await check(page, new URL(page.url()).pathname);
+  });
+
   it('audit trail', async () => {
     await check(page, '/audit');
   });
@@ -132,7 +150,7 @@ describe('accessibility of every page', { timeout: 180_000 }, () => {
     await page.click('header form.language-form button[type="submit"]');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     try {
-      for (const path of ['/', '/organisation', '/users', '/audit', '/profile']) {
+      for (const path of ['/', '/organisation', '/register', '/users', '/audit', '/profile']) {
         await check(page, path, { label: `${path} (English)` });
         assert.equal(await page.getAttribute('html', 'lang'), 'en');
       }

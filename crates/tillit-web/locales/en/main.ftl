@@ -65,7 +65,7 @@ start-audit-checkpoint = Verified and signed up to event { $size } at
 start-audit-no-checkpoint = No signed checkpoint yet.
 start-show-audit = Open the audit trail
 start-card-coming = Coming
-start-coming-text = The register of networks and information systems, information classification, risk analysis, incident handling, follow-up and management reports fill this page as the modules arrive.
+start-coming-text = Information classification, risk analysis, incident handling, follow-up and management reports fill this page as the modules arrive.
 
 organisation-title = Organisation
 organisation-kind = Kind of organisation
@@ -312,3 +312,5 @@ register-sort-name = Name
 register-sort-designation = Designation
 register-sort-criticality = Criticality, highest first
 register-sort-updated = Most recently changed first
+start-card-register = Register of networks and information systems
+start-show-register = Open the register

@@ -65,7 +65,7 @@ start-audit-checkpoint = Verifierad och signerad till och med händelse { $size 
 start-audit-no-checkpoint = Ingen signerad kontrollpunkt ännu.
 start-show-audit = Öppna granskningsloggen
 start-card-coming = På väg
-start-coming-text = Register över nätverk och informationssystem, informationsklassning, riskanalys, incidenthantering, uppföljning och rapporter till ledningen fyller startsidan när modulerna är på plats.
+start-coming-text = Informationsklassning, riskanalys, incidenthantering, uppföljning och rapporter till ledningen fyller startsidan när modulerna är på plats.
 
 organisation-title = Organisation
 organisation-kind = Typ av organisation
@@ -312,3 +312,5 @@ register-sort-name = Namn
 register-sort-designation = Beteckning
 register-sort-criticality = Kritikalitet, högst först
 register-sort-updated = Senast ändrad först
+start-card-register = Förteckning över nätverk och informationssystem
+start-show-register = Öppna förteckningen

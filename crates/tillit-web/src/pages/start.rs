@@ -18,6 +18,8 @@ struct StartPage {
     users: i64,
     two_factor_enabled: bool,
     checkpoint: Option<(i64, String)>,
+    /// When the register was last confirmed (Swedish time) and whether it is overdue.
+    register: (Option<String>, bool),
 }
 
 pub async fn page(
@@ -35,7 +37,13 @@ pub async fn page(
     } else {
         None
     };
+    let (latest, overdue) = crate::services::registers::register_status(&state, &principal).await?;
+    let register = (
+        latest.map(|c| crate::time::format_local(&c.confirmed_at)),
+        overdue,
+    );
     render(&StartPage {
+        register,
         organisation_name: organisation.name,
         units,
         users,

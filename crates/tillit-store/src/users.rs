@@ -194,9 +194,12 @@ pub async fn list_users(
     // spans several consecutive rows), with the total from an uncorrelated subquery that
     // the engine computes once.
     let select = format!(
-        "SELECT p.*, (SELECT COUNT(*) FROM app_user WHERE {matching}) AS total, r.role, r.unit_id FROM ( \
-            SELECT {USER_COLUMNS} FROM app_user WHERE {matching} ORDER BY display_name, id LIMIT ${limit} OFFSET ${offset} \
-         ) p LEFT JOIN role_assignment r ON r.user_id = p.id ORDER BY p.display_name, p.id, r.role, r.unit_id",
+        "SELECT u.id, u.organisation_id, u.email, u.display_name, u.title, u.locale, u.active, \
+            (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, u.version, u.created_at, u.updated_at, \
+            (SELECT COUNT(*) FROM app_user WHERE {matching}) AS total, r.role, r.unit_id \
+         FROM (SELECT id FROM app_user WHERE {matching} ORDER BY display_name, id LIMIT ${limit} OFFSET ${offset}) p \
+         JOIN app_user u ON u.id = p.id LEFT JOIN role_assignment r ON r.user_id = u.id \
+         ORDER BY u.display_name, u.id, r.role, r.unit_id",
         offset = limit + 1
     );
     let args = conditions.args_with([Arg::Int(page.limit()), Arg::Int(page.offset())]);

@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod jobs;
 pub mod org;
+mod references;
 pub mod registers;
 pub mod sessions;
 pub mod throttle;

@@ -10,6 +10,7 @@ use tillit_domain::ValidationErrors;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::references::user_in_organisation;
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -203,15 +204,7 @@ async fn check_unit_references(
         }
     }
     if let Some(manager) = draft.manager_id {
-        let found = in_tx_scalar!(
-            &mut *tx,
-            fetch_optional,
-            i64,
-            "SELECT id FROM app_user WHERE id = $1 AND organisation_id = $2",
-            manager,
-            organisation_id
-        )?;
-        if found.is_none() {
+        if !user_in_organisation(tx, organisation_id, manager).await? {
             errors.add("manager_id", "unknown-reference");
         }
     }

@@ -10,6 +10,7 @@ use tillit_domain::ValidationErrors;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::references::unit_in_organisation;
 use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};
 
@@ -268,15 +269,7 @@ pub async fn assign_role_in(
 ) -> Result<()> {
     get_user_tx(tx, organisation_id, user_id).await?;
     if let Some(unit) = assignment.unit_id {
-        let found = in_tx_scalar!(
-            &mut *tx,
-            fetch_optional,
-            i64,
-            "SELECT id FROM org_unit WHERE id = $1 AND organisation_id = $2",
-            unit,
-            organisation_id
-        )?;
-        if found.is_none() {
+        if !unit_in_organisation(tx, organisation_id, unit).await? {
             return Err(StoreError::Invalid(ValidationErrors::single(
                 "unit_id",
                 "unknown-reference",

@@ -11,6 +11,7 @@ use super::{check_user, invalid, json_text, system_ref_tx, SystemRef};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::references::unit_in_organisation;
 use crate::{now, Actor, Page};
 
 /// An information asset, with the names of its owner and unit.
@@ -135,15 +136,7 @@ async fn check_asset_references(
     )
     .await?;
     if let Some(unit) = draft.unit_id {
-        let found = in_tx_scalar!(
-            &mut *tx,
-            fetch_optional,
-            i64,
-            "SELECT id FROM org_unit WHERE id = $1 AND organisation_id = $2",
-            unit,
-            organisation_id
-        )?;
-        if found.is_none() {
+        if !unit_in_organisation(tx, organisation_id, unit).await? {
             errors.add("unit_id", "unknown-reference");
         }
     }

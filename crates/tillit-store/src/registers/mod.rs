@@ -31,6 +31,7 @@ use tillit_domain::ValidationErrors;
 
 use crate::db::{Engine, Tx};
 use crate::error::{Result, StoreError};
+use crate::references::user_in_organisation;
 
 /// A short reference to a register entry, for links and pickers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -45,19 +46,6 @@ pub struct SystemRef {
 pub struct UserRef {
     pub id: i64,
     pub display_name: String,
-}
-
-/// Whether `user_id` is an account of the organisation.
-async fn user_in_organisation(tx: &mut Tx, organisation_id: i64, user_id: i64) -> Result<bool> {
-    Ok(in_tx_scalar!(
-        &mut *tx,
-        fetch_optional,
-        i64,
-        "SELECT id FROM app_user WHERE id = $1 AND organisation_id = $2",
-        user_id,
-        organisation_id
-    )?
-    .is_some())
 }
 
 /// Records `unknown-reference` for `field` unless `user_id` belongs to the organisation.

@@ -227,7 +227,7 @@ async fn check_owners(
     owner_ids: &[i64],
 ) -> Result<()> {
     for id in owner_ids {
-        if !super::user_in_organisation(tx, organisation_id, *id).await? {
+        if !crate::references::user_in_organisation(tx, organisation_id, *id).await? {
             errors.add("owner_ids", "unknown-reference");
             break;
         }

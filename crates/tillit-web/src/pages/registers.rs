@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tillit_domain::auth::{may_edit_register_entry, Action};
+use tillit_domain::auth::Action;
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{Criticality, Hosting, SystemInput, SystemKind, SystemSort};
 use tillit_domain::validation::ValidationErrors;
@@ -427,9 +427,11 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let detail = service::get_system(state, principal, id).await?;
     let history = service::system_history(state, principal, id).await?;
-    let mut owners: Vec<i64> = detail.owners.iter().map(|o| o.id).collect();
-    owners.extend(detail.system.object_owner_id);
-    let can_edit = may_edit_register_entry(&principal.grants, principal.user_id, &owners);
+    let can_edit = service::may_edit_system(
+        principal,
+        detail.system.object_owner_id,
+        detail.owners.iter().map(|o| o.id),
+    );
     let form = typed.unwrap_or_else(|| SystemForm::from_system(&detail.system));
     let choices = choices(state, principal).await?;
     let page = DetailPage {

@@ -69,6 +69,18 @@ async fn detail(state: &AppState, organisation_id: i64, id: i64) -> Result<Syste
     })
 }
 
+/// Whether the principal may change an entry with this object owner and these
+/// information owners: managers of the registers and the entry's owners may.
+pub fn may_edit_system(
+    principal: &Principal,
+    object_owner_id: Option<i64>,
+    information_owner_ids: impl IntoIterator<Item = i64>,
+) -> bool {
+    let mut owners: Vec<i64> = information_owner_ids.into_iter().collect();
+    owners.extend(object_owner_id);
+    may_edit_register_entry(&principal.grants, principal.user_id, &owners)
+}
+
 /// Refuses a change of the entry unless the principal manages the registers or owns it;
 /// `NotFound` when the entry is not in the organisation.
 async fn require_system_editor(
@@ -78,16 +90,12 @@ async fn require_system_editor(
 ) -> Result<(), AppError> {
     principal.require(Action::ViewRegisters)?;
     let system = registers::get_system(&state.db, principal.organisation_id, id).await?;
-    if principal.grants.allows_everywhere(Action::ManageRegisters) {
-        return Ok(());
-    }
-    let mut owners: Vec<i64> = registers::system_owners(&state.db, principal.organisation_id, id)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
-    owners.extend(system.object_owner_id);
-    if may_edit_register_entry(&principal.grants, principal.user_id, &owners) {
+    let owners = registers::system_owners(&state.db, principal.organisation_id, id).await?;
+    if may_edit_system(
+        principal,
+        system.object_owner_id,
+        owners.iter().map(|u| u.id),
+    ) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -6,16 +6,29 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use tillit_domain::users::Language;
 
-const SOURCES: [(Language, &str, &str); 2] = [
+/// Each language's messages, one Fluent file per area of the product.
+const SOURCES: [(Language, &str, &[&str]); 2] = [
     (
         Language::Sv,
         "sv-SE",
-        include_str!("../locales/sv/main.ftl"),
+        &[
+            include_str!("../locales/sv/main.ftl"),
+            include_str!("../locales/sv/registers.ftl"),
+            include_str!("../locales/sv/classification.ftl"),
+            include_str!("../locales/sv/assets.ftl"),
+            include_str!("../locales/sv/import.ftl"),
+        ],
     ),
     (
         Language::En,
         "en-GB",
-        include_str!("../locales/en/main.ftl"),
+        &[
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/registers.ftl"),
+            include_str!("../locales/en/classification.ftl"),
+            include_str!("../locales/en/assets.ftl"),
+            include_str!("../locales/en/import.ftl"),
+        ],
     ),
 ];
 
@@ -28,7 +41,7 @@ impl I18n {
     /// Parses the embedded Fluent files. They are checked by tests, so a parse error is
     /// a build defect; any message that fails to load shows as its id.
     pub fn load() -> Self {
-        let [swedish, english] = SOURCES.map(|(_, tag, text)| bundle(tag, text));
+        let [swedish, english] = SOURCES.map(|(_, tag, files)| bundle(tag, files));
         Self { swedish, english }
     }
 
@@ -72,20 +85,22 @@ impl I18n {
     }
 }
 
-fn bundle(tag: &str, source: &str) -> FluentBundle<FluentResource> {
+fn bundle(tag: &str, files: &[&str]) -> FluentBundle<FluentResource> {
     let language = tag.parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![language]);
     // Isolation marks would end up inside HTML attributes and e-mail subjects.
     bundle.set_use_isolating(false);
-    let resource = match FluentResource::try_new(source.to_owned()) {
-        Ok(resource) => resource,
-        Err((resource, errors)) => {
-            tracing::error!(?errors, tag, "Fluent file has errors");
-            resource
+    for source in files {
+        let resource = match FluentResource::try_new((*source).to_owned()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                tracing::error!(?errors, tag, "Fluent file has errors");
+                resource
+            }
+        };
+        if let Err(errors) = bundle.add_resource(resource) {
+            tracing::error!(?errors, tag, "Fluent file has duplicate messages");
         }
-    };
-    if let Err(errors) = bundle.add_resource(resource) {
-        tracing::error!(?errors, tag, "Fluent file has duplicate messages");
     }
     bundle
 }
@@ -117,9 +132,10 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn message_ids(source: &str) -> BTreeSet<String> {
-        source
-            .lines()
+    fn message_ids(files: &[&str]) -> BTreeSet<String> {
+        files
+            .iter()
+            .flat_map(|source| source.lines())
             .filter(|line| line.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
             .filter_map(|line| line.split_once('=').map(|(id, _)| id.trim().to_owned()))
             .collect()
@@ -138,11 +154,13 @@ mod tests {
 
     #[test]
     fn fluent_files_parse_without_errors() {
-        for (_, tag, source) in SOURCES {
-            assert!(
-                FluentResource::try_new(source.to_owned()).is_ok(),
-                "{tag} has syntax errors"
-            );
+        for (_, tag, files) in SOURCES {
+            for source in files {
+                assert!(
+                    FluentResource::try_new((*source).to_owned()).is_ok(),
+                    "{tag} has syntax errors"
+                );
+            }
         }
     }
 

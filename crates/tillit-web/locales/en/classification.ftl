@@ -1,0 +1,1 @@
+# Information classification, protection requirements and self-assessment

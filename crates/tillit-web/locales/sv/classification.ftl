@@ -1,0 +1,1 @@
+# Informationsklassning, skyddskrav och självskattning

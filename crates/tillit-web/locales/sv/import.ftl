@@ -1,0 +1,1 @@
+# Import och export av förteckningarna

@@ -72,10 +72,12 @@ pub enum Action {
     ViewRegisters,
     /// Add to and change every entry of the registers, and confirm them.
     ManageRegisters,
+    /// Add the organisation's own protection requirements to the catalogue.
+    ManageRequirements,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -86,6 +88,7 @@ impl Action {
         Action::ExportAuditEvent,
         Action::ViewRegisters,
         Action::ManageRegisters,
+        Action::ManageRequirements,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -97,6 +100,7 @@ impl Action {
                 | Action::ManageDataControllers
                 | Action::ManageUsers
                 | Action::ManageRegisters
+                | Action::ManageRequirements
         )
     }
 }
@@ -107,7 +111,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ViewOrganisation | ViewRegisters => true,
-        ManageOrgUnits | ManageDataControllers | ManageRegisters => {
+        ManageOrgUnits | ManageDataControllers | ManageRegisters | ManageRequirements => {
             matches!(role, Administrator | Coordinator)
         }
         ViewUsers => matches!(

@@ -15,7 +15,9 @@ mod assessment;
 mod catalogue;
 mod error;
 mod model;
+mod own;
 mod raw;
+mod record;
 mod scale;
 mod validate;
 
@@ -28,5 +30,10 @@ pub use error::{ContentError, ContentFile, Issue, Problem};
 pub use model::{
     AnswerOption, AspectDefinition, Category, Consequence, IsoControl, LevelDefinition, Question,
     Requirement, Text,
+};
+pub use own::OwnRequirementInput;
+pub use record::{
+    default_next_review, level_field, reason_field, review_overdue, validate_object_name,
+    ClassificationDraft, ClassificationInput, ObjectKind, Reasons,
 };
 pub use scale::{Aspect, Level, LevelOutOfRange, Levels};

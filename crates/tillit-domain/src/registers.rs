@@ -124,6 +124,22 @@ choice!(
     }
 );
 
+choice!(
+    /// Something that happened to a register entry and calls for a new classification
+    /// and risk analysis (seed 001 §5: at changes and procurements).
+    SystemEventKind {
+        /// The entry was added to the register.
+        Added => "added",
+        /// The system or its use changes.
+        Change => "change",
+        /// The system, or a part of it, is to be procured.
+        Procurement => "procurement",
+    }
+);
+
+/// Days the owner has to classify and risk-analyse an entry after an event.
+pub const PROMPT_DUE_DAYS: i64 = 30;
+
 /// Formats a designation: the prefix and the number with at least four digits, `IS-0042`.
 pub fn format_designation(prefix: &str, number: i64) -> String {
     format!("{prefix}-{number:04}")

@@ -6,6 +6,7 @@ mod sql;
 
 pub mod access;
 pub mod audit;
+pub mod classification;
 pub mod db;
 pub mod error;
 pub mod jobs;
@@ -13,6 +14,7 @@ pub mod org;
 mod references;
 pub mod registers;
 pub mod sessions;
+pub mod tasks;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

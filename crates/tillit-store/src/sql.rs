@@ -78,6 +78,7 @@ pub(crate) enum Arg {
     Int(i64),
     Text(String),
     Bool(bool),
+    Date(chrono::NaiveDate),
 }
 
 /// `WHERE` conditions for only the filters that are set, numbered `$1..$n`, so an
@@ -131,6 +132,7 @@ macro_rules! read_args {
                         $crate::sql::Arg::Int(v) => query.bind(v),
                         $crate::sql::Arg::Text(v) => query.bind(v),
                         $crate::sql::Arg::Bool(v) => query.bind(v),
+                        $crate::sql::Arg::Date(v) => query.bind(v),
                     };
                 }
                 query.$method(&s.read).await
@@ -142,6 +144,7 @@ macro_rules! read_args {
                         $crate::sql::Arg::Int(v) => query.bind(v),
                         $crate::sql::Arg::Text(v) => query.bind(v),
                         $crate::sql::Arg::Bool(v) => query.bind(v),
+                        $crate::sql::Arg::Date(v) => query.bind(v),
                     };
                 }
                 query.$method(pool).await

@@ -15,7 +15,16 @@ pub struct Catalogue {
     requirements: Vec<Requirement>,
 }
 
+const LEVELS_TOML: &str = include_str!("../../../../content/classification/levels.toml");
+const QUESTIONS_TOML: &str = include_str!("../../../../content/classification/questions.toml");
+const CATALOGUE_TOML: &str = include_str!("../../../../content/requirements/catalogue.toml");
+
 impl Catalogue {
+    /// The content shipped in `content/`, compiled into the binary.
+    pub fn builtin() -> Result<Catalogue, ContentError> {
+        Catalogue::from_toml(LEVELS_TOML, QUESTIONS_TOML, CATALOGUE_TOML)
+    }
+
     /// Reads and validates the three content files: `levels.toml`, `questions.toml`
     /// and `catalogue.toml`. On failure the error lists every problem in all three
     /// files, each with the item it concerns.

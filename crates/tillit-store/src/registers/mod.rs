@@ -9,6 +9,7 @@
 mod assets;
 mod confirmation;
 mod dependencies;
+mod events;
 mod systems;
 
 pub use assets::{
@@ -20,6 +21,7 @@ pub use confirmation::{
     RegisterConfirmation,
 };
 pub use dependencies::{add_dependency, dependencies, dependents, remove_dependency};
+pub use events::{record_system_event, system_events, SystemEvent};
 pub use systems::{
     create_system, create_system_in, get_system, list_systems, set_designation_prefix, set_owners,
     set_recovery_time, system_history, system_owners, update_system, InformationSystem,
@@ -94,7 +96,7 @@ async fn lock_organisation(tx: &mut Tx, organisation_id: i64) -> Result<()> {
 
 /// A JSON text for a history snapshot or summary (serialising our own types cannot fail;
 /// should it, `null` is stored rather than losing the change).
-fn json_text(value: &impl Serialize) -> String {
+pub(crate) fn json_text(value: &impl Serialize) -> String {
     serde_json::to_value(value)
         .unwrap_or(serde_json::Value::Null)
         .to_string()

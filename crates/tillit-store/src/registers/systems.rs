@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{
+    SystemEventKind,
     format_designation, parse_prefix, Criticality, SystemDraft, SystemKind, SystemSort,
     RECOVERY_HOURS_MAX,
 };
@@ -329,6 +330,8 @@ pub async fn create_system_in(
         NewEvent::new(Some(organisation_id), "create", "information_system", id).after(&after),
     )
     .await?;
+    // A new entry is to be classified and risk-analysed: its owners get a task.
+    super::events::record_in(tx, organisation_id, actor, id, SystemEventKind::Added, "").await?;
     Ok(after.system)
 }
 

@@ -1,6 +1,7 @@
 //! Repository tests. Every `db_test!` runs on SQLite and on PostgreSQL.
 
 mod audit_trail;
+mod classification;
 mod jobs_sessions;
 mod org_units;
 mod registers;

@@ -74,10 +74,12 @@ pub enum Action {
     ManageRegisters,
     /// Add the organisation's own protection requirements to the catalogue.
     ManageRequirements,
+    /// Add many entries to the registers at once from a file.
+    ImportRegisters,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -89,6 +91,7 @@ impl Action {
         Action::ViewRegisters,
         Action::ManageRegisters,
         Action::ManageRequirements,
+        Action::ImportRegisters,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -101,6 +104,7 @@ impl Action {
                 | Action::ManageUsers
                 | Action::ManageRegisters
                 | Action::ManageRequirements
+                | Action::ImportRegisters
         )
     }
 }
@@ -111,7 +115,11 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Role::*;
     match action {
         ViewOrganisation | ViewRegisters => true,
-        ManageOrgUnits | ManageDataControllers | ManageRegisters | ManageRequirements => {
+        ManageOrgUnits
+        | ManageDataControllers
+        | ManageRegisters
+        | ManageRequirements
+        | ImportRegisters => {
             matches!(role, Administrator | Coordinator)
         }
         ViewUsers => matches!(
@@ -259,6 +267,18 @@ mod tests {
         assert_eq!(managers, vec![Role::Administrator, Role::Coordinator]);
         assert!(Action::ManageRegisters.is_change());
         assert!(!Action::ViewRegisters.is_change());
+    }
+
+    #[test]
+    fn only_administrators_and_coordinators_import_registers() {
+        let importers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ImportRegisters))
+            .collect();
+        assert_eq!(importers, vec![Role::Administrator, Role::Coordinator]);
+        assert!(Action::ImportRegisters.is_change());
+        let unit_coordinator = Grants::new(vec![at(Role::Coordinator, Some(4))]);
+        assert!(!unit_coordinator.allows_everywhere(Action::ImportRegisters));
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod classification;
 pub mod org;
 pub mod pagination;
+pub mod register_import;
 pub mod registers;
 pub mod search;
 pub mod users;

@@ -87,6 +87,16 @@ pub async fn get_task(db: &Db, organisation_id: i64, id: i64) -> Result<Task> {
     read!(db, fetch_optional, Task, &sql, organisation_id, id)?.ok_or(StoreError::NotFound)
 }
 
+/// An open task with the name of what it is about, for lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpenTask {
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub task: Task,
+    /// The register entry's designation and name.
+    pub subject_name: String,
+}
+
 /// Open tasks assigned to `user_id`, or to nobody when `include_unassigned`, earliest due first.
 pub async fn open_tasks(
     db: &Db,
@@ -94,16 +104,24 @@ pub async fn open_tasks(
     user_id: i64,
     include_unassigned: bool,
     limit: i64,
-) -> Result<Vec<Task>> {
+) -> Result<Vec<OpenTask>> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|column| format!("t.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
-        "SELECT {COLUMNS} FROM task WHERE organisation_id = $1 AND done_at IS NULL \
-         AND (assignee_id = $2 OR ($3 AND assignee_id IS NULL)) \
-         ORDER BY due_on, id LIMIT $4"
+        "SELECT {columns}, COALESCE(s.designation || ' ' || s.name, a.name, '') AS subject_name FROM task t \
+         LEFT JOIN information_system s ON t.subject_kind = 'information_system' AND s.id = t.subject_id \
+         LEFT JOIN information_asset a ON t.subject_kind = 'information_asset' AND a.id = t.subject_id \
+         WHERE t.organisation_id = $1 AND t.done_at IS NULL \
+         AND (t.assignee_id = $2 OR ($3 AND t.assignee_id IS NULL)) \
+         ORDER BY t.due_on, t.id LIMIT $4"
     );
     Ok(read!(
         db,
         fetch_all,
-        Task,
+        OpenTask,
         &sql,
         organisation_id,
         user_id,

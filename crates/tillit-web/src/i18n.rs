@@ -153,6 +153,16 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_in_two_files() {
+        for (_, tag, files) in SOURCES {
+            let mut seen = BTreeSet::new();
+            for id in files.iter().flat_map(|file| message_ids(&[file])) {
+                assert!(seen.insert(id.clone()), "{tag}: {id} is defined twice");
+            }
+        }
+    }
+
+    #[test]
     fn fluent_files_parse_without_errors() {
         for (_, tag, files) in SOURCES {
             for source in files {

@@ -343,11 +343,25 @@ async fn csrf(request: Request, next: Next) -> Response {
             AppError::CsrfRejected.into_response()
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        // A file upload may be far too large to read here, and a form without script
+        // cannot send a header: its address carries the token (`action="…?csrf_token=…"`).
+        let provided = request
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded_field(q.as_bytes(), CSRF_FIELD));
+        return if provided.is_some_and(|p| constant_time_eq(&p, &expected)) {
+            next.run(request).await
+        } else {
+            AppError::CsrfRejected.into_response()
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return AppError::CsrfRejected.into_response();
     }

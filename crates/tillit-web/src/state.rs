@@ -4,6 +4,7 @@ use ed25519_dalek::SigningKey;
 use tillit_store::Db;
 
 use crate::i18n::I18n;
+use crate::services::register_import::ImportTasks;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -37,6 +38,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub i18n: Arc<I18n>,
     pub audit_key: Arc<SigningKey>,
+    /// Imports started from the pages, running in this process.
+    pub imports: Arc<ImportTasks>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             config: Arc::new(config),
             i18n: Arc::new(I18n::load()),
             audit_key: Arc::new(audit_key),
+            imports: Arc::default(),
         }
     }
 }

@@ -22,14 +22,20 @@ macro_rules! web_test {
 #[path = "web/harness.rs"]
 mod harness;
 
+#[path = "web/asset_pages.rs"]
+mod asset_pages;
 #[path = "web/audit.rs"]
 mod audit;
 #[path = "web/bad_input.rs"]
 mod bad_input;
+#[path = "web/classification.rs"]
+mod classification;
 #[path = "web/concurrency.rs"]
 mod concurrency;
 #[path = "web/forms.rs"]
 mod forms;
+#[path = "web/import.rs"]
+mod import;
 #[path = "web/isolation.rs"]
 mod isolation;
 #[path = "web/lists.rs"]

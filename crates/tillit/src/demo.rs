@@ -2,11 +2,15 @@
 //!
 //! `tillit demo` (and `serve --demo`) loads "Region Sörmark", a fictional Swedish region
 //! with a realistic organisation tree, data controllers and one account per role.
-//! `--scale large` adds hundreds of units and thousands of users on top, for trying
-//! lists, pickers and reports at the size of a real region.
+//! `--scale large` adds hundreds of units, thousands of users and register entries and
+//! ten thousand information assets on top, for trying lists, pickers and reports at the
+//! size of a real region.
 //!
 //! Everything is written through the store's repository functions, so every row gets
 //! its audit event, recorded as the system actor `demo`.
+
+mod large_registers;
+mod registers;
 
 use std::collections::HashMap;
 
@@ -49,39 +53,61 @@ pub struct LargeSummary {
     pub organisation_id: i64,
     pub units: usize,
     pub users: usize,
+    /// Entries in the register of networks and information systems.
+    pub systems: usize,
+    /// Information assets.
+    pub assets: usize,
 }
 
 /// Loads the demo organisation plus a large dataset: extra administrations with
-/// operations and units below them, and thousands of users with role assignments.
+/// operations and units below them, thousands of users with role assignments, and
+/// register entries and information assets in every operation and unit.
 ///
 /// Users are written in batches of [`LARGE_BATCH`], one transaction each, and all share
-/// the one given password hash.
+/// the one given password hash. The entries (with their dependencies) take one
+/// transaction and the assets (with their links) another.
 pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSummary> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
 
     let mut tx = db.begin().await?;
-    let placements = Writer::new(&mut tx, demo.organisation_id)
+    let tree = Writer::new(&mut tx, demo.organisation_id)
         .create_large_tree()
         .await?;
     tx.commit().await?;
 
+    let mut users = Vec::with_capacity(LARGE_USERS);
     for batch in (0..LARGE_USERS).step_by(LARGE_BATCH) {
         let mut tx = db.begin().await?;
         let end = (batch + LARGE_BATCH).min(LARGE_USERS);
-        Writer::new(&mut tx, demo.organisation_id)
-            .create_large_users(batch..end, &placements, password_hash)
+        let created = Writer::new(&mut tx, demo.organisation_id)
+            .create_large_users(batch..end, &tree, password_hash)
             .await?;
         tx.commit().await?;
+        users.extend(created);
     }
+
+    let now = tillit_store::now();
+    let mut tx = db.begin().await?;
+    let systems = Writer::new(&mut tx, demo.organisation_id)
+        .create_large_systems(&tree, &users, &demo.register.systems, now)
+        .await?;
+    tx.commit().await?;
+    let mut tx = db.begin().await?;
+    let assets = Writer::new(&mut tx, demo.organisation_id)
+        .create_large_assets(&tree, &users, &systems, now)
+        .await?;
+    tx.commit().await?;
 
     // Fresh statistics, so the planner knows the tables are no longer tiny.
     db.analyze().await?;
     Ok(LargeSummary {
         organisation_id: demo.organisation_id,
-        units: demo.units + placements.units_created,
-        users: demo.users + LARGE_USERS,
+        units: demo.units + tree.units_created,
+        users: demo.users + users.len(),
+        systems: demo.register.systems.len() + systems.len(),
+        assets: demo.register.assets + assets,
     })
 }
 
@@ -250,8 +276,9 @@ const fn logins_of<const N: usize>(accounts: &[DemoAccount; N]) -> [DemoLogin; N
     logins
 }
 
-/// Further named staff: the other heads of operations, IT security and incident support.
-const STAFF: [Person; 14] = [
+/// Further named staff: the other heads of operations, IT security, incident support and
+/// the owner of the personnel records.
+const STAFF: [Person; 15] = [
     person(
         "peter.sjoberg@region.example",
         "Peter Sjöberg",
@@ -349,6 +376,13 @@ const STAFF: [Person; 14] = [
         "Utvecklingsledare IT/säkerhet",
         Role::NisAssessor,
         Scope::Organisation,
+    ),
+    person(
+        "therese.blom@region.example",
+        "Therese Blom",
+        "HR-direktör",
+        Role::InformationOwner,
+        Scope::Unit("Regionkansliet"),
     ),
 ];
 
@@ -649,12 +683,23 @@ const SECOND_ROLES: [Role; 5] = [
 #[derive(Debug, Clone, Copy)]
 struct Placement {
     unit_id: i64,
+    unit_name: &'static str,
     operation_id: i64,
+    /// Index of the operation in [`LargeTree::operations`].
+    operation: usize,
+}
+
+/// An operation created for the large dataset.
+struct LargeOperation {
+    name: String,
+    /// Indexes of its units in [`LargeTree::placements`].
+    placements: Vec<usize>,
 }
 
 /// The units created for the large dataset.
 struct LargeTree {
     placements: Vec<Placement>,
+    operations: Vec<LargeOperation>,
     units_created: usize,
 }
 
@@ -693,6 +738,7 @@ struct DemoCounts {
     organisation_id: i64,
     units: usize,
     users: usize,
+    register: registers::DemoRegister,
 }
 
 /// Writes the whole demo organisation in `tx`.
@@ -703,10 +749,14 @@ async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCou
     let units = writer.create_tree(DEMO_TREE, &people).await?;
     writer.grant_roles(&people, &units).await?;
     writer.create_controllers(&units).await?;
+    let register = writer
+        .create_registers(&people, &units, tillit_store::now())
+        .await?;
     Ok(DemoCounts {
         organisation_id,
         units: units.len(),
         users: people.len(),
+        register,
     })
 }
 
@@ -873,6 +923,7 @@ impl<'t> Writer<'t> {
     async fn create_large_tree(&mut self) -> anyhow::Result<LargeTree> {
         let mut tree = LargeTree {
             placements: Vec::new(),
+            operations: Vec::new(),
             units_created: 0,
         };
         for (administration, operation_prefix) in LARGE_ADMINISTRATIONS {
@@ -891,16 +942,24 @@ impl<'t> Writer<'t> {
                     )
                     .await?;
                 tree.units_created += 1;
+                let mut placements = Vec::new();
                 for name in LARGE_UNITS {
                     let unit_id = self
                         .unit(Some(operation_id), name, UnitKind::Unit, None)
                         .await?;
                     tree.units_created += 1;
+                    placements.push(tree.placements.len());
                     tree.placements.push(Placement {
                         unit_id,
+                        unit_name: name,
                         operation_id,
+                        operation: tree.operations.len(),
                     });
                 }
+                tree.operations.push(LargeOperation {
+                    name: operation,
+                    placements,
+                });
             }
         }
         Ok(tree)
@@ -908,12 +967,14 @@ impl<'t> Writer<'t> {
 
     /// Creates large-dataset users `range` (numbered from 1 in their e-mail), each an
     /// Employee at a unit and every [`SECOND_ROLE_EVERY`]th with a role at its operation.
+    /// Returns their ids in order.
     async fn create_large_users(
         &mut self,
         range: std::ops::Range<usize>,
         tree: &LargeTree,
         password_hash: &str,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<i64>> {
+        let mut ids = Vec::with_capacity(range.len());
         for n in range {
             let place = tree
                 .placement(n)
@@ -927,8 +988,9 @@ impl<'t> Writer<'t> {
             if let Some(role) = second_role(n) {
                 self.grant(user_id, role, Some(place.operation_id)).await?;
             }
+            ids.push(user_id);
         }
-        Ok(())
+        Ok(ids)
     }
 }
 
@@ -944,7 +1006,9 @@ mod tests {
     use std::collections::HashSet;
 
     use tillit_domain::pagination::PageRequest;
+    use tillit_store::registers::{AssetFilter, InformationAsset, InformationSystem, SystemFilter};
     use tillit_store::users::UserFilter;
+    use tillit_store::Page;
 
     use super::*;
 
@@ -1151,12 +1215,193 @@ mod tests {
             .expect("units")
             .len();
         let people = DEMO_ACCOUNTS.len() + STAFF.len();
-        let expected = 1 + units + 2 * people + DEMO_CONTROLLERS.len();
+        let expected =
+            1 + units + 2 * people + DEMO_CONTROLLERS.len() + registers::demo_register_events();
         assert_eq!(events.total, expected as i64);
         assert!(events
             .items
             .iter()
             .all(|e| e.actor_label == "demo" && e.actor_id.is_none()));
+    }
+
+    async fn all_systems(db: &Db, organisation_id: i64) -> Page<InformationSystem> {
+        let page = PageRequest {
+            page: 1,
+            per_page: 500,
+        };
+        tillit_store::registers::list_systems(db, organisation_id, &SystemFilter::default(), page)
+            .await
+            .expect("systems")
+    }
+
+    async fn all_assets(db: &Db, organisation_id: i64) -> Page<InformationAsset> {
+        let page = PageRequest {
+            page: 1,
+            per_page: 500,
+        };
+        tillit_store::registers::list_assets(db, organisation_id, &AssetFilter::default(), page)
+            .await
+            .expect("assets")
+    }
+
+    #[tokio::test]
+    async fn demo_register_entries_depend_on_each_other_and_hold_assets() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+
+        let systems = all_systems(&db, organisation_id).await;
+        assert_eq!(systems.total, registers::DEMO_SYSTEM_COUNT as i64);
+        let designations: HashSet<&str> = systems
+            .items
+            .iter()
+            .map(|s| s.designation.as_str())
+            .collect();
+        assert_eq!(
+            designations.len(),
+            systems.items.len(),
+            "designations are unique"
+        );
+        let by_name: HashMap<&str, &InformationSystem> =
+            systems.items.iter().map(|s| (s.name.as_str(), s)).collect();
+        let networks: Vec<&str> = systems
+            .items
+            .iter()
+            .filter(|s| s.kind == "network")
+            .map(|s| s.designation.as_str())
+            .collect();
+        assert_eq!(networks, ["NW-0002", "NW-0004", "NW-0003", "NW-0001"]);
+        let journal = by_name[registers::JOURNAL_NAME];
+        assert_eq!(journal.designation, "IS-0001");
+        assert_eq!(journal.criticality, "critical");
+        assert!(journal.in_cyber_security_act_scope);
+        assert_eq!(journal.object_owner_name.as_deref(), Some("Per Sandberg"));
+        assert_eq!(
+            journal.system_administrator_name.as_deref(),
+            Some("Malin Axelsson")
+        );
+        let owners = tillit_store::registers::system_owners(&db, organisation_id, journal.id)
+            .await
+            .expect("owners");
+        assert_eq!(owners.len(), 1);
+        assert_eq!(owners[0].display_name, "Per Sandberg");
+        let depends_on: Vec<String> =
+            tillit_store::registers::dependencies(&db, organisation_id, journal.id)
+                .await
+                .expect("dependencies")
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+        assert_eq!(
+            depends_on,
+            ["Identitets- och behörighetstjänst", "Vårdnätet"]
+        );
+        let guests = by_name["Gästnät"];
+        assert!(!guests.in_cyber_security_act_scope);
+        assert!(
+            tillit_store::registers::dependents(&db, organisation_id, guests.id)
+                .await
+                .expect("dependents")
+                .is_empty(),
+            "nothing runs on the guest network"
+        );
+
+        let assets = all_assets(&db, organisation_id).await;
+        assert_eq!(assets.total, registers::DEMO_ASSET_COUNT as i64);
+        assert!((15..=30).contains(&assets.items.len()));
+        let record = assets
+            .items
+            .iter()
+            .find(|a| a.name == "Patientjournal")
+            .expect("the patient record");
+        assert_eq!(record.owner_name, "Per Sandberg");
+        assert_eq!(
+            record.unit_name.as_deref(),
+            Some("Hälso- och sjukvårdsförvaltningen")
+        );
+        assert!(record.business_critical);
+        assert!(record
+            .personal_data_categories
+            .contains(&"health".to_owned()));
+        assert!(record
+            .personal_data_categories
+            .contains(&"protected_identity".to_owned()));
+        let held_by: Vec<String> =
+            tillit_store::registers::asset_systems(&db, organisation_id, record.id)
+                .await
+                .expect("systems of the record")
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+        assert!(
+            held_by.contains(&registers::JOURNAL_NAME.to_owned()),
+            "{held_by:?}"
+        );
+        assert!(assets.items.iter().any(|a| a.form == "spoken"));
+        assert!(assets.items.iter().any(|a| a.form == "paper"));
+        let journal_assets =
+            tillit_store::registers::system_assets(&db, organisation_id, journal.id)
+                .await
+                .expect("assets of the journal");
+        assert!(journal_assets.len() >= 8, "{journal_assets:?}");
+    }
+
+    #[tokio::test]
+    async fn demo_register_was_confirmed_last_year_and_one_entry_added_since() {
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let confirmation = tillit_store::registers::latest_confirmation(&db, organisation_id)
+            .await
+            .expect("query")
+            .expect("a confirmation");
+        let coordinator = users::find_user_by_email(&db, "samordnare@region.example")
+            .await
+            .expect("query")
+            .expect("coordinator");
+        assert_eq!(confirmation.confirmed_by, Some(coordinator.id));
+        assert_eq!(confirmation.confirmed_by_label, "Maria Ekström");
+        let age = tillit_store::now() - confirmation.confirmed_at;
+        assert!((329..=331).contains(&age.num_days()), "{age}");
+        assert_eq!(
+            confirmation.system_count,
+            registers::DEMO_SYSTEM_COUNT as i64 - 1
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(&confirmation.changes_summary).expect("summary");
+        assert_eq!(
+            summary["created"].as_array().map(Vec::len),
+            Some(registers::DEMO_SYSTEM_COUNT - 1)
+        );
+
+        let today = tillit_store::now().date_naive();
+        assert!(
+            !tillit_store::registers::register_overdue(&db, organisation_id, today)
+                .await
+                .expect("overdue")
+        );
+        assert!(tillit_store::registers::register_overdue(
+            &db,
+            organisation_id,
+            today + chrono::Days::new(40)
+        )
+        .await
+        .expect("overdue"));
+
+        let changes = tillit_store::registers::register_changes(&db, organisation_id)
+            .await
+            .expect("changes");
+        let systems = all_systems(&db, organisation_id).await;
+        let teams = systems
+            .items
+            .iter()
+            .find(|s| s.name == registers::TEAMS_NAME)
+            .expect("Teams");
+        assert_eq!(changes.created, std::slice::from_ref(&teams.designation));
+        assert!(changes.changed.is_empty());
+        let history = tillit_store::registers::system_history(&db, organisation_id, teams.id)
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!((tillit_store::now() - history[0].changed_at).num_days(), 45);
     }
 
     #[tokio::test]
@@ -1219,5 +1464,67 @@ mod tests {
                 .expect("query")
                 .is_some()
         );
+
+        let systems = all_systems(&db, summary.organisation_id).await;
+        assert!(systems.total >= 2_000, "{} systems", systems.total);
+        assert_eq!(summary.systems as i64, systems.total);
+        let assets = all_assets(&db, summary.organisation_id).await;
+        assert!(assets.total >= 10_000, "{} assets", assets.total);
+        assert_eq!(summary.assets as i64, assets.total);
+
+        // Every entry of an operation runs on its local network; every asset of a unit
+        // is owned by someone working there and held by an entry of its operation.
+        let search = |text: &str| SystemFilter {
+            query: Some(text.to_owned()),
+            ..Default::default()
+        };
+        let find = |text: &'static str| {
+            let db = db.clone();
+            let filter = search(text);
+            async move {
+                let page = tillit_store::registers::list_systems(
+                    &db,
+                    summary.organisation_id,
+                    &filter,
+                    PageRequest::default(),
+                )
+                .await
+                .expect("search");
+                assert_eq!(page.total, 1, "{text}");
+                page.items.into_iter().next().expect("one entry")
+            }
+        };
+        let journal = find("Journalsystem Vårdcentralen Almby").await;
+        let network = find("Lokalt nät Vårdcentralen Almby").await;
+        let depends_on =
+            tillit_store::registers::dependencies(&db, summary.organisation_id, journal.id)
+                .await
+                .expect("dependencies");
+        assert!(
+            depends_on.iter().any(|s| s.id == network.id),
+            "{depends_on:?}"
+        );
+        let held = tillit_store::registers::system_assets(&db, summary.organisation_id, journal.id)
+            .await
+            .expect("assets");
+        assert_eq!(
+            held.len(),
+            4 * 9,
+            "9 templates at each of 4 units: {held:?}"
+        );
+        let record = held
+            .iter()
+            .find(|a| a.name == "Journalanteckningar – Vårdcentralen Almby, Team Norr")
+            .expect("a journal asset");
+        let record = tillit_store::registers::get_asset(&db, summary.organisation_id, record.id)
+            .await
+            .expect("asset");
+        let owner_units: Vec<Option<i64>> = users::assignments(&db, record.owner_id)
+            .await
+            .expect("assignments")
+            .iter()
+            .map(|a| a.unit_id)
+            .collect();
+        assert!(owner_units.contains(&record.unit_id), "{owner_units:?}");
     }
 }

@@ -4,6 +4,7 @@ mod bench;
 mod config;
 mod demo;
 mod keys;
+mod register_files;
 mod worker;
 
 use std::path::PathBuf;
@@ -63,6 +64,26 @@ enum Command {
     },
     /// Measure startup, memory, throughput and audit verification on a fresh database.
     Bench(bench::BenchArgs),
+    /// Add entries to a register from a CSV or XLSX file (all rows or none).
+    Import {
+        #[arg(value_enum)]
+        register: register_files::Register,
+        file: PathBuf,
+        /// Organisation id or organisation number (default: the first organisation).
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// Write a register to a CSV or XLSX file with the columns of the import template.
+    Export {
+        #[arg(value_enum)]
+        register: register_files::Register,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: register_files::FileFormat,
+        file: PathBuf,
+        /// Organisation id or organisation number (default: the first organisation).
+        #[arg(long)]
+        organisation: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -189,8 +210,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 Scale::Large => {
                     let summary = demo::load_large(&db, &hash).await?;
                     println!(
-                        "large dataset loaded: {} units, {} users",
-                        summary.units, summary.users
+                        "large dataset loaded: {} units, {} users, {} systems, {} assets",
+                        summary.units, summary.users, summary.systems, summary.assets
                     );
                 }
             }
@@ -201,6 +222,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify,
         } => verify(&config).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Import {
+            register,
+            file,
+            organisation,
+        } => {
+            let db = open(&config).await?;
+            register_files::import(&db, register, &file, organisation.as_deref()).await
+        }
+        Command::Export {
+            register,
+            format,
+            file,
+            organisation,
+        } => {
+            let db = open(&config).await?;
+            register_files::export(&db, register, format, &file, organisation.as_deref()).await
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! The binary end to end: migrate, demo, admin, audit verify (also after tampering).
+//! The binary end to end: migrate, demo (with its registers, and at large scale), admin,
+//! audit verify (also after tampering).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -99,6 +100,154 @@ async fn verify_names_the_first_bad_sequence_number_after_tampering() {
         "{}",
         stderr(&broken)
     );
+}
+
+async fn sqlite(data_dir: &Path) -> sqlx::SqlitePool {
+    let url = format!("sqlite://{}", data_dir.join("tillit.db").display());
+    sqlx::SqlitePool::connect(&url).await.unwrap()
+}
+
+async fn count(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn demo_registers_are_linked_and_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = tillit(dir.path(), &["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let pool = sqlite(dir.path()).await;
+
+    assert_eq!(
+        count(&pool, "SELECT COUNT(*) FROM information_system").await,
+        16
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(DISTINCT designation) FROM information_system"
+        )
+        .await,
+        16,
+        "designations are unique"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM information_system WHERE kind = 'network'"
+        )
+        .await,
+        4
+    );
+    let assets = count(&pool, "SELECT COUNT(*) FROM information_asset").await;
+    assert!((15..=30).contains(&assets), "{assets} assets");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM information_asset WHERE personal_data_categories LIKE '%\"health\"%'"
+        )
+        .await,
+        19
+    );
+
+    let journal_depends_on: Vec<String> = sqlx::query_scalar(
+        "SELECT t.name FROM system_dependency d JOIN information_system s ON s.id = d.system_id \
+         JOIN information_system t ON t.id = d.depends_on_id \
+         WHERE s.name LIKE 'VIS Kosmos%' ORDER BY t.name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        journal_depends_on,
+        ["Identitets- och behörighetstjänst", "Vårdnätet"]
+    );
+    let record_held_by: Vec<String> = sqlx::query_scalar(
+        "SELECT s.designation FROM asset_system l JOIN information_asset a ON a.id = l.asset_id \
+         JOIN information_system s ON s.id = l.system_id WHERE a.name = 'Patientjournal' ORDER BY s.designation",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(record_held_by, ["IS-0001", "IS-0006"]);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM register_confirmation c JOIN app_user u ON u.id = c.confirmed_by \
+             WHERE u.email = 'samordnare@region.example' AND c.system_count = 15"
+        )
+        .await,
+        1
+    );
+    // Every entry has its first version in the history.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM information_system_history WHERE version = 1"
+        )
+        .await,
+        16
+    );
+    pool.close().await;
+
+    let verified = tillit(dir.path(), &["audit", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
+
+#[tokio::test]
+async fn large_demo_has_thousands_of_systems_and_assets() {
+    let dir = tempfile::tempdir().unwrap();
+    let large = tillit(dir.path(), &["demo", "--scale", "large"]);
+    assert!(large.status.success(), "{}", stderr(&large));
+    let said = stdout(&large);
+    assert!(said.starts_with("large dataset loaded: "), "{said}");
+
+    let pool = sqlite(dir.path()).await;
+    let systems = count(&pool, "SELECT COUNT(*) FROM information_system").await;
+    let assets = count(&pool, "SELECT COUNT(*) FROM information_asset").await;
+    assert!(systems >= 2_000, "{systems} systems");
+    assert!(assets >= 10_000, "{assets} assets");
+    assert!(
+        said.contains(&format!("{systems} systems, {assets} assets")),
+        "{said}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(DISTINCT designation) FROM information_system"
+        )
+        .await,
+        systems
+    );
+    // Spread over the organisation: many owners and units, every asset held somewhere
+    // or deliberately not (spoken and paper forms), every entry with an owner.
+    assert!(
+        count(
+            &pool,
+            "SELECT COUNT(DISTINCT object_owner_id) FROM information_system"
+        )
+        .await
+            >= 500
+    );
+    assert!(
+        count(
+            &pool,
+            "SELECT COUNT(DISTINCT unit_id) FROM information_asset"
+        )
+        .await
+            >= 240
+    );
+    assert!(count(&pool, "SELECT COUNT(*) FROM asset_system").await >= assets);
+    assert!(count(&pool, "SELECT COUNT(*) FROM system_dependency").await >= systems);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM information_system WHERE object_owner_id IS NULL"
+        )
+        .await,
+        0
+    );
+    pool.close().await;
 }
 
 #[test]

@@ -16,10 +16,38 @@ pub struct CoverageCount {
     pub current: i64,
 }
 
+impl CoverageCount {
+    /// Classified entries in whole per cent of the register (0 for an empty register).
+    pub fn classified_percent(&self) -> i64 {
+        percent(self.classified, self.total)
+    }
+
+    /// Classified and current entries in whole per cent of the register.
+    pub fn current_percent(&self) -> i64 {
+        percent(self.current, self.total)
+    }
+}
+
+fn percent(part: i64, total: i64) -> i64 {
+    if total == 0 {
+        0
+    } else {
+        part * 100 / total
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Coverage {
     pub systems: CoverageCount,
     pub assets: CoverageCount,
+}
+
+impl Coverage {
+    /// Classified entries of both registers whose review date has passed.
+    pub fn overdue(&self) -> i64 {
+        (self.systems.classified - self.systems.current)
+            + (self.assets.classified - self.assets.current)
+    }
 }
 
 pub async fn coverage(db: &Db, organisation_id: i64, today: NaiveDate) -> Result<Coverage> {

@@ -249,7 +249,7 @@ pub async fn create_named_object(
 
 /// Approves a classification as the next version of `subject`'s classification.
 /// `expected_version` is the object's version the user saw (`None` when the subject
-/// had no classification yet); a different one is a conflict. Open prompts to classify
+/// had no approved classification yet); a different one is a conflict. Open prompts to classify
 /// the subject are marked done.
 pub async fn approve(
     db: &Db,
@@ -262,7 +262,10 @@ pub async fn approve(
     let mut tx = db.begin().await?;
     let before = match object_for_tx(&mut tx, organisation_id, subject).await? {
         Some(object) => {
-            if expected_version != Some(object.version) {
+            // Before its first approval a named process or document has nothing that
+            // could be overwritten, so the caller need not know its version.
+            let first_approval = expected_version.is_none() && object.current_version == 0;
+            if !first_approval && expected_version != Some(object.version) {
                 return Err(StoreError::Conflict);
             }
             object

@@ -7,15 +7,18 @@
 //! never handed out twice.
 
 mod assets;
+mod bulk;
 mod confirmation;
 mod dependencies;
 mod events;
+pub mod import;
 mod systems;
 
 pub use assets::{
     asset_systems, create_asset, create_asset_in, get_asset, link_asset_system, list_assets,
     system_assets, unlink_asset_system, update_asset, AssetFilter, AssetRef, InformationAsset,
 };
+pub use bulk::{add_dependencies, insert_assets, insert_systems, link_assets, record_confirmation};
 pub use confirmation::{
     confirm_register, latest_confirmation, register_changes, register_overdue, RegisterChanges,
     RegisterConfirmation,

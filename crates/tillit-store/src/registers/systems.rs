@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{
-    SystemEventKind,
-    format_designation, parse_prefix, Criticality, SystemDraft, SystemKind, SystemSort,
-    RECOVERY_HOURS_MAX,
+    format_designation, parse_prefix, Criticality, SystemDraft, SystemEventKind, SystemKind,
+    SystemSort, RECOVERY_HOURS_MAX,
 };
 use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
@@ -16,6 +15,7 @@ use super::{check_user, json_text, UserRef};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};
 
 /// An entry in the register, with the names of the people it points to.
@@ -72,7 +72,7 @@ const SYSTEM_SELECT: &str = "SELECT s.id, s.organisation_id, s.designation, s.na
     LEFT JOIN app_user a ON a.id = s.system_administrator_id";
 
 /// What a system search matches: designation and name, folded.
-fn search_name(designation: &str, name: &str) -> String {
+pub(super) fn search_name(designation: &str, name: &str) -> String {
     fold(&format!("{designation} {name}"))
 }
 
@@ -527,50 +527,80 @@ fn order_by(sort: SystemSort) -> &'static str {
     }
 }
 
-/// A page of entries in the filter's order: one query for the page, one for the count.
+/// `WHERE` conditions for the filters in use, on `information_system` unaliased or as `s`.
+fn list_conditions(organisation_id: i64, filter: &SystemFilter) -> Conditions {
+    let mut conditions = Conditions::for_organisation("organisation_id", organisation_id);
+    if let Some(kind) = filter.kind {
+        conditions.and("kind = ?", Arg::Text(kind.as_str().to_owned()));
+    }
+    if let Some(criticality) = filter.criticality {
+        conditions.and(
+            "criticality = ?",
+            Arg::Text(criticality.as_str().to_owned()),
+        );
+    }
+    if let Some(in_scope) = filter.in_scope {
+        conditions.and("in_cyber_security_act_scope = ?", Arg::Bool(in_scope));
+    }
+    if let Some(owner_id) = filter.owner_id {
+        conditions.and(
+            "(object_owner_id = ? OR id IN (SELECT system_id FROM information_system_owner WHERE user_id = ?))",
+            Arg::Int(owner_id),
+        );
+    }
+    if let Some(query) = filter.query.as_deref() {
+        // A bare placeholder would make SQLite consider the pattern for its LIKE index
+        // optimisation and re-prepare the statement every time a pattern is bound;
+        // behind a CAST it is just a value. The match is the same on both engines.
+        conditions.and(
+            "search_name LIKE CAST(? AS TEXT) ESCAPE '\\'",
+            Arg::Text(contains_pattern(query)),
+        );
+    }
+    conditions
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedSystem {
+    #[sqlx(flatten)]
+    system: InformationSystem,
+    total: i64,
+}
+
+/// A page of entries in the filter's order, with the number of entries that match.
+///
+/// Only the filters in use become conditions, so the engine can walk the index on
+/// (organisation, kind, name) or (organisation, name), which also holds the search
+/// text: the page's ids and the count come from the index alone, and only the page's
+/// own rows are read from the table. One round trip: the count rides along as an
+/// uncorrelated subquery, computed once.
 pub async fn list_systems(
     db: &Db,
     organisation_id: i64,
     filter: &SystemFilter,
     page: PageRequest,
 ) -> Result<Page<InformationSystem>> {
-    let conditions = "s.organisation_id = $1 AND ($2 IS NULL OR s.kind = $2) AND ($3 IS NULL OR s.criticality = $3) \
-        AND ($4 IS NULL OR s.in_cyber_security_act_scope = $4) \
-        AND ($5 IS NULL OR s.object_owner_id = $5 OR s.id IN (SELECT system_id FROM information_system_owner WHERE user_id = $5)) \
-        AND ($6 IS NULL OR s.search_name LIKE $6 ESCAPE '\\')";
-    let kind = filter.kind.map(SystemKind::as_str);
-    let criticality = filter.criticality.map(Criticality::as_str);
-    let pattern = filter.query.as_deref().map(contains_pattern);
+    let conditions = list_conditions(organisation_id, filter);
+    let matching = conditions.sql();
+    let limit = conditions.next_placeholder();
+    let order = order_by(filter.sort);
+    // The derived table is named `s` too, so one ORDER BY list fits both levels.
     let select = format!(
-        "{SYSTEM_SELECT} WHERE {conditions} ORDER BY {} LIMIT $7 OFFSET $8",
-        order_by(filter.sort)
+        "SELECT s.*, (SELECT COUNT(*) FROM information_system WHERE {matching}) AS total \
+         FROM ({SYSTEM_SELECT} WHERE s.id IN (SELECT s.id FROM information_system s WHERE {matching} \
+         ORDER BY {order} LIMIT ${limit} OFFSET ${offset})) s ORDER BY {order}",
+        offset = limit + 1
     );
-    let items = read!(
-        db,
-        fetch_all,
-        InformationSystem,
-        &select,
-        organisation_id,
-        kind,
-        criticality,
-        filter.in_scope,
-        filter.owner_id,
-        pattern.as_deref(),
-        page.limit(),
-        page.offset()
-    )?;
-    let count = format!("SELECT COUNT(*) FROM information_system s WHERE {conditions}");
-    let total = read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        &count,
-        organisation_id,
-        kind,
-        criticality,
-        filter.in_scope,
-        filter.owner_id,
-        pattern.as_deref()
-    )?;
+    let args = conditions.args_with([Arg::Int(page.limit()), Arg::Int(page.offset())]);
+    let rows = read_args!(db, fetch_all, ListedSystem, &select, args)?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page there is no row to carry the total.
+        None => {
+            let count = format!("SELECT COUNT(*) FROM information_system WHERE {matching}");
+            read_args!(db, fetch_one, (i64,), &count, conditions.args_with([]))?.0
+        }
+    };
+    let items = rows.into_iter().map(|row| row.system).collect();
     Ok(Page { items, total })
 }

@@ -395,6 +395,7 @@ db_test!(
             coverage.assets.current, 0,
             "overdue once the review date passed"
         );
+        assert_eq!(coverage.overdue(), 2, "one system and one asset");
         let open = classification::unclassified(db, region, 10).await.unwrap();
         let open: Vec<(&str, &str)> = open
             .iter()
@@ -599,8 +600,9 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(open.len(), 1, "adding the entry prompts its owner");
-        assert_eq!(open[0].subject_id, cosmic);
-        assert_eq!(open[0].kind, tasks::CLASSIFY);
+        assert_eq!(open[0].task.subject_id, cosmic);
+        assert_eq!(open[0].subject_name, "IS-0001 Journalsystem");
+        assert_eq!(open[0].task.kind, tasks::CLASSIFY);
         let unassigned = tasks::open_tasks_about(db, region, "information_system", orphan)
             .await
             .unwrap();

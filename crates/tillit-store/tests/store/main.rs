@@ -4,7 +4,9 @@ mod audit_trail;
 mod classification;
 mod jobs_sessions;
 mod org_units;
+mod register_import;
 mod registers;
+mod registers_bulk;
 mod schema_parity;
 
 use tillit_domain::org::OrganisationKind;

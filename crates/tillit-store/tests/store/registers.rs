@@ -293,12 +293,13 @@ db_test!(
                 .unwrap();
         assert_eq!(assets.total, 0);
 
-        // Only the one successful create was audited.
+        // Only the one successful create was audited: the entry, the note that it was
+        // added, and the task that prompts its classification.
         let events_after = audit::list(db, region, &EventFilter::default(), PageRequest::default())
             .await
             .unwrap()
             .total;
-        assert_eq!(events_after, events_before + 1);
+        assert_eq!(events_after, events_before + 3);
         // And the entry cannot be read from the other organisation.
         assert!(matches!(
             registers::get_system(db, other, entry.id).await,

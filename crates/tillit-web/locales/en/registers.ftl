@@ -56,3 +56,34 @@ register-sort-criticality = Criticality, highest first
 register-sort-updated = Most recently changed first
 start-card-register = Register of networks and information systems
 start-show-register = Open the register
+register-parts = Parts of the register
+register-part-systems = Networks and information systems
+register-part-assets = Information assets
+system-remove = Remove
+system-choose = Choose
+system-add-owner-label = Person to add as information owner
+system-add-owner = Add information owner
+system-add-dependency = Add the dependency
+field-depends-on-id = Depends on
+field-asset-id = Information asset
+system-link-asset = Link the information asset
+system-recovery-time = Acceptable recovery time
+system-recovery-hours =
+    { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }
+system-recovery-not-set = No acceptable recovery time is given.
+system-recovery-hint = Whole hours, 0–87,600. Leave empty if the time is not decided; it comes from continuity planning.
+system-save-recovery-time = Save the recovery time
+field-error-whole-hours = Give a whole number of hours, for example 24.
+field-error-already-listed = The chosen one is already listed.
+notice-system-owner-added = The information owner has been added.
+notice-system-owner-removed = The information owner has been removed.
+notice-system-dependency-added = The dependency has been added.
+notice-system-dependency-removed = The dependency has been removed.
+notice-system-asset-linked = The information asset has been linked to the entry.
+notice-system-asset-unlinked = The link to the information asset has been removed.
+notice-system-recovery-time-saved = The acceptable recovery time has been saved.
+register-export = Download the selection:
+register-import-link = Import from a file

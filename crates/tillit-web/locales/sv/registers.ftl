@@ -56,3 +56,34 @@ register-sort-criticality = Kritikalitet, högst först
 register-sort-updated = Senast ändrad först
 start-card-register = Förteckning över nätverk och informationssystem
 start-show-register = Öppna förteckningen
+register-parts = Registrets delar
+register-part-systems = Nätverk och informationssystem
+register-part-assets = Informationstillgångar
+system-remove = Ta bort
+system-choose = Välj
+system-add-owner-label = Person att lägga till som informationsägare
+system-add-owner = Lägg till informationsägare
+system-add-dependency = Lägg till beroendet
+field-depends-on-id = Beroende av
+field-asset-id = Informationstillgång
+system-link-asset = Koppla informationstillgången
+system-recovery-time = Acceptabel återställningstid
+system-recovery-hours =
+    { $hours ->
+        [one] { $hours } timme
+       *[other] { $hours } timmar
+    }
+system-recovery-not-set = Ingen acceptabel återställningstid är angiven.
+system-recovery-hint = Hela timmar, 0–87 600. Lämna tomt om tiden inte är bestämd; den tas fram i kontinuitetsplaneringen.
+system-save-recovery-time = Spara återställningstiden
+field-error-whole-hours = Ange ett helt antal timmar, till exempel 24.
+field-error-already-listed = Den valda finns redan med.
+notice-system-owner-added = Informationsägaren har lagts till.
+notice-system-owner-removed = Informationsägaren har tagits bort.
+notice-system-dependency-added = Beroendet har lagts till.
+notice-system-dependency-removed = Beroendet har tagits bort.
+notice-system-asset-linked = Informationstillgången har kopplats till posten.
+notice-system-asset-unlinked = Kopplingen till informationstillgången har tagits bort.
+notice-system-recovery-time-saved = Den acceptabla återställningstiden har sparats.
+register-export = Ladda ned urvalet:
+register-import-link = Importera från fil

@@ -2,10 +2,14 @@
 
 pub mod assets;
 pub mod audit;
+pub mod classifications;
 pub mod health;
 pub mod openapi;
 pub mod org_units;
+pub mod register_import;
+pub mod requirements;
 pub mod systems;
+pub mod tasks;
 pub mod users;
 
 use axum::routing::get;
@@ -31,6 +35,15 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(users::grant).delete(users::revoke),
         )
         .route("/systems", get(systems::list).post(systems::create))
+        .route(
+            "/systems/import",
+            axum::routing::post(register_import::import_systems).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::services::register_import::MAX_FILE_BYTES,
+                ),
+            ),
+        )
+        .route("/systems/export", get(register_import::export_systems))
         .route("/systems/{id}", get(systems::get).put(systems::update))
         .route("/systems/{id}/history", get(systems::history))
         .route(
@@ -50,6 +63,15 @@ pub fn routes() -> Router<AppState> {
             get(systems::latest_confirmation),
         )
         .route("/assets", get(assets::list).post(assets::create))
+        .route(
+            "/assets/import",
+            axum::routing::post(register_import::import_assets).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::services::register_import::MAX_FILE_BYTES,
+                ),
+            ),
+        )
+        .route("/assets/export", get(register_import::export_assets))
         .route("/assets/{id}", get(assets::get).put(assets::update))
         .route(
             "/assets/{id}/systems",
@@ -59,6 +81,43 @@ pub fn routes() -> Router<AppState> {
             "/assets/{id}/systems/{system_id}",
             axum::routing::delete(assets::unlink_system),
         )
+        .route(
+            "/classifications",
+            get(classifications::list).post(classifications::approve),
+        )
+        .route("/classifications/export", get(classifications::export))
+        .route("/classifications/{id}", get(classifications::get))
+        .route(
+            "/classifications/{id}/requirements",
+            get(classifications::requirements),
+        )
+        .route(
+            "/classifications/{id}/requirements/{code}",
+            axum::routing::put(classifications::assess),
+        )
+        .route(
+            "/classification-objects",
+            axum::routing::post(classifications::create_object),
+        )
+        .route("/classification-coverage", get(classifications::coverage))
+        .route(
+            "/proposed-measures",
+            get(classifications::proposed_measures),
+        )
+        .route(
+            "/requirements",
+            get(requirements::list).post(requirements::create),
+        )
+        .route(
+            "/requirements/{code}",
+            get(requirements::get).put(requirements::update),
+        )
+        .route(
+            "/systems/{id}/events",
+            get(tasks::system_events).post(tasks::record_system_event),
+        )
+        .route("/tasks", get(tasks::list))
+        .route("/tasks/{id}/complete", axum::routing::post(tasks::complete))
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))

@@ -37,7 +37,7 @@ const MODULES: [NavItem; 7] = [
     NavItem {
         href: "/classification",
         label_id: "nav-classification",
-        available: false,
+        available: true,
     },
     NavItem {
         href: "/risks",
@@ -232,6 +232,28 @@ impl FormErrors {
             .iter()
             .map(|e| {
                 let label = ctx.t(&format!("field-{}", e.field.replace('_', "-")));
+                let message = ctx.t(&format!("field-error-{}", e.code));
+                (e.field.clone(), format!("{label}: {message}"))
+            })
+            .collect();
+        Self { items }
+    }
+
+    /// Like [`FormErrors::from_validation`], for a form whose fields share a name with
+    /// fields elsewhere but mean something else there: the label `<area>-field-<name>`
+    /// is used where it exists.
+    pub fn from_validation_in(ctx: &PageContext, errors: &ValidationErrors, area: &str) -> Self {
+        let items = errors
+            .0
+            .iter()
+            .map(|e| {
+                let field = e.field.replace('_', "-");
+                let own_label = format!("{area}-field-{field}");
+                let label = if ctx.i18n.has(ctx.lang, &own_label) {
+                    ctx.t(&own_label)
+                } else {
+                    ctx.t(&format!("field-{field}"))
+                };
                 let message = ctx.t(&format!("field-error-{}", e.code));
                 (e.field.clone(), format!("{label}: {message}"))
             })

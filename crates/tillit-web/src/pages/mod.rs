@@ -1,14 +1,18 @@
 //! Server-rendered pages. Every form works without JavaScript; htmx only shortens
 //! round trips.
 
+pub mod assets;
 pub mod audit;
+pub mod classification;
 pub mod context;
 pub mod errors;
 pub mod login;
 pub mod org;
 pub mod profile;
+pub mod register_import;
 pub mod registers;
 pub mod start;
+pub mod tasks;
 pub mod users;
 
 use askama::Template;
@@ -56,12 +60,117 @@ pub fn routes() -> Router<AppState> {
             post(users::reset_two_factor),
         )
         .route("/register", get(registers::list))
+        .route(
+            "/register/import",
+            get(register_import::form)
+                .post(register_import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::services::register_import::MAX_FILE_BYTES,
+                )),
+        )
+        .route("/register/import/status", get(register_import::status))
+        .route(
+            "/register/import/template/{file}",
+            get(register_import::template),
+        )
+        .route(
+            "/register/systems/export.csv",
+            get(register_import::systems_csv),
+        )
+        .route(
+            "/register/systems/export.xlsx",
+            get(register_import::systems_xlsx),
+        )
+        .route(
+            "/register/assets/export.csv",
+            get(register_import::assets_csv),
+        )
+        .route(
+            "/register/assets/export.xlsx",
+            get(register_import::assets_xlsx),
+        )
         .route("/register/confirm", post(registers::confirm))
         .route("/register/systems", post(registers::create))
         .route("/register/systems/new", get(registers::new_form))
         .route(
             "/register/systems/{id}",
             get(registers::detail).post(registers::update),
+        )
+        .route("/register/systems/{id}/owners", post(registers::add_owner))
+        .route(
+            "/register/systems/{id}/owners/remove",
+            post(registers::remove_owner),
+        )
+        .route(
+            "/register/systems/{id}/dependencies",
+            post(registers::add_dependency),
+        )
+        .route(
+            "/register/systems/{id}/dependencies/remove",
+            post(registers::remove_dependency),
+        )
+        .route("/register/systems/{id}/assets", post(registers::link_asset))
+        .route(
+            "/register/systems/{id}/assets/remove",
+            post(registers::unlink_asset),
+        )
+        .route(
+            "/register/systems/{id}/recovery-time",
+            post(registers::set_recovery_time),
+        )
+        .route("/register/assets", get(assets::list).post(assets::create))
+        .route("/register/assets/new", get(assets::new_form))
+        .route(
+            "/register/assets/{id}",
+            get(assets::detail).post(assets::update),
+        )
+        .route("/register/assets/{id}/systems", post(assets::link_system))
+        .route(
+            "/register/assets/{id}/systems/remove",
+            post(assets::unlink_system),
+        )
+        .route(
+            "/register/systems/{id}/events",
+            get(tasks::system_events).post(tasks::record_system_event),
+        )
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/classification", get(classification::overview::overview))
+        .route(
+            "/classification/classify",
+            get(classification::wizard::form).post(classification::wizard::submit),
+        )
+        .route(
+            "/classification/export",
+            get(classification::overview::export),
+        )
+        .route(
+            "/classification/objects",
+            post(classification::overview::create_named),
+        )
+        .route(
+            "/classification/measures",
+            get(classification::overview::measures),
+        )
+        .route(
+            "/classification/requirements",
+            get(classification::requirements::catalogue).post(classification::requirements::create),
+        )
+        .route(
+            "/classification/requirements/{id}",
+            get(classification::requirements::edit_form).post(classification::requirements::update),
+        )
+        .route("/classification/{id}", get(classification::object::detail))
+        .route(
+            "/classification/{id}/requirements/{code}",
+            post(classification::object::assess),
+        )
+        .route(
+            "/classification/{id}/procurement",
+            get(classification::object::procurement),
+        )
+        .route(
+            "/classification/{id}/procurement/export",
+            get(classification::object::procurement_export),
         )
         .route("/audit", get(audit::list))
         .route("/audit/verify", post(audit::verify))

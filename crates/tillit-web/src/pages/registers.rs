@@ -12,14 +12,17 @@ use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{Criticality, Hosting, SystemInput, SystemKind, SystemSort};
 use tillit_domain::validation::ValidationErrors;
 use tillit_store::registers::{
-    InformationSystem, RegisterConfirmation, SystemFilter, SystemVersion,
+    AssetFilter, InformationSystem, RegisterConfirmation, SystemFilter, SystemVersion,
 };
 use tillit_store::Page;
+
+use tillit_store::classification::Subject;
 
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
 use crate::pages::{render, see_other, FormErrors, PageContext};
+use crate::services::classification::{self, ClassificationSummary};
 use crate::services::registers as service;
 use crate::services::registers::SystemDetail;
 use crate::state::AppState;
@@ -86,17 +89,25 @@ impl ListPage {
         criticality_label(&self.ctx, criticality)
     }
 
-    fn page_link(&self, page: u32) -> String {
+    /// The list's filters as a query string.
+    fn filter_query(&self) -> String {
         serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("kind", self.query.kind.as_str()),
             ("criticality", self.query.criticality.as_str()),
             ("in_scope", self.query.in_scope.as_str()),
             ("sort", self.query.sort.as_str()),
-            ("page", &page.to_string()),
         ])
-        .map(|q| format!("/register?{q}"))
         .unwrap_or_default()
+    }
+
+    fn page_link(&self, page: u32) -> String {
+        format!("/register?{}&page={page}", self.filter_query())
+    }
+
+    /// The export of every entry the filters select.
+    fn export_link(&self, format: &str) -> String {
+        format!("/register/systems/export.{format}?{}", self.filter_query())
     }
 
     fn previous_link(&self) -> Option<String> {
@@ -390,6 +401,95 @@ pub async fn create(
     }
 }
 
+/// How many entries, assets or people a picker offers at most.
+const PICKER_LIMIT: u32 = 2000;
+
+/// The organisation's entries for a picker, by designation: (id, designation and name).
+pub(crate) async fn system_choices(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let filter = SystemFilter {
+        sort: SystemSort::Designation,
+        ..Default::default()
+    };
+    let paging = PageRequest {
+        page: 1,
+        per_page: PICKER_LIMIT,
+    };
+    let page = service::list_systems(state, principal, &filter, paging).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|s| (s.id, format!("{} {}", s.designation, s.name)))
+        .collect())
+}
+
+/// The organisation's information assets for a picker, by name: (id, name).
+async fn asset_choices(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let paging = PageRequest {
+        page: 1,
+        per_page: PICKER_LIMIT,
+    };
+    let page = service::list_assets(state, principal, &AssetFilter::default(), paging).await?;
+    Ok(page.items.into_iter().map(|a| (a.id, a.name)).collect())
+}
+
+/// The small forms beside an entry, each with its own route; the ids of a form's
+/// fields start with its prefix.
+const OWNERS: &str = "owners-";
+const DEPENDENCIES: &str = "dependencies-";
+const ASSETS: &str = "assets-";
+const RECOVERY: &str = "recovery-";
+
+/// A refused submission on the detail page, shown again beside its form.
+enum Refused {
+    Nothing,
+    Edit(Box<SystemForm>, FormErrors),
+    /// One of the small forms: its prefix, the errors (ids prefixed) and the value typed.
+    Side(&'static str, FormErrors, String),
+}
+
+/// What the small forms offer to choose from; empty for those who may not edit.
+#[derive(Default)]
+struct Pickers {
+    /// People who are not information owners of the entry yet.
+    owners: Vec<(i64, String)>,
+    /// Entries this one does not depend on yet (itself left out).
+    dependencies: Vec<(i64, String)>,
+    /// Assets the entry does not hold yet.
+    assets: Vec<(i64, String)>,
+}
+
+async fn pickers(
+    state: &AppState,
+    principal: &Principal,
+    detail: &SystemDetail,
+    people: &[(i64, String)],
+) -> Result<Pickers, AppError> {
+    let id = detail.system.id;
+    Ok(Pickers {
+        owners: people
+            .iter()
+            .filter(|(p, _)| !detail.owners.iter().any(|o| o.id == *p))
+            .cloned()
+            .collect(),
+        dependencies: system_choices(state, principal)
+            .await?
+            .into_iter()
+            .filter(|(s, _)| *s != id && !detail.dependencies.iter().any(|d| d.id == *s))
+            .collect(),
+        assets: asset_choices(state, principal)
+            .await?
+            .into_iter()
+            .filter(|(a, _)| !detail.assets.iter().any(|held| held.id == *a))
+            .collect(),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "system.html")]
 struct DetailPage {
@@ -398,8 +498,12 @@ struct DetailPage {
     history: Vec<SystemVersion>,
     form: SystemForm,
     errors: FormErrors,
+    /// The prefix of the small form that was refused, its errors and the value typed.
+    side: (&'static str, FormErrors, String),
     choices: Choices,
+    pickers: Pickers,
     can_edit: bool,
+    classification: ClassificationSummary,
 }
 
 impl DetailPage {
@@ -414,6 +518,37 @@ impl DetailPage {
     fn hosting_label(&self, hosting: &str) -> String {
         hosting_label(&self.ctx, hosting)
     }
+
+    /// The errors of the small form with this prefix, if it was the one refused.
+    fn side_errors(&self, prefix: &str) -> Option<&FormErrors> {
+        (self.side.0 == prefix && self.side.1.any()).then_some(&self.side.1)
+    }
+
+    fn side_error(&self, id: &str) -> Option<String> {
+        self.side.1.for_field(id)
+    }
+
+    fn side_invalid(&self, id: &str) -> bool {
+        self.side.1.has(id)
+    }
+
+    /// Whether `value` was the choice in the refused small form with this prefix.
+    fn side_chosen(&self, prefix: &str, value: &i64) -> bool {
+        self.side.0 == prefix && self.side.2 == value.to_string()
+    }
+
+    /// The recovery time as typed in a refused submission, else as stored.
+    fn recovery_value(&self) -> String {
+        if self.side.0 == RECOVERY {
+            self.side.2.clone()
+        } else {
+            self.detail
+                .system
+                .acceptable_recovery_time_hours
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        }
+    }
 }
 
 async fn detail_page(
@@ -421,29 +556,54 @@ async fn detail_page(
     ctx: PageContext,
     principal: &Principal,
     id: i64,
-    typed: Option<SystemForm>,
-    errors: FormErrors,
+    refused: Refused,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let detail = service::get_system(state, principal, id).await?;
     let history = service::system_history(state, principal, id).await?;
-    let can_edit = service::may_edit_system(
-        principal,
-        detail.system.object_owner_id,
-        detail.owners.iter().map(|o| o.id),
-    );
-    let form = typed.unwrap_or_else(|| SystemForm::from_system(&detail.system));
+    let can_edit = may_edit(principal, &detail);
+    let (form, errors, side) = match refused {
+        Refused::Nothing => (
+            SystemForm::from_system(&detail.system),
+            FormErrors::default(),
+            ("", FormErrors::default(), String::new()),
+        ),
+        Refused::Edit(form, errors) => (*form, errors, ("", FormErrors::default(), String::new())),
+        Refused::Side(prefix, errors, typed) => (
+            SystemForm::from_system(&detail.system),
+            FormErrors::default(),
+            (prefix, errors, typed),
+        ),
+    };
     let choices = choices(state, principal).await?;
+    let pickers = if can_edit {
+        pickers(state, principal, &detail, &choices.people).await?
+    } else {
+        Pickers::default()
+    };
+    let classification =
+        classification::summary(state, principal, Subject::System(detail.system.id)).await?;
     let page = DetailPage {
         ctx,
         detail,
         history,
         form,
         errors,
+        side,
         choices,
+        pickers,
         can_edit,
+        classification,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+fn may_edit(principal: &Principal, detail: &SystemDetail) -> bool {
+    service::may_edit_system(
+        principal,
+        detail.system.object_owner_id,
+        detail.owners.iter().map(|o| o.id),
+    )
 }
 
 pub async fn detail(
@@ -457,8 +617,7 @@ pub async fn detail(
         ctx,
         &principal,
         id,
-        None,
-        FormErrors::default(),
+        Refused::Nothing,
         StatusCode::OK,
     )
     .await
@@ -483,5 +642,295 @@ pub async fn update(
             }
             Err(error) => FormErrors::rejected(&ctx, error, "", "name")?,
         };
-    detail_page(&state, ctx, &principal, id, Some(form), errors, status).await
+    let refused = Refused::Edit(Box::new(form), errors);
+    detail_page(&state, ctx, &principal, id, refused, status).await
+}
+
+/// The entry, when the principal may change it; refused before any input is looked at.
+async fn editable_system(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<SystemDetail, AppError> {
+    let detail = service::get_system(state, principal, id).await?;
+    if may_edit(principal, &detail) {
+        Ok(detail)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// One submission of a small form: its prefix, the field a stale version is reported
+/// at, and the notice shown after a success.
+struct Side {
+    prefix: &'static str,
+    field: &'static str,
+    notice: &'static str,
+}
+
+/// Where a small form ends: back to the entry with a notice, or the page again with
+/// the refusal and the value typed beside the form.
+async fn side_outcome(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    result: Result<(), AppError>,
+    side: Side,
+    typed: String,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(&format!("/register/systems/{id}"), side.notice)),
+        Err(error) => {
+            let (errors, status) = FormErrors::rejected(&ctx, error, side.prefix, side.field)?;
+            let refused = Refused::Side(side.prefix, errors, typed);
+            detail_page(state, ctx, principal, id, refused, status).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OwnerForm {
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    owner_id: Option<i64>,
+    #[serde(default)]
+    version: i64,
+}
+
+/// Adds an information owner; the other owners stay.
+pub async fn add_owner(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<OwnerForm>,
+) -> Result<Response, AppError> {
+    let current = editable_system(&state, &principal, id).await?;
+    let result = match form.owner_id {
+        None => Err(AppError::invalid("owner_ids", "required")),
+        Some(owner) if current.owners.iter().any(|o| o.id == owner) => {
+            Err(AppError::invalid("owner_ids", "already-listed"))
+        }
+        Some(owner) => {
+            let mut owners: Vec<i64> = current.owners.iter().map(|o| o.id).collect();
+            owners.push(owner);
+            service::set_system_owners(&state, &principal, id, form.version, &owners)
+                .await
+                .map(|_| ())
+        }
+    };
+    let typed = form.owner_id.map(|o| o.to_string()).unwrap_or_default();
+    side_outcome(
+        &state,
+        ctx,
+        &principal,
+        id,
+        result,
+        Side {
+            prefix: OWNERS,
+            field: "owner_ids",
+            notice: "system-owner-added",
+        },
+        typed,
+    )
+    .await
+}
+
+/// Removes one information owner; the other owners stay.
+pub async fn remove_owner(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<OwnerForm>,
+) -> Result<Response, AppError> {
+    let current = editable_system(&state, &principal, id).await?;
+    let owner = form
+        .owner_id
+        .ok_or_else(|| AppError::invalid("owner_id", "required"))?;
+    if !current.owners.iter().any(|o| o.id == owner) {
+        return Err(AppError::NotFound);
+    }
+    let owners: Vec<i64> = current
+        .owners
+        .iter()
+        .map(|o| o.id)
+        .filter(|o| *o != owner)
+        .collect();
+    let result = service::set_system_owners(&state, &principal, id, form.version, &owners)
+        .await
+        .map(|_| ());
+    side_outcome(
+        &state,
+        ctx,
+        &principal,
+        id,
+        result,
+        Side {
+            prefix: OWNERS,
+            field: "owner_ids",
+            notice: "system-owner-removed",
+        },
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DependencyForm {
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    depends_on_id: Option<i64>,
+}
+
+pub async fn add_dependency(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<DependencyForm>,
+) -> Result<Response, AppError> {
+    editable_system(&state, &principal, id).await?;
+    let result = match form.depends_on_id {
+        None => Err(AppError::invalid("depends_on_id", "required")),
+        Some(other) => service::add_dependency(&state, &principal, id, other)
+            .await
+            .map(|_| ()),
+    };
+    let typed = form
+        .depends_on_id
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    side_outcome(
+        &state,
+        ctx,
+        &principal,
+        id,
+        result,
+        Side {
+            prefix: DEPENDENCIES,
+            field: "depends_on_id",
+            notice: "system-dependency-added",
+        },
+        typed,
+    )
+    .await
+}
+
+pub async fn remove_dependency(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<DependencyForm>,
+) -> Result<Response, AppError> {
+    editable_system(&state, &principal, id).await?;
+    let other = form
+        .depends_on_id
+        .ok_or_else(|| AppError::invalid("depends_on_id", "required"))?;
+    service::remove_dependency(&state, &principal, id, other).await?;
+    Ok(see_other(
+        &format!("/register/systems/{id}"),
+        "system-dependency-removed",
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssetLinkForm {
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    asset_id: Option<i64>,
+}
+
+pub async fn link_asset(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<AssetLinkForm>,
+) -> Result<Response, AppError> {
+    editable_system(&state, &principal, id).await?;
+    let result = match form.asset_id {
+        None => Err(AppError::invalid("asset_id", "required")),
+        Some(asset) => service::link_system_asset(&state, &principal, id, asset)
+            .await
+            .map(|_| ()),
+    };
+    let typed = form.asset_id.map(|a| a.to_string()).unwrap_or_default();
+    side_outcome(
+        &state,
+        ctx,
+        &principal,
+        id,
+        result,
+        Side {
+            prefix: ASSETS,
+            field: "asset_id",
+            notice: "system-asset-linked",
+        },
+        typed,
+    )
+    .await
+}
+
+pub async fn unlink_asset(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<AssetLinkForm>,
+) -> Result<Response, AppError> {
+    editable_system(&state, &principal, id).await?;
+    let asset = form
+        .asset_id
+        .ok_or_else(|| AppError::invalid("asset_id", "required"))?;
+    service::unlink_system_asset(&state, &principal, id, asset).await?;
+    Ok(see_other(
+        &format!("/register/systems/{id}"),
+        "system-asset-unlinked",
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RecoveryForm {
+    /// Whole hours; empty clears it. Read as text so that a typing mistake is shown
+    /// beside the field.
+    #[serde(default)]
+    acceptable_recovery_time_hours: String,
+    #[serde(default)]
+    version: i64,
+}
+
+pub async fn set_recovery_time(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    IdPath(id): IdPath,
+    FormData(form): FormData<RecoveryForm>,
+) -> Result<Response, AppError> {
+    editable_system(&state, &principal, id).await?;
+    let typed = form.acceptable_recovery_time_hours.trim().to_owned();
+    let hours = match typed.as_str() {
+        "" => Ok(None),
+        text => text
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::invalid("acceptable_recovery_time_hours", "whole-hours")),
+    };
+    let result = match hours {
+        Ok(hours) => service::set_recovery_time(&state, &principal, id, form.version, hours)
+            .await
+            .map(|_| ()),
+        Err(error) => Err(error),
+    };
+    side_outcome(
+        &state,
+        ctx,
+        &principal,
+        id,
+        result,
+        Side {
+            prefix: RECOVERY,
+            field: "acceptable_recovery_time_hours",
+            notice: "system-recovery-time-saved",
+        },
+        typed,
+    )
+    .await
 }

@@ -4,6 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use tillit_store::classification::Coverage;
+use tillit_store::tasks::OpenTask;
+
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::pages::{render, PageContext};
@@ -20,6 +23,8 @@ struct StartPage {
     checkpoint: Option<(i64, String)>,
     /// When the register was last confirmed (Swedish time) and whether it is overdue.
     register: (Option<String>, bool),
+    tasks: Vec<OpenTask>,
+    coverage: Coverage,
 }
 
 pub async fn page(
@@ -42,8 +47,12 @@ pub async fn page(
         latest.map(|c| crate::time::format_local(&c.confirmed_at)),
         overdue,
     );
+    let tasks = crate::services::classification::my_tasks(&state, &principal).await?;
+    let (coverage, _) = crate::services::classification::coverage(&state, &principal).await?;
     render(&StartPage {
         register,
+        tasks,
+        coverage,
         organisation_name: organisation.name,
         units,
         users,

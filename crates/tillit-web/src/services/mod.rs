@@ -1,8 +1,12 @@
 //! What the pages and the API both call: permission check, validation, storage.
 
 pub mod audit;
+pub mod classification;
+pub mod classification_export;
 pub mod login;
 pub mod org;
 pub mod profile;
+pub mod register_export;
+pub mod register_import;
 pub mod registers;
 pub mod users;

@@ -186,6 +186,107 @@ pub async fn remove_dependency(
     .await?)
 }
 
+/// Replaces the information owners of an entry (its editors may).
+pub async fn set_system_owners(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    owner_ids: &[i64],
+) -> Result<SystemDetail, AppError> {
+    require_system_editor(state, principal, id).await?;
+    registers::set_owners(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        owner_ids,
+    )
+    .await?;
+    detail(state, principal.organisation_id, id).await
+}
+
+/// Sets or clears the acceptable recovery time of an entry, in hours (its editors may).
+pub async fn set_recovery_time(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    version: i64,
+    hours: Option<i64>,
+) -> Result<SystemDetail, AppError> {
+    require_system_editor(state, principal, id).await?;
+    registers::set_recovery_time(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+        hours,
+    )
+    .await?;
+    detail(state, principal.organisation_id, id).await
+}
+
+/// The asset for a link made from the entry's side: one of another organisation, or none
+/// at all, is a bad choice of `asset_id` rather than a missing page.
+async fn asset_to_link(
+    state: &AppState,
+    organisation_id: i64,
+    asset_id: i64,
+) -> Result<(), AppError> {
+    match registers::get_asset(&state.db, organisation_id, asset_id).await {
+        Ok(_) => Ok(()),
+        Err(tillit_store::StoreError::NotFound) => {
+            Err(AppError::invalid("asset_id", "unknown-reference"))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Records that the entry holds an asset, from the entry's side: the entry's editors may.
+pub async fn link_system_asset(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    asset_id: i64,
+) -> Result<SystemDetail, AppError> {
+    require_system_editor(state, principal, id).await?;
+    asset_to_link(state, principal.organisation_id, asset_id).await?;
+    registers::link_asset_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        asset_id,
+        id,
+    )
+    .await
+    .map_err(|error| match error {
+        tillit_store::StoreError::Duplicate { .. } => AppError::invalid("asset_id", "duplicate"),
+        other => other.into(),
+    })?;
+    detail(state, principal.organisation_id, id).await
+}
+
+/// Removes the link between the entry and an asset, from the entry's side.
+pub async fn unlink_system_asset(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    asset_id: i64,
+) -> Result<(), AppError> {
+    require_system_editor(state, principal, id).await?;
+    asset_to_link(state, principal.organisation_id, asset_id).await?;
+    Ok(registers::unlink_asset_system(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        asset_id,
+        id,
+    )
+    .await?)
+}
+
 pub async fn list_assets(
     state: &AppState,
     principal: &Principal,
@@ -215,6 +316,12 @@ async fn asset_detail(
     Ok(AssetDetail { asset, systems })
 }
 
+/// Whether the principal may change an asset with this owner: managers of the registers
+/// and the asset's owner may.
+pub fn may_edit_asset(principal: &Principal, owner_id: i64) -> bool {
+    may_edit_register_entry(&principal.grants, principal.user_id, &[owner_id])
+}
+
 /// Refuses a change of the asset unless the principal manages the registers or owns it;
 /// `NotFound` when the asset is not in the organisation.
 async fn require_asset_editor(
@@ -224,7 +331,7 @@ async fn require_asset_editor(
 ) -> Result<(), AppError> {
     principal.require(Action::ViewRegisters)?;
     let asset = registers::get_asset(&state.db, principal.organisation_id, id).await?;
-    if may_edit_register_entry(&principal.grants, principal.user_id, &[asset.owner_id]) {
+    if may_edit_asset(principal, asset.owner_id) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -22,9 +22,16 @@ const N: bool = false;
 /// `{fresh_user}` (a new user who is an employee), `{seq}` (an audit event),
 /// `{fresh_system}` and `{other_system}` (new register entries without owners, version 1),
 /// `{dependent_system}` (a new entry that depends on the new entry `{dependency}`),
+/// `{owned_system}` (a new entry whose one information owner is `{user}`, version 1),
 /// `{fresh_asset}` (a new information asset owned by `{user}`, version 1),
 /// `{linked_asset}` (a new asset held by the new entry `{linked_system}`),
-/// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`.
+/// `{classified}` (a new asset classified K2 R2 T1, by its classification id),
+/// `{requirement_code}` (a built-in requirement that applies to it),
+/// `{own_requirement}` and `{own_requirement_code}` (a new own requirement, version 1),
+/// `{fresh_task}` (an unassigned task from a new entry without owners, version 1),
+/// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`,
+/// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
+/// name) and `{nl}` (a line break, for the CSV files of the import API).
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
 struct Route {
     method: Method,
@@ -82,6 +89,47 @@ fn page_routes() -> Vec<Route> {
         route("POST", "/register/systems",                    "name=System {n}&kind=information_system&criticality=high&hosting=cloud", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/register/systems/{fresh_system}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/register/systems/{fresh_system}",     "name=System {n}&kind=network&criticality=low&hosting=own_data_centre&version=1", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{fresh_system}/owners", "owner_id={user}&version=1",                            303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{owned_system}/owners/remove", "owner_id={user}&version=1",                     303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{fresh_system}/dependencies", "depends_on_id={other_system}",                   303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{dependent_system}/dependencies/remove", "depends_on_id={dependency}",          303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{fresh_system}/assets", "asset_id={fresh_asset}",                               303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{linked_system}/assets/remove", "asset_id={linked_asset}",                      303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/systems/{fresh_system}/recovery-time", "acceptable_recovery_time_hours=24&version=1",    303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/assets",                     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/import",                     "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        // A form post carries no file (the upload itself is in tests/web/import.rs): an
+        // importer gets as far as "choose a file", everyone else is refused before that.
+        route("POST", "/register/import",                     "register=systems",                                         422, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/import/status",              "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/import/template/{template}", "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/systems/export.csv",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/systems/export.xlsx",        "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/assets/export.csv",          "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/assets/export.xlsx",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/assets/new",                 "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/assets",                     "name=Journal {n}&form=digital&owner_id={user}",            303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/assets/{fresh_asset}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/register/assets/{fresh_asset}",       "name=Journal {n}&form=paper&owner_id={user}&version=1",    303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/assets/{fresh_asset}/systems", "system_id={fresh_system}",                              303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/register/assets/{linked_asset}/systems/remove", "system_id={linked_system}",                     303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/classification",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/classification/classify?asset_id={fresh_asset}", "",                                             200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/classification/classify",             "asset_id={fresh_asset}&version=&level_k=2&level_r=2&level_t=1&participants=Ägare&action=approve", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/classification/objects",              "kind=process&name=Process {n}&owner_id={user}",            303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/classification/export?format=csv",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/classification/measures",             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/classification/requirements",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/classification/requirements",         "code=ORG-{n}&aspect=K&min_level=2&category=technical&title=Krav {n}&description=Beskrivning", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/classification/requirements/{own_requirement}", "",                                              200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/classification/requirements/{own_requirement}", "code=ORG-{n}&aspect=R&min_level=3&category=technical&title=Krav {n}&description=Beskrivning&version=1", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/classification/{classified}",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/classification/{classified}/requirements/{requirement_code}", "status=fulfilled&how=Årlig översyn&version=",  303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/classification/{classified}/procurement/export?format=xlsx", "",                                 200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/classification/{classified}/procurement", "",                                                     200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/systems/{fresh_system}/events", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/register/systems/{fresh_system}/events", "kind=change&description=Ny version {n}",                303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/tasks/{fresh_task}/complete",         "version=1",                                                303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/audit",                               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("POST", "/audit/verify",                        "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",  "/audit/{seq}",                         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -120,11 +168,32 @@ fn api_routes() -> Vec<Route> {
         route("POST",   "/api/v1/register-confirmations",     r#"{"note": "Årlig bekräftelse {n}"}"#,                      201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/register-confirmations/latest", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",    "/api/v1/assets",                     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/systems/import",             "Namn;Typ;Kritikalitet;Driftmiljö{nl}System {n};network;low;cloud", 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/systems/export",             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/assets/import",              "Namn;Form;Informationsägare (e-post){nl}Journal {n};digital;{user_email}", 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/assets/export?format=csv",   "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST",   "/api/v1/assets",                     r#"{"name": "Journal {n}", "form": "digital", "owner_id": {user}}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/assets/{fresh_asset}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("PUT",    "/api/v1/assets/{fresh_asset}",       r#"{"name": "Journal {n}", "form": "paper", "owner_id": {user}, "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST",   "/api/v1/assets/{fresh_asset}/systems", r#"{"system_id": {fresh_system}}"#,                      201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("DELETE", "/api/v1/assets/{linked_asset}/systems/{linked_system}", "",                                      204, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/classifications",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/classifications",            r#"{"asset_id": {fresh_asset}, "level_k": 2, "level_r": 1, "level_t": 1, "participants": "Ägare"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/classifications/export?format=csv", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/classifications/{classified}", "",                                                       200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/classifications/{classified}/requirements", "",                                          200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/classifications/{classified}/requirements/{requirement_code}", r#"{"status": "partly", "how": "Översyn saknas"}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/classification-objects",     r#"{"kind": "document", "name": "Rutin {n}", "owner_id": {user}}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/classification-coverage",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/proposed-measures",          "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/requirements",               "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/requirements",               r#"{"code": "ORG-{n}", "aspect": "T", "min_level": 2, "category": "technical", "title": "Krav {n}", "description": "Reservrutin"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/requirements/{requirement_code}",      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/requirements/{own_requirement_code}", r#"{"code": "{own_requirement_code}", "aspect": "K", "min_level": 3, "category": "technical", "title": "Krav {n}", "description": "Ändrat", "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/systems/{fresh_system}/events", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/systems/{fresh_system}/events", r#"{"kind": "procurement", "description": "Upphandling {n}"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/tasks",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/tasks/{fresh_task}/complete", r#"{"version": 1}"#,                                       200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/audit-events",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -152,6 +221,11 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         ("{controller}", org.controller.to_string()),
         ("{user}", org.target.id.to_string()),
         ("{seq}", org.first_event.to_string()),
+        // A built-in requirement that applies from level 1 of confidentiality.
+        ("{requirement_code}", "K-GOV-01".to_owned()),
+        ("{user_email}", org.target.email.clone()),
+        ("{template}", "systems.xlsx".to_owned()),
+        ("{nl}", "\n".to_owned()),
     ];
     if text.contains("{ward_version}") {
         values.push((
@@ -235,6 +309,26 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         values.push(("{dependent_system}", dependent.to_string()));
         values.push(("{dependency}", dependency.to_string()));
     }
+    if text.contains("{owned_system}") {
+        let input = tillit_domain::registers::SystemInput {
+            name: format!("Ägt system {n}"),
+            kind: "information_system".to_owned(),
+            criticality: "medium".to_owned(),
+            hosting: "supplier".to_owned(),
+            owner_ids: vec![org.target.id],
+            ..Default::default()
+        };
+        let draft = input.validate().expect("valid system");
+        let system = tillit_store::registers::create_system(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            &draft,
+        )
+        .await
+        .expect("system");
+        values.push(("{owned_system}", system.id.to_string()));
+    }
     if text.contains("{fresh_asset}") {
         let id = app
             .create_asset(org.id, &format!("Tillfällig tillgång {n}"), org.target.id)
@@ -259,6 +353,69 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         .expect("link");
         values.push(("{linked_asset}", asset.to_string()));
         values.push(("{linked_system}", system.to_string()));
+    }
+    if text.contains("{classified}") {
+        let asset = app
+            .create_asset(org.id, &format!("Klassad tillgång {n}"), org.target.id)
+            .await;
+        let draft = tillit_domain::classification::ClassificationInput {
+            level_k: Some(2),
+            level_r: Some(2),
+            level_t: Some(1),
+            participants: "Informationsägare".to_owned(),
+            ..Default::default()
+        }
+        .validate(None, chrono::Utc::now().date_naive())
+        .expect("valid classification");
+        let (object, _) = tillit_store::classification::approve(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            tillit_store::classification::Subject::Asset(asset),
+            None,
+            &draft,
+        )
+        .await
+        .expect("classification");
+        values.push(("{classified}", object.id.to_string()));
+    }
+    if text.contains("{own_requirement}") || text.contains("{own_requirement_code}") {
+        let catalogue = tillit_domain::classification::Catalogue::builtin().expect("content");
+        let requirement = tillit_domain::classification::OwnRequirementInput {
+            code: format!("ORG-{n}"),
+            aspect: "K".to_owned(),
+            min_level: Some(2),
+            category: "technical".to_owned(),
+            title: format!("Eget krav {n}"),
+            description: "Skärmlås efter fem minuter.".to_owned(),
+            ..Default::default()
+        }
+        .validate(&catalogue)
+        .expect("valid requirement");
+        let own = tillit_store::classification::create_own_requirement(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            &requirement,
+        )
+        .await
+        .expect("own requirement");
+        values.push(("{own_requirement}", own.id.to_string()));
+        values.push(("{own_requirement_code}", own.code));
+    }
+    if text.contains("{fresh_task}") {
+        // A new entry without owners gives one task for nobody in particular.
+        let system = app
+            .create_system(org.id, &format!("System utan ägare {n}"))
+            .await;
+        let task =
+            tillit_store::tasks::open_tasks_about(&app.db, org.id, "information_system", system)
+                .await
+                .expect("tasks")
+                .into_iter()
+                .next()
+                .expect("a task");
+        values.push(("{fresh_task}", task.id.to_string()));
     }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.

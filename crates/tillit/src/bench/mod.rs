@@ -25,6 +25,9 @@ use tokio::task::JoinSet;
 
 use crate::demo::DEMO_PASSWORD;
 
+mod import;
+mod registers;
+
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -79,8 +82,14 @@ enum Scenario {
     ApiUsers,
     /// The rendered users page with a browser session.
     UsersPage,
+    /// The rendered systems list, filtered and searched, with a browser session.
+    SystemsPage,
+    /// `GET /api/v1/systems`, filtered and searched, with an API token.
+    SystemsApi,
     /// Create and update org units, then verify the audit trail.
     Write,
+    /// Import 10,000 assets from an XLSX file and export them again.
+    ImportExport,
     /// Verify an audit trail of 1,000,000 events.
     Audit,
 }
@@ -165,7 +174,8 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
     tokio::time::sleep(IDLE).await;
     let idle_rss_kb = server.status_kb("VmRSS")?;
 
-    let scenarios = run_scenarios(args.scenario, &server, &client, token, duration).await?;
+    let scenarios = run_scenarios(args.scenario, &server, &client, token.clone(), duration).await?;
+    let transfers = import::run(args.scenario, &server, &client, &token).await?;
     server.stop().await?;
     let (verified, million) = check_audit(args.scenario, site).await?;
     Ok(Report {
@@ -183,6 +193,7 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
         scenarios,
         verified,
         million,
+        transfers,
     })
 }
 
@@ -226,6 +237,7 @@ async fn run_scenarios(
                 .await?,
         );
     }
+    scenarios.extend(registers::run(chosen, server, client, &token, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -709,6 +721,8 @@ enum Workload {
     UsersPage { session: String },
     /// `POST /api/v1/org-units` and then `PUT` of the new unit, below one of `parents`.
     WriteUnits { token: String, parents: Vec<i64> },
+    /// The systems list, as a page or through the API.
+    Systems(registers::SystemsList),
 }
 
 /// A workload aimed at one server.
@@ -741,6 +755,7 @@ impl Load {
                 )
                 .await;
             }
+            Workload::Systems(list) => list.operation(&self.client, &self.base, n, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];
@@ -951,6 +966,7 @@ struct Report {
     scenarios: Vec<ScenarioRow>,
     verified: Option<Verified>,
     million: Option<Million>,
+    transfers: Option<import::Transfers>,
 }
 
 impl Report {
@@ -1019,6 +1035,9 @@ impl fmt::Display for Report {
         }
         if let Some(verified) = &self.verified {
             write_verified(f, verified)?;
+        }
+        if let Some(transfers) = &self.transfers {
+            write!(f, "{transfers}")?;
         }
         if let Some(million) = &self.million {
             let append = format!("append {} events", thousands(million.added));

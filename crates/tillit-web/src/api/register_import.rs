@@ -1,0 +1,389 @@
+//! `/api/v1/systems/import`, `/api/v1/assets/import`: add many entries from a CSV or
+//! XLSX file, all or nothing; `/api/v1/systems/export`, `/api/v1/assets/export`: the
+//! registers as CSV or XLSX, filtered like the lists.
+
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use tillit_domain::register_import::{ImportErrors, RegisterKind};
+use tillit_domain::registers::{
+    AssetForm, Criticality, PersonalDataCategory, SystemKind, SystemSort,
+};
+use tillit_domain::users::Language;
+use tillit_reports::Format;
+use tillit_store::registers::{AssetFilter, SystemFilter};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::Problem;
+use crate::auth::principal::Lang;
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::extract::QueryParams;
+use crate::middleware::RequestId;
+use crate::pages::register_import::{read_upload, UploadError, MEGABYTE};
+use crate::services::register_export as export;
+use crate::services::register_import::{
+    self as service, ImportFile, ImportOutcome, MAX_FILE_BYTES,
+};
+use crate::state::AppState;
+
+/// What an import added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportResultDto {
+    /// `systems` or `assets`.
+    pub register: String,
+    /// Entries added.
+    pub imported: usize,
+    /// Their ids, in the order of the file's rows.
+    pub ids: Vec<i64>,
+    /// The new systems' designations in row order (empty for assets).
+    pub designations: Vec<String>,
+}
+
+/// A refused import (RFC 9457): nothing was imported, and every problem is listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportProblem {
+    #[schema(example = "urn:tillit:problem:import-rejected")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    /// `import-rejected`, or `payload-too-large` for a file over 25 MB.
+    pub code: String,
+    pub detail: String,
+    pub request_id: String,
+    pub errors: Vec<ImportProblemRow>,
+}
+
+/// One problem in an imported file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportProblemRow {
+    /// The row in the file (the first line or row is 1); empty for the file as a whole.
+    pub row: Option<usize>,
+    /// The column as the file names it (its heading, or its letter).
+    pub column: Option<String>,
+    /// The column's key, e.g. `owner_email`, when it is a known column.
+    pub field: Option<String>,
+    /// The offending value, where it helps.
+    pub value: Option<String>,
+    /// Stable reason, e.g. `unknown-user`, `cycle`, `formula`.
+    pub code: String,
+    /// The reason in the caller's language.
+    pub detail: String,
+}
+
+struct Answer<'a> {
+    state: &'a AppState,
+    language: Language,
+    request_id: String,
+}
+
+impl Answer<'_> {
+    fn text(&self, id: &str) -> String {
+        self.state.i18n.text(self.language, id)
+    }
+
+    fn problem(
+        &self,
+        status: StatusCode,
+        code: &str,
+        detail: String,
+        errors: Vec<ImportProblemRow>,
+    ) -> Response {
+        let body = ImportProblem {
+            r#type: format!("urn:tillit:problem:{code}"),
+            title: self.text(&format!("problem-{code}-title")),
+            status: status.as_u16(),
+            code: code.to_owned(),
+            detail,
+            request_id: self.request_id.clone(),
+            errors,
+        };
+        let json = serde_json::to_string(&body).unwrap_or_default();
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response()
+    }
+
+    fn rejected(&self, errors: ImportErrors) -> Response {
+        let rows = errors
+            .0
+            .into_iter()
+            .map(|e| ImportProblemRow {
+                detail: self.state.i18n.text_with(
+                    self.language,
+                    &format!("import-error-{}", e.code),
+                    &[("value", e.value.clone().unwrap_or_default())],
+                ),
+                row: e.row,
+                column: e.column,
+                field: e.field.map(str::to_owned),
+                value: e.value,
+                code: e.code.to_owned(),
+            })
+            .collect();
+        let detail = self.text("problem-import-rejected-detail");
+        self.problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import-rejected",
+            detail,
+            rows,
+        )
+    }
+
+    fn too_large(&self) -> Response {
+        let detail = self.state.i18n.text_with(
+            self.language,
+            "import-too-large",
+            &[("megabytes", (MAX_FILE_BYTES / MEGABYTE).to_string())],
+        );
+        self.problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            detail,
+            Vec::new(),
+        )
+    }
+}
+
+/// The file of an import request: a `file` part of a multipart body, or the whole body.
+async fn read_file(request: Request, state: &AppState) -> Result<ImportFile, UploadError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let file = if multipart {
+        let multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| UploadError::Malformed(rejection.body_text()))?;
+        read_upload(multipart).await?.file
+    } else {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    UploadError::TooLarge
+                } else {
+                    UploadError::Malformed(rejection.body_text())
+                }
+            })?;
+        (!bytes.is_empty()).then(|| ImportFile {
+            name: "api".to_owned(),
+            bytes,
+        })
+    };
+    file.ok_or_else(|| {
+        UploadError::Malformed(
+            "no file: send it as the body or as the multipart part `file`".into(),
+        )
+    })
+}
+
+async fn import(
+    state: AppState,
+    principal: Principal,
+    language: Language,
+    request_id: Option<Extension<RequestId>>,
+    kind: RegisterKind,
+    request: Request,
+) -> Result<Response, AppError> {
+    service::require_importer(&principal)?;
+    let answer = Answer {
+        state: &state,
+        language,
+        request_id: request_id.map(|Extension(id)| id.0).unwrap_or_default(),
+    };
+    let file = match read_file(request, &state).await {
+        Ok(file) => file,
+        Err(UploadError::TooLarge) => return Ok(answer.too_large()),
+        Err(UploadError::Malformed(message)) => return Err(AppError::MalformedBody(message)),
+    };
+    Ok(
+        match service::import_now(&state, &principal, kind, file).await? {
+            ImportOutcome::Imported(summary) => (
+                StatusCode::CREATED,
+                Json(ImportResultDto {
+                    register: summary.register.to_owned(),
+                    imported: summary.count,
+                    ids: summary.ids,
+                    designations: summary.designations,
+                }),
+            )
+                .into_response(),
+            ImportOutcome::Rejected(errors) => answer.rejected(errors),
+        },
+    )
+}
+
+/// Add networks and information systems from a CSV or XLSX file (administrators and
+/// coordinators). Send the file as the body (any content type; the format is told by
+/// the content) or as the part `file` of a multipart body, at most 25 MB. Every row is
+/// checked first; if any is bad nothing is imported and the answer lists every problem.
+/// Otherwise all rows are added in one transaction. The columns are those of the
+/// template at `/register/import/template/systems.xlsx`.
+#[utoipa::path(post, path = "/api/v1/systems/import", tag = "registers",
+    request_body(content = Vec<u8>, description = "The CSV or XLSX file", content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportResultDto), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 413, body = ImportProblem), (status = 422, body = ImportProblem)),
+    security(("bearer" = [])))]
+pub async fn import_systems(
+    State(state): State<AppState>,
+    principal: Principal,
+    Lang(language): Lang,
+    request_id: Option<Extension<RequestId>>,
+    request: Request,
+) -> Result<Response, AppError> {
+    import(
+        state,
+        principal,
+        language,
+        request_id,
+        RegisterKind::Systems,
+        request,
+    )
+    .await
+}
+
+/// Add information assets from a CSV or XLSX file (administrators and coordinators),
+/// as for systems. The owners are given by e-mail address and the systems holding an
+/// asset by designation. The columns are those of `/register/import/template/assets.xlsx`.
+#[utoipa::path(post, path = "/api/v1/assets/import", tag = "registers",
+    request_body(content = Vec<u8>, description = "The CSV or XLSX file", content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportResultDto), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 413, body = ImportProblem), (status = 422, body = ImportProblem)),
+    security(("bearer" = [])))]
+pub async fn import_assets(
+    State(state): State<AppState>,
+    principal: Principal,
+    Lang(language): Lang,
+    request_id: Option<Extension<RequestId>>,
+    request: Request,
+) -> Result<Response, AppError> {
+    import(
+        state,
+        principal,
+        language,
+        request_id,
+        RegisterKind::Assets,
+        request,
+    )
+    .await
+}
+
+fn parse_choice<T>(
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
+    }
+}
+
+fn format(value: Option<&str>) -> Result<Format, AppError> {
+    Ok(parse_choice("format", value, Format::parse)?.unwrap_or(Format::Xlsx))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SystemExportQuery {
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+    /// `network`, `information_system` or `it_service`.
+    pub kind: Option<String>,
+    /// `low`, `medium`, `high` or `critical`.
+    pub criticality: Option<String>,
+    /// In (true) or out of (false) scope of cybersäkerhetslagen.
+    pub in_scope: Option<bool>,
+    /// Object owner or one of the information owners.
+    pub owner_id: Option<i64>,
+    /// Designation or name contains (case-insensitive).
+    pub q: Option<String>,
+    /// `name` (default), `designation`, `criticality` or `updated`.
+    pub sort: Option<String>,
+}
+
+/// The register of networks and information systems as a file, filtered like the list,
+/// with the columns of the import template.
+#[utoipa::path(get, path = "/api/v1/systems/export", tag = "registers", params(SystemExportQuery),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn export_systems(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<SystemExportQuery>,
+) -> Result<Response, AppError> {
+    let filter = SystemFilter {
+        kind: parse_choice("kind", query.kind.as_deref(), SystemKind::parse)?,
+        criticality: parse_choice(
+            "criticality",
+            query.criticality.as_deref(),
+            Criticality::parse,
+        )?,
+        in_scope: query.in_scope,
+        owner_id: query.owner_id,
+        query: query.q.clone().filter(|q| !q.trim().is_empty()),
+        sort: parse_choice("sort", query.sort.as_deref(), SystemSort::parse)?.unwrap_or_default(),
+    };
+    let format = format(query.format.as_deref())?;
+    Ok(export::export_systems(&state, &principal, &filter, format)
+        .await?
+        .into_response())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct AssetExportQuery {
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+    /// `digital`, `paper` or `spoken`.
+    pub form: Option<String>,
+    pub owner_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub contains_personal_data: Option<bool>,
+    pub business_critical: Option<bool>,
+    /// Only assets held by this system.
+    pub system_id: Option<i64>,
+    /// Only assets with this category of personal data.
+    pub category: Option<String>,
+    /// Name contains (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// The register of information assets as a file, filtered like the list, with the
+/// columns of the import template.
+#[utoipa::path(get, path = "/api/v1/assets/export", tag = "registers", params(AssetExportQuery),
+    responses((status = 200, description = "The file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn export_assets(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<AssetExportQuery>,
+) -> Result<Response, AppError> {
+    let filter = AssetFilter {
+        form: parse_choice("form", query.form.as_deref(), AssetForm::parse)?,
+        owner_id: query.owner_id,
+        unit_id: query.unit_id,
+        contains_personal_data: query.contains_personal_data,
+        business_critical: query.business_critical,
+        system_id: query.system_id,
+        category: parse_choice(
+            "category",
+            query.category.as_deref(),
+            PersonalDataCategory::parse,
+        )?,
+        query: query.q.clone().filter(|q| !q.trim().is_empty()),
+    };
+    let format = format(query.format.as_deref())?;
+    Ok(export::export_assets(&state, &principal, &filter, format)
+        .await?
+        .into_response())
+}

@@ -9,6 +9,7 @@
 //! Everything is written through the store's repository functions, so every row gets
 //! its audit event, recorded as the system actor `demo`.
 
+mod classification;
 mod large_registers;
 mod registers;
 
@@ -44,6 +45,12 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    tracing::info!(
+        units = demo.units,
+        users = demo.users,
+        classifications = demo.classifications.approved,
+        "demo organisation loaded"
+    );
     Ok(demo.organisation_id)
 }
 
@@ -107,7 +114,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         units: demo.units + tree.units_created,
         users: demo.users + users.len(),
         systems: demo.register.systems.len() + systems.len(),
-        assets: demo.register.assets + assets,
+        assets: demo.register.assets.len() + assets,
     })
 }
 
@@ -739,6 +746,7 @@ struct DemoCounts {
     units: usize,
     users: usize,
     register: registers::DemoRegister,
+    classifications: classification::DemoClassifications,
 }
 
 /// Writes the whole demo organisation in `tx`.
@@ -749,14 +757,17 @@ async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCou
     let units = writer.create_tree(DEMO_TREE, &people).await?;
     writer.grant_roles(&people, &units).await?;
     writer.create_controllers(&units).await?;
-    let register = writer
-        .create_registers(&people, &units, tillit_store::now())
+    let now = tillit_store::now();
+    let register = writer.create_registers(&people, &units, now).await?;
+    let classifications = writer
+        .classify_register(&people, &register, &registers::holdings(), now)
         .await?;
     Ok(DemoCounts {
         organisation_id,
         units: units.len(),
         users: people.len(),
         register,
+        classifications,
     })
 }
 
@@ -1217,11 +1228,89 @@ mod tests {
         let people = DEMO_ACCOUNTS.len() + STAFF.len();
         let expected =
             1 + units + 2 * people + DEMO_CONTROLLERS.len() + registers::demo_register_events();
-        assert_eq!(events.total, expected as i64);
-        assert!(events
+        let (by_demo, by_people): (Vec<_>, Vec<_>) = events
             .items
             .iter()
-            .all(|e| e.actor_label == "demo" && e.actor_id.is_none()));
+            .partition(|e| e.actor_label == "demo" && e.actor_id.is_none());
+        assert_eq!(by_demo.len(), expected);
+        // Classifications are approved, assessed and prompted by the demo's own people.
+        assert!(!by_people.is_empty());
+        assert!(by_people
+            .iter()
+            .all(|e| e.actor_id.is_some() && e.actor_label.ends_with("@region.example")));
+    }
+
+    #[tokio::test]
+    async fn demo_classifications_cover_the_core_and_prompt_the_journal_owners() {
+        use tillit_store::classification::{self as store, ObjectFilter};
+
+        let (_dir, db) = temp_db().await;
+        let mut tx = db.begin().await.expect("transaction");
+        let demo = insert_demo(&mut tx, FAKE_HASH).await.expect("load demo");
+        tx.commit().await.expect("commit");
+        let organisation_id = demo.organisation_id;
+
+        let all = store::list_objects(&db, organisation_id, &ObjectFilter::default(), 500, 0)
+            .await
+            .expect("classifications");
+        assert_eq!(all.total, demo.classifications.approved as i64);
+        assert!(all.items.iter().all(|o| o.current_version == 1));
+        let today = chrono::Utc::now().date_naive();
+        let overdue = ObjectFilter {
+            overdue_on: Some(today),
+            ..ObjectFilter::default()
+        };
+        let overdue = store::list_objects(&db, organisation_id, &overdue, 500, 0)
+            .await
+            .expect("overdue");
+        let mut names: Vec<&str> = overdue.items.iter().map(|o| o.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["Patientövervakning", "Vitalparametrar och larmhistorik"]
+        );
+
+        let journal = lookup(&demo.register.systems, registers::JOURNAL_NAME).expect("journal");
+        let object = store::object_for(&db, organisation_id, store::Subject::System(journal))
+            .await
+            .expect("read")
+            .expect("the journal system is classified");
+        let versions = store::versions(&db, organisation_id, object.id)
+            .await
+            .expect("versions");
+        assert!(
+            versions[0].derived_levels().is_some(),
+            "levels from its assets"
+        );
+        let unmet = store::unmet_requirements(&db, organisation_id, 50, 0)
+            .await
+            .expect("unmet");
+        assert_eq!(unmet.total, 3, "two partly and one not fulfilled");
+        let prompts = tillit_store::tasks::open_tasks_about(
+            &db,
+            organisation_id,
+            "information_system",
+            journal,
+        )
+        .await
+        .expect("tasks");
+        assert!(
+            !prompts.is_empty(),
+            "the planned upgrade prompts the owners"
+        );
+
+        let page = PageRequest {
+            page: 1,
+            per_page: 500,
+        };
+        let events = tillit_store::audit::list(&db, organisation_id, &Default::default(), page)
+            .await
+            .expect("events");
+        let by_people = events.items.iter().filter(|e| e.actor_id.is_some()).count();
+        assert_eq!(
+            by_people,
+            classification::demo_classification_events(prompts.len())
+        );
     }
 
     async fn all_systems(db: &Db, organisation_id: i64) -> Page<InformationSystem> {

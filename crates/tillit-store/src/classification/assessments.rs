@@ -61,29 +61,55 @@ async fn assessment_tx(
     )?)
 }
 
-/// Records the owner's judgement of one requirement. `expected_version` is the version
-/// of the assessment the user saw, `None` when there was none yet. The caller checks
-/// that the requirement applies to the object.
-#[allow(clippy::too_many_arguments)]
+/// The owner's judgement of one requirement, as given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssessmentInput<'a> {
+    pub requirement_code: &'a str,
+    /// The version of the assessment the user saw, `None` when there was none yet.
+    pub expected_version: Option<i64>,
+    pub status: SelfAssessment,
+    /// How the requirement is met, or what is missing.
+    pub how: &'a str,
+}
+
+/// Records the owner's judgement of one requirement. The caller checks that the
+/// requirement applies to the object.
 pub async fn assess(
     db: &Db,
     organisation_id: i64,
     actor: &Actor,
     object_id: i64,
-    requirement_code: &str,
-    expected_version: Option<i64>,
-    status: SelfAssessment,
-    how: &str,
+    input: &AssessmentInput<'_>,
 ) -> Result<Assessment> {
+    let mut tx = db.begin().await?;
+    let assessment = assess_in(&mut tx, organisation_id, actor, object_id, input, now()).await?;
+    tx.commit().await?;
+    Ok(assessment)
+}
+
+/// [`assess`] inside the caller's transaction, assessed at `at`.
+pub async fn assess_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    object_id: i64,
+    input: &AssessmentInput<'_>,
+    at: DateTime<Utc>,
+) -> Result<Assessment> {
+    let AssessmentInput {
+        requirement_code,
+        expected_version,
+        status,
+        how,
+    } = *input;
     let mut errors = ValidationErrors::new();
     let how = optional_text(&mut errors, "how", how, HOW_MAX);
     if how.is_empty() && status != SelfAssessment::NotApplicable {
         errors.add("how", "required");
     }
     errors.finish(()).map_err(StoreError::Invalid)?;
-    let mut tx = db.begin().await?;
     let owned = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_optional,
         i64,
         "SELECT id FROM classification_object WHERE id = $1 AND organisation_id = $2",
@@ -93,12 +119,12 @@ pub async fn assess(
     if owned.is_none() {
         return Err(StoreError::NotFound);
     }
-    let before = assessment_tx(&mut tx, object_id, requirement_code).await?;
-    let stamp = now();
+    let before = assessment_tx(&mut *tx, object_id, requirement_code).await?;
+    let stamp = at;
     match (&before, expected_version) {
         (None, None) => {
             in_tx_scalar!(
-                &mut tx,
+                &mut *tx,
                 fetch_one,
                 i64,
                 "INSERT INTO requirement_assessment (organisation_id, object_id, requirement_code, status, how, assessed_at, \
@@ -119,7 +145,7 @@ pub async fn assess(
         }
         (Some(existing), Some(expected)) if existing.version == expected => {
             let changed = exec_tx!(
-                &mut tx,
+                &mut *tx,
                 "UPDATE requirement_assessment SET status = $1, how = $2, assessed_at = $3, assessed_by = $4, \
                  assessed_by_label = $5, version = version + 1 WHERE id = $6 AND version = $7",
                 status.as_str(),
@@ -136,7 +162,7 @@ pub async fn assess(
         }
         _ => return Err(StoreError::Conflict),
     }
-    let after = assessment_tx(&mut tx, object_id, requirement_code)
+    let after = assessment_tx(&mut *tx, object_id, requirement_code)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut event = NewEvent::new(
@@ -148,8 +174,7 @@ pub async fn assess(
     if let Some(before) = &before {
         event = event.before(before);
     }
-    audit::append(&mut tx, actor, event.after(&after)).await?;
-    tx.commit().await?;
+    audit::append(&mut *tx, actor, event.after(&after)).await?;
     Ok(after)
 }
 

@@ -194,6 +194,31 @@ pub async fn create_named_object(
     owner_id: Option<i64>,
     unit_id: Option<i64>,
 ) -> Result<ClassificationObject> {
+    let mut tx = db.begin().await?;
+    let object = create_named_object_in(
+        &mut tx,
+        organisation_id,
+        actor,
+        kind,
+        name,
+        owner_id,
+        unit_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(object)
+}
+
+/// [`create_named_object`] inside the caller's transaction.
+pub async fn create_named_object_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    kind: ObjectKind,
+    name: &str,
+    owner_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> Result<ClassificationObject> {
     let mut errors = ValidationErrors::new();
     let name = match validate_object_name(name) {
         Ok(name) => name,
@@ -205,23 +230,22 @@ pub async fn create_named_object(
     if !kind.is_named_in_classification() {
         errors.add("kind", "invalid-choice");
     }
-    let mut tx = db.begin().await?;
     match owner_id {
         None => errors.add("owner_id", "required"),
-        Some(id) if !user_in_organisation(&mut tx, organisation_id, id).await? => {
+        Some(id) if !user_in_organisation(tx, organisation_id, id).await? => {
             errors.add("owner_id", "unknown-reference")
         }
         Some(_) => {}
     }
     if let Some(unit) = unit_id {
-        if !unit_in_organisation(&mut tx, organisation_id, unit).await? {
+        if !unit_in_organisation(tx, organisation_id, unit).await? {
             errors.add("unit_id", "unknown-reference");
         }
     }
     errors.finish(()).map_err(StoreError::Invalid)?;
     let stamp = now();
     let id = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
         "INSERT INTO classification_object (organisation_id, kind, name, search_name, owner_id, unit_id, created_at, updated_at) \
@@ -234,16 +258,15 @@ pub async fn create_named_object(
         unit_id,
         stamp
     )?;
-    let object = object_for_tx(&mut tx, organisation_id, Subject::Object(id))
+    let object = object_for_tx(tx, organisation_id, Subject::Object(id))
         .await?
         .ok_or(StoreError::NotFound)?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "create", "classification_object", id).after(&object),
     )
     .await?;
-    tx.commit().await?;
     Ok(object)
 }
 
@@ -260,7 +283,32 @@ pub async fn approve(
     draft: &ClassificationDraft,
 ) -> Result<(ClassificationObject, ClassificationVersion)> {
     let mut tx = db.begin().await?;
-    let before = match object_for_tx(&mut tx, organisation_id, subject).await? {
+    let approved = approve_in(
+        &mut tx,
+        organisation_id,
+        actor,
+        subject,
+        expected_version,
+        draft,
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(approved)
+}
+
+/// [`approve`] inside the caller's transaction, approved at `approved_at` (the demo
+/// dates its classifications in the past).
+pub async fn approve_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    subject: Subject,
+    expected_version: Option<i64>,
+    draft: &ClassificationDraft,
+    approved_at: DateTime<Utc>,
+) -> Result<(ClassificationObject, ClassificationVersion)> {
+    let before = match object_for_tx(tx, organisation_id, subject).await? {
         Some(object) => {
             // Before its first approval a named process or document has nothing that
             // could be overwritten, so the caller need not know its version.
@@ -271,13 +319,12 @@ pub async fn approve(
             object
         }
         None if expected_version.is_some() => return Err(StoreError::Conflict),
-        None => create_register_object(&mut tx, organisation_id, subject).await?,
+        None => create_register_object(tx, organisation_id, subject).await?,
     };
     let number = before.current_version + 1;
-    let approved_at = now();
     let level = |aspect: Aspect| draft.levels.get(aspect).map(|l| i64::from(l.get()));
     let version_id = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
         "INSERT INTO classification_version (organisation_id, object_id, number, level_k, level_r, level_t, level_s, \
@@ -299,7 +346,7 @@ pub async fn approve(
         actor.label.as_str()
     )?;
     let changed = exec_tx!(
-        &mut tx,
+        &mut *tx,
         "UPDATE classification_object SET current_version = $1, level_k = $2, level_r = $3, level_t = $4, level_s = $5, \
          approved_at = $6, next_review = $7, updated_at = $6, version = version + 1 \
          WHERE id = $8 AND organisation_id = $9 AND version = $10",
@@ -317,28 +364,27 @@ pub async fn approve(
     if changed == 0 {
         return Err(StoreError::Conflict);
     }
-    let after = object_for_tx(&mut tx, organisation_id, Subject::Object(before.id))
+    let after = object_for_tx(&mut *tx, organisation_id, Subject::Object(before.id))
         .await?
         .ok_or(StoreError::NotFound)?;
     let version = in_tx!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         ClassificationVersion,
         &format!("SELECT {VERSION_COLUMNS} FROM classification_version WHERE id = $1"),
         version_id
     )?;
     if let Some((kind, id)) = prompt_subject(&after) {
-        tasks::complete_prompts_in(&mut tx, organisation_id, actor, kind, id).await?;
+        tasks::complete_prompts_in(&mut *tx, organisation_id, actor, kind, id).await?;
     }
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "approve", "classification", after.id)
             .before(&before)
             .after(&version),
     )
     .await?;
-    tx.commit().await?;
     Ok((after, version))
 }
 

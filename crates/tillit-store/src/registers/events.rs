@@ -61,7 +61,7 @@ pub async fn record_system_event(
     let description = required_text(&mut errors, "description", description, TEXT_MAX);
     errors.finish(()).map_err(StoreError::Invalid)?;
     let mut tx = db.begin().await?;
-    let recorded = record_in(
+    let recorded = record_system_event_in(
         &mut tx,
         organisation_id,
         actor,
@@ -75,7 +75,7 @@ pub async fn record_system_event(
 }
 
 /// [`record_system_event`] inside the caller's transaction, e.g. the one that adds the entry.
-pub(crate) async fn record_in(
+pub async fn record_system_event_in(
     tx: &mut Tx,
     organisation_id: i64,
     actor: &Actor,

@@ -24,7 +24,7 @@ pub use confirmation::{
     RegisterConfirmation,
 };
 pub use dependencies::{add_dependency, dependencies, dependents, remove_dependency};
-pub use events::{record_system_event, system_events, SystemEvent};
+pub use events::{record_system_event, record_system_event_in, system_events, SystemEvent};
 pub use systems::{
     create_system, create_system_in, get_system, list_systems, set_designation_prefix, set_owners,
     set_recovery_time, system_history, system_owners, update_system, InformationSystem,

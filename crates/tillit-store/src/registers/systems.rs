@@ -331,7 +331,15 @@ pub async fn create_system_in(
     )
     .await?;
     // A new entry is to be classified and risk-analysed: its owners get a task.
-    super::events::record_in(tx, organisation_id, actor, id, SystemEventKind::Added, "").await?;
+    super::events::record_system_event_in(
+        tx,
+        organisation_id,
+        actor,
+        id,
+        SystemEventKind::Added,
+        "",
+    )
+    .await?;
     Ok(after.system)
 }
 

@@ -4,7 +4,7 @@ use tillit_domain::classification::{
     OwnRequirementInput, SelfAssessment,
 };
 use tillit_domain::registers::{AssetInput, SystemEventKind, SystemInput};
-use tillit_store::classification::{self, ObjectFilter, Subject};
+use tillit_store::classification::{self, AssessmentInput, ObjectFilter, Subject};
 use tillit_store::registers;
 use tillit_store::tasks;
 use tillit_store::users::{self, NewUser};
@@ -433,10 +433,12 @@ db_test!(
             region,
             &person,
             object.id,
-            "K-ACC-01",
-            None,
-            SelfAssessment::Fulfilled,
-            "Behörigheter tilldelas efter behovs- och riskanalys.",
+            &AssessmentInput {
+                requirement_code: "K-ACC-01",
+                expected_version: None,
+                status: SelfAssessment::Fulfilled,
+                how: "Behörigheter tilldelas efter behovs- och riskanalys.",
+            },
         )
         .await
         .unwrap();
@@ -446,10 +448,12 @@ db_test!(
             region,
             &person,
             object.id,
-            "K-LOG-01",
-            None,
-            SelfAssessment::NotFulfilled,
-            " ",
+            &AssessmentInput {
+                requirement_code: "K-LOG-01",
+                expected_version: None,
+                status: SelfAssessment::NotFulfilled,
+                how: " ",
+            },
         )
         .await;
         match missing_how {
@@ -461,10 +465,12 @@ db_test!(
             region,
             &person,
             object.id,
-            "K-LOG-01",
-            None,
-            SelfAssessment::NotFulfilled,
-            "Loggarna följs inte upp systematiskt.",
+            &AssessmentInput {
+                requirement_code: "K-LOG-01",
+                expected_version: None,
+                status: SelfAssessment::NotFulfilled,
+                how: "Loggarna följs inte upp systematiskt.",
+            },
         )
         .await
         .unwrap();
@@ -473,10 +479,12 @@ db_test!(
             region,
             &person,
             object.id,
-            "K-ACC-01",
-            None,
-            SelfAssessment::Partly,
-            "Delvis",
+            &AssessmentInput {
+                requirement_code: "K-ACC-01",
+                expected_version: None,
+                status: SelfAssessment::Partly,
+                how: "Delvis",
+            },
         )
         .await;
         assert!(matches!(stale, Err(StoreError::Conflict)));
@@ -485,10 +493,12 @@ db_test!(
             region,
             &person,
             object.id,
-            "K-ACC-01",
-            Some(met.version),
-            SelfAssessment::Partly,
-            "Behörigheter ses inte över årligen.",
+            &AssessmentInput {
+                requirement_code: "K-ACC-01",
+                expected_version: Some(met.version),
+                status: SelfAssessment::Partly,
+                how: "Behörigheter ses inte över årligen.",
+            },
         )
         .await
         .unwrap();

@@ -18,8 +18,8 @@ use tillit_domain::classification::{
 use tillit_domain::registers::SystemEventKind;
 use tillit_domain::ValidationErrors;
 use tillit_store::classification::{
-    self, Assessment, ClassificationObject, ClassificationVersion, Coverage, ObjectFilter,
-    OwnRequirement, Subject, Unclassified, UnmetRequirement,
+    self, Assessment, AssessmentInput, ClassificationObject, ClassificationVersion, Coverage,
+    ObjectFilter, OwnRequirement, Subject, Unclassified, UnmetRequirement,
 };
 use tillit_store::registers::{self, SystemEvent};
 use tillit_store::tasks::{self, OpenTask, Task};
@@ -329,15 +329,18 @@ pub async fn assess(
     if !applies {
         return Err(AppError::NotFound);
     }
+    let input = AssessmentInput {
+        requirement_code,
+        expected_version,
+        status,
+        how,
+    };
     Ok(classification::assess(
         &state.db,
         principal.organisation_id,
         &principal.actor(),
         object.id,
-        requirement_code,
-        expected_version,
-        status,
-        how,
+        &input,
     )
     .await?)
 }

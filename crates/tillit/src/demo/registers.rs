@@ -24,7 +24,7 @@ const CONFIRMED_DAYS_AGO: i64 = 330;
 /// When the entries added since the confirmation were registered.
 const ADDED_DAYS_AGO: i64 = 45;
 /// The information security coordinator, who confirmed the register.
-const CONFIRMER: &str = "samordnare@region.example";
+pub(super) const CONFIRMER: &str = "samordnare@region.example";
 const CONFIRMATION_NOTE: &str =
     "Årlig fastställelse efter genomgång med objektägare och informationsägare. \
     Gästnätet är avskilt från vårdnätet; PACS har flyttats till den medicintekniska nätzonen.";
@@ -80,10 +80,10 @@ impl SystemSpec {
 }
 
 const IT_CHIEF: &str = "linda.nyberg@region.example";
-const IT_SECURITY: &str = "oskar.nilsson@region.example";
+pub(super) const IT_SECURITY: &str = "oskar.nilsson@region.example";
 const LVS: &str = "malin.axelsson@region.example";
-const HEALTH_OWNER: &str = "informationsagare@region.example";
-const HR_OWNER: &str = "therese.blom@region.example";
+pub(super) const HEALTH_OWNER: &str = "informationsagare@region.example";
+pub(super) const HR_OWNER: &str = "therese.blom@region.example";
 
 const VARDNAT: &str = "Vårdnätet";
 const ADMIN_NET: &str = "Administrativt nät";
@@ -92,14 +92,14 @@ pub(super) const IDENTITY: &str = "Identitets- och behörighetstjänst";
 const EMAIL: &str = "E-post och kalender";
 const TEAMS: &str = "Samarbetsplattform (Teams)";
 pub(super) const VIS: &str = "VIS Kosmos – vårdinformationssystem";
-const PACS: &str = "PACS och röntgeninformationssystem";
+pub(super) const PACS: &str = "PACS och röntgeninformationssystem";
 const LAB: &str = "Laboratoriedatasystemet";
-const MONITORING: &str = "Patientövervakning";
+pub(super) const MONITORING: &str = "Patientövervakning";
 const DENTAL: &str = "Folktandvårdens journalsystem";
 const E_SERVICES: &str = "1177 e-tjänster";
-const HR: &str = "HR- och lönesystem";
-const ACCESS_CONTROL: &str = "Passersystem";
-const SOCIAL_CARE: &str = "Verksamhetssystem för vård och omsorg";
+pub(super) const HR: &str = "HR- och lönesystem";
+pub(super) const ACCESS_CONTROL: &str = "Passersystem";
+pub(super) const SOCIAL_CARE: &str = "Verksamhetssystem för vård och omsorg";
 
 /// The entries registered a year ago, dependencies named before their dependents.
 const DEMO_SYSTEMS: [SystemSpec; 15] = [
@@ -712,11 +712,20 @@ const DEMO_ASSETS: [AssetSpec; 25] = [
     },
 ];
 
+/// Which asset each system holds, as (asset, system) names.
+pub(super) fn holdings() -> Vec<(&'static str, &'static str)> {
+    DEMO_ASSETS
+        .iter()
+        .flat_map(|spec| spec.systems.iter().map(move |system| (spec.name, *system)))
+        .collect()
+}
+
 /// What the demo's register holds.
 pub(super) struct DemoRegister {
     /// Entry ids by name.
     pub(super) systems: Ids,
-    pub(super) assets: usize,
+    /// Information asset ids by name.
+    pub(super) assets: Ids,
 }
 
 impl Writer<'_> {
@@ -797,7 +806,11 @@ impl Writer<'_> {
         .context("recording last year's register confirmation")?;
         Ok(DemoRegister {
             systems,
-            assets: assets.len(),
+            assets: DEMO_ASSETS
+                .iter()
+                .zip(&assets)
+                .map(|(spec, asset)| (spec.name, asset.id))
+                .collect(),
         })
     }
 }

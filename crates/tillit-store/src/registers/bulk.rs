@@ -1,7 +1,7 @@
 //! Many register rows in one transaction: the large demo dataset and other loads of
-//! prepared entries. Rows go in with multi-row INSERTs of up to [`ROWS_PER_STATEMENT`]
-//! rows, yet every entry gets its first history version and every change its own audit
-//! event, exactly as if it had been created one at a time.
+//! prepared entries. Rows go in with multi-row INSERTs of up to
+//! [`ROWS_PER_STATEMENT`] rows, yet every entry gets its first history version and
+//! every change its own audit event, exactly as if it had been created one at a time.
 //!
 //! Each function checks everything it refers to belongs to the organisation before it
 //! writes; a bad reference fails the whole call and, with the caller's transaction,
@@ -11,125 +11,24 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::FromRow;
 use tillit_domain::registers::{format_designation, AssetDraft, SystemDraft, SystemKind};
-use tillit_domain::search::fold;
 use tillit_domain::ValidationErrors;
 
-use super::systems::search_name;
+use super::batch::{
+    self, fetch, insert_asset_rows, insert_pairs, user_names, values_sql, Value, ROWS_PER_STATEMENT,
+};
 use super::{
-    invalid, json_text, lock_organisation, AssetRef, InformationAsset, InformationSystem,
-    RegisterConfirmation, SystemRef, SystemSnapshot,
+    confirmation, invalid, lock_organisation, AssetRef, InformationAsset, RegisterConfirmation,
+    SystemRef,
 };
 use crate::audit::{self, NewEvent};
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
 use crate::{truncate_to_micros, Actor};
 
-/// Rows per INSERT statement (and ids per `IN` list): well below both engines' limits
-/// on bound values (32,766 on SQLite, 65,535 on PostgreSQL). Larger statements save
-/// little: sqlx looks up every numbered placeholder by name, which grows with the
-/// square of their number on SQLite.
-const ROWS_PER_STATEMENT: usize = 100;
-
-/// A value bound to a statement built here.
-enum Value<'a> {
-    Int(i64),
-    OptInt(Option<i64>),
-    Text(&'a str),
-    Owned(String),
-    Bool(bool),
-    Time(DateTime<Utc>),
-}
-
-macro_rules! bind_values {
-    ($query:expr, $values:expr) => {{
-        let mut query = $query;
-        for value in $values {
-            query = match value {
-                Value::Int(v) => query.bind(*v),
-                Value::OptInt(v) => query.bind(*v),
-                Value::Text(v) => query.bind(*v),
-                Value::Owned(v) => query.bind(v.as_str()),
-                Value::Bool(v) => query.bind(*v),
-                Value::Time(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
-
-async fn execute(tx: &mut Tx, sql: &str, values: &[Value<'_>]) -> Result<u64> {
-    let done = match tx {
-        Tx::Sqlite(t) => bind_values!(sqlx::query(sql), values)
-            .execute(&mut **t)
-            .await
-            .map(|r| r.rows_affected()),
-        Tx::Postgres(t) => bind_values!(sqlx::query(sql), values)
-            .execute(&mut **t)
-            .await
-            .map(|r| r.rows_affected()),
-    };
-    Ok(done?)
-}
-
-async fn fetch_rows<R>(tx: &mut Tx, sql: &str, values: &[Value<'_>]) -> Result<Vec<R>>
-where
-    R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-{
-    let rows = match tx {
-        Tx::Sqlite(t) => {
-            bind_values!(sqlx::query_as::<_, R>(sql), values)
-                .fetch_all(&mut **t)
-                .await
-        }
-        Tx::Postgres(t) => {
-            bind_values!(sqlx::query_as::<_, R>(sql), values)
-                .fetch_all(&mut **t)
-                .await
-        }
-    };
-    Ok(rows?)
-}
-
-/// `rows` copies of `template` joined by commas, each `?` replaced by the next free
-/// placeholder. `$1`..`$shared` in the template are values every row shares, bound first.
-fn values_sql(template: &str, rows: usize, shared: usize) -> String {
-    let mut sql = String::with_capacity(rows * (template.len() + 16));
-    let mut next = shared + 1;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        for c in template.chars() {
-            if c == '?' {
-                sql.push('$');
-                sql.push_str(&next.to_string());
-                next += 1;
-            } else {
-                sql.push(c);
-            }
-        }
-    }
-    sql
-}
-
-/// The organisation's accounts by id, with their display names.
-async fn user_names(tx: &mut Tx, organisation_id: i64) -> Result<HashMap<i64, String>> {
-    let rows: Vec<(i64, String)> = fetch_rows(
-        tx,
-        "SELECT id, display_name FROM app_user WHERE organisation_id = $1",
-        &[Value::Int(organisation_id)],
-    )
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// The organisation's register entries by id.
 async fn system_refs(tx: &mut Tx, organisation_id: i64) -> Result<HashMap<i64, SystemRef>> {
-    let rows: Vec<SystemRef> = fetch_rows(
+    let rows: Vec<SystemRef> = fetch(
         tx,
         "SELECT id, designation, name FROM information_system WHERE organisation_id = $1",
         &[Value::Int(organisation_id)],
@@ -225,26 +124,17 @@ pub async fn insert_systems(
         .chunks(ROWS_PER_STATEMENT)
         .zip(designations.chunks(ROWS_PER_STATEMENT))
     {
-        let ids = insert_system_rows(tx, organisation_id, at, chunk, chunk_designations).await?;
-        let snapshots: Vec<SystemSnapshot> = chunk
-            .iter()
-            .zip(chunk_designations)
-            .map(|(draft, designation)| {
-                let id = ids.get(designation.as_str()).copied().ok_or_else(|| {
-                    StoreError::Audit(format!("no id came back for {designation}"))
-                })?;
-                Ok(system_snapshot(
-                    organisation_id,
-                    id,
-                    designation,
-                    draft,
-                    at,
-                    &names,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        insert_owner_rows(tx, &snapshots).await?;
-        insert_history_rows(tx, actor, &snapshots).await?;
+        let chunk: Vec<&SystemDraft> = chunk.iter().collect();
+        let snapshots = batch::insert_systems(
+            tx,
+            organisation_id,
+            actor,
+            at,
+            &chunk,
+            chunk_designations,
+            &names,
+        )
+        .await?;
         for snapshot in snapshots {
             let id = snapshot.system.id;
             audit::append(
@@ -264,135 +154,6 @@ pub async fn insert_systems(
     Ok(created)
 }
 
-/// Inserts one statement's worth of entries; returns their ids by designation.
-async fn insert_system_rows(
-    tx: &mut Tx,
-    organisation_id: i64,
-    at: DateTime<Utc>,
-    drafts: &[SystemDraft],
-    designations: &[String],
-) -> Result<HashMap<String, i64>> {
-    let sql = format!(
-        "INSERT INTO information_system (organisation_id, created_at, updated_at, designation, name, search_name, kind, \
-         functionality, essential_services, in_cyber_security_act_scope, criticality, object_owner_id, system_administrator_id, \
-         supplier, sub_suppliers, hosting, storage_country, acceptable_recovery_time_hours) VALUES {} RETURNING designation, id",
-        values_sql(
-            "($1, $2, $2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            drafts.len(),
-            2
-        )
-    );
-    let mut values = vec![Value::Int(organisation_id), Value::Time(at)];
-    for (draft, designation) in drafts.iter().zip(designations) {
-        values.extend([
-            Value::Text(designation),
-            Value::Text(&draft.name),
-            Value::Owned(search_name(designation, &draft.name)),
-            Value::Text(draft.kind.as_str()),
-            Value::Text(&draft.functionality),
-            Value::Text(&draft.essential_services),
-            Value::Bool(draft.in_cyber_security_act_scope),
-            Value::Text(draft.criticality.as_str()),
-            Value::OptInt(draft.object_owner_id),
-            Value::OptInt(draft.system_administrator_id),
-            Value::Text(&draft.supplier),
-            Value::Text(&draft.sub_suppliers),
-            Value::Text(draft.hosting.as_str()),
-            Value::Text(&draft.storage_country),
-            Value::OptInt(draft.acceptable_recovery_time_hours),
-        ]);
-    }
-    let rows: Vec<(String, i64)> = fetch_rows(tx, &sql, &values)
-        .await
-        .map_err(|e| e.on_unique("information_system_designation_key", "designation"))?;
-    Ok(rows.into_iter().collect())
-}
-
-/// The entry as stored by [`insert_system_rows`], as its history and audit trail keep it.
-fn system_snapshot(
-    organisation_id: i64,
-    id: i64,
-    designation: &str,
-    draft: &SystemDraft,
-    at: DateTime<Utc>,
-    names: &HashMap<i64, String>,
-) -> SystemSnapshot {
-    let name_of = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
-    SystemSnapshot {
-        system: InformationSystem {
-            id,
-            organisation_id,
-            designation: designation.to_owned(),
-            name: draft.name.clone(),
-            kind: draft.kind.as_str().to_owned(),
-            functionality: draft.functionality.clone(),
-            essential_services: draft.essential_services.clone(),
-            in_cyber_security_act_scope: draft.in_cyber_security_act_scope,
-            criticality: draft.criticality.as_str().to_owned(),
-            object_owner_id: draft.object_owner_id,
-            object_owner_name: name_of(draft.object_owner_id),
-            system_administrator_id: draft.system_administrator_id,
-            system_administrator_name: name_of(draft.system_administrator_id),
-            supplier: draft.supplier.clone(),
-            sub_suppliers: draft.sub_suppliers.clone(),
-            hosting: draft.hosting.as_str().to_owned(),
-            storage_country: draft.storage_country.clone(),
-            acceptable_recovery_time_hours: draft.acceptable_recovery_time_hours,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        },
-        owner_ids: draft.owner_ids.clone(),
-    }
-}
-
-async fn insert_owner_rows(tx: &mut Tx, snapshots: &[SystemSnapshot]) -> Result<()> {
-    let pairs: Vec<(i64, i64)> = snapshots
-        .iter()
-        .flat_map(|s| s.owner_ids.iter().map(|owner| (s.system.id, *owner)))
-        .collect();
-    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO information_system_owner (system_id, user_id) VALUES {}",
-            values_sql("(?, ?)", chunk.len(), 0)
-        );
-        let values: Vec<Value> = chunk
-            .iter()
-            .flat_map(|(system, user)| [Value::Int(*system), Value::Int(*user)])
-            .collect();
-        execute(tx, &sql, &values).await?;
-    }
-    Ok(())
-}
-
-async fn insert_history_rows(
-    tx: &mut Tx,
-    actor: &Actor,
-    snapshots: &[SystemSnapshot],
-) -> Result<()> {
-    if snapshots.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO information_system_history (changed_by, changed_by_label, organisation_id, system_id, version, changed_at, snapshot) \
-         VALUES {}",
-        values_sql("($1, $2, ?, ?, ?, ?, ?)", snapshots.len(), 2)
-    );
-    let mut values = vec![Value::OptInt(actor.user_id), Value::Text(&actor.label)];
-    for snapshot in snapshots {
-        let system = &snapshot.system;
-        values.extend([
-            Value::Int(system.organisation_id),
-            Value::Int(system.id),
-            Value::Int(system.version),
-            Value::Time(system.updated_at),
-            Value::Owned(json_text(snapshot)),
-        ]);
-    }
-    execute(tx, &sql, &values).await?;
-    Ok(())
-}
-
 /// Adds `drafts` to the register of information assets as created at `at`. Returns the
 /// new assets in the order of `drafts`.
 pub async fn insert_assets(
@@ -404,7 +165,7 @@ pub async fn insert_assets(
 ) -> Result<Vec<AssetRef>> {
     let at = truncate_to_micros(at);
     let names = user_names(tx, organisation_id).await?;
-    let units: HashMap<i64, String> = fetch_rows::<(i64, String)>(
+    let units: HashMap<i64, String> = fetch::<(i64, String)>(
         tx,
         "SELECT id, name FROM org_unit WHERE organisation_id = $1",
         &[Value::Int(organisation_id)],
@@ -421,7 +182,8 @@ pub async fn insert_assets(
 
     let mut created = Vec::with_capacity(drafts.len());
     for chunk in drafts.chunks(ROWS_PER_STATEMENT) {
-        let ids = insert_asset_rows(tx, organisation_id, at, chunk).await?;
+        let chunk: Vec<&AssetDraft> = chunk.iter().collect();
+        let ids = insert_asset_rows(tx, organisation_id, at, &chunk).await?;
         for (draft, id) in chunk.iter().zip(ids) {
             let asset = InformationAsset {
                 id,
@@ -461,59 +223,9 @@ pub async fn insert_assets(
     Ok(created)
 }
 
-/// Inserts one statement's worth of assets; returns their ids in the order of `drafts`.
-///
-/// Ids come from a sequence (PostgreSQL) or the rowid counter (SQLite), drawn row by row
-/// in the order of the VALUES list, so the returned ids sorted ascending are in that
-/// order even when another session draws ids in between. (RETURNING itself promises
-/// no order.)
-async fn insert_asset_rows(
-    tx: &mut Tx,
-    organisation_id: i64,
-    at: DateTime<Utc>,
-    drafts: &[AssetDraft],
-) -> Result<Vec<i64>> {
-    let sql = format!(
-        "INSERT INTO information_asset (organisation_id, created_at, updated_at, name, search_name, description, form, owner_id, \
-         unit_id, processes, contains_personal_data, personal_data_categories, business_critical) VALUES {} RETURNING id",
-        values_sql("($1, $2, $2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", drafts.len(), 2)
-    );
-    let mut values = vec![Value::Int(organisation_id), Value::Time(at)];
-    for draft in drafts {
-        let categories: Vec<&str> = draft
-            .personal_data_categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
-        values.extend([
-            Value::Text(&draft.name),
-            Value::Owned(fold(&draft.name)),
-            Value::Text(&draft.description),
-            Value::Text(draft.form.as_str()),
-            Value::Int(draft.owner_id),
-            Value::OptInt(draft.unit_id),
-            Value::Text(&draft.processes),
-            Value::Bool(draft.contains_personal_data),
-            Value::Owned(json_text(&categories)),
-            Value::Bool(draft.business_critical),
-        ]);
-    }
-    let rows: Vec<(i64,)> = fetch_rows(tx, &sql, &values).await?;
-    let mut ids: Vec<i64> = rows.into_iter().map(|(id,)| id).collect();
-    ids.sort_unstable();
-    if ids.len() != drafts.len() {
-        return Err(StoreError::Audit(format!(
-            "{} assets inserted, {} ids came back",
-            drafts.len(),
-            ids.len()
-        )));
-    }
-    Ok(ids)
-}
-
 /// The organisation's dependencies as (system, depends on) pairs.
 async fn existing_dependencies(tx: &mut Tx, organisation_id: i64) -> Result<Vec<(i64, i64)>> {
-    fetch_rows(
+    fetch(
         tx,
         "SELECT d.system_id, d.depends_on_id FROM system_dependency d JOIN information_system s ON s.id = d.system_id \
          WHERE s.organisation_id = $1",
@@ -593,17 +305,7 @@ pub async fn add_dependencies(
     if has_cycle(&graph) {
         return Err(invalid("depends_on_id", "cycle"));
     }
-    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO system_dependency (system_id, depends_on_id) VALUES {}",
-            values_sql("(?, ?)", chunk.len(), 0)
-        );
-        let values: Vec<Value> = chunk
-            .iter()
-            .flat_map(|(s, d)| [Value::Int(*s), Value::Int(*d)])
-            .collect();
-        execute(tx, &sql, &values).await?;
-    }
+    insert_pairs(tx, "system_dependency (system_id, depends_on_id)", pairs).await?;
     for (system, depends_on) in pairs {
         let after = Dependency {
             depends_on_id: *depends_on,
@@ -658,7 +360,7 @@ pub async fn link_assets(
         let ids = values_sql("?", chunk.len(), 1);
         let mut values = vec![Value::Int(organisation_id)];
         values.extend(chunk.iter().map(|id| Value::Int(*id)));
-        let found: Vec<(i64,)> = fetch_rows(
+        let found: Vec<(i64,)> = fetch(
             tx,
             &format!(
                 "SELECT COUNT(*) FROM information_asset WHERE organisation_id = $1 AND id IN ({ids})"
@@ -674,24 +376,14 @@ pub async fn link_assets(
             "SELECT asset_id, system_id FROM asset_system WHERE asset_id IN ({})",
             values_sql("?", chunk.len(), 0)
         );
-        let existing: Vec<(i64, i64)> = fetch_rows(tx, &linked, &values[1..]).await?;
+        let existing: Vec<(i64, i64)> = fetch(tx, &linked, &values[1..]).await?;
         seen.extend(existing);
     }
     errors.finish(()).map_err(StoreError::Invalid)?;
     if !pairs.iter().all(|pair| seen.insert(*pair)) {
         return Err(StoreError::Duplicate { field: "system_id" });
     }
-    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO asset_system (asset_id, system_id) VALUES {}",
-            values_sql("(?, ?)", chunk.len(), 0)
-        );
-        let values: Vec<Value> = chunk
-            .iter()
-            .flat_map(|(a, s)| [Value::Int(*a), Value::Int(*s)])
-            .collect();
-        execute(tx, &sql, &values).await?;
-    }
+    insert_pairs(tx, "asset_system (asset_id, system_id)", pairs).await?;
     for (asset, system) in pairs {
         let link = Link {
             asset_id: *asset,
@@ -714,19 +406,6 @@ pub async fn link_assets(
     Ok(())
 }
 
-#[derive(FromRow)]
-struct ChangedEntry {
-    designation: String,
-    first_version: i64,
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    note: &'a str,
-    created: Vec<String>,
-    changed: Vec<String>,
-}
-
 /// Records a confirmation of the register made by `confirmer` at `at` (for data that
 /// comes with its own past, such as the demo), listing what changed between the
 /// confirmation before it and `at`. `actor` is who writes the record.
@@ -739,84 +418,12 @@ pub async fn record_confirmation(
     note: &str,
 ) -> Result<RegisterConfirmation> {
     let at = truncate_to_micros(at);
-    let previous = in_tx_scalar!(
-        &mut *tx,
-        fetch_optional,
-        DateTime<Utc>,
-        "SELECT confirmed_at FROM register_confirmation WHERE organisation_id = $1 AND confirmed_at < $2 \
-         ORDER BY confirmed_at DESC, id DESC LIMIT 1",
-        organisation_id,
-        at
-    )?;
-    let rows = in_tx!(
-        &mut *tx,
-        fetch_all,
-        ChangedEntry,
-        "SELECT s.designation, MIN(h.version) AS first_version FROM information_system_history h \
-         JOIN information_system s ON s.id = h.system_id \
-         WHERE h.organisation_id = $1 AND h.changed_at <= $2 AND ($3 IS NULL OR h.changed_at > $3) \
-         GROUP BY s.designation ORDER BY s.designation",
-        organisation_id,
-        at,
-        previous
-    )?;
-    let (created, changed): (Vec<_>, Vec<_>) =
-        rows.into_iter().partition(|row| row.first_version == 1);
-    let summary = json_text(&Summary {
-        note,
-        created: created.into_iter().map(|r| r.designation).collect(),
-        changed: changed.into_iter().map(|r| r.designation).collect(),
-    });
-    let system_count = in_tx_scalar!(
-        &mut *tx,
-        fetch_one,
-        i64,
-        "SELECT COUNT(*) FROM information_system WHERE organisation_id = $1 AND created_at <= $2",
-        organisation_id,
-        at
-    )?;
-    let confirmation = in_tx!(
-        &mut *tx,
-        fetch_one,
-        RegisterConfirmation,
-        "INSERT INTO register_confirmation (organisation_id, confirmed_at, confirmed_by, confirmed_by_label, system_count, changes_summary) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         RETURNING id, organisation_id, confirmed_at, confirmed_by, confirmed_by_label, system_count, changes_summary",
-        organisation_id,
-        at,
-        confirmer.user_id,
-        confirmer.label.as_str(),
-        system_count,
-        summary
-    )?;
-    audit::append(
-        tx,
-        actor,
-        NewEvent::new(
-            Some(organisation_id),
-            "confirm",
-            "register_confirmation",
-            confirmation.id,
-        )
-        .after(&confirmation),
-    )
-    .await?;
-    Ok(confirmation)
+    confirmation::record(tx, organisation_id, actor, confirmer, note, Some(at)).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn values_number_row_placeholders_after_the_shared_ones() {
-        assert_eq!(
-            values_sql("($1, ?, ?, $2)", 3, 2),
-            "($1, $3, $4, $2), ($1, $5, $6, $2), ($1, $7, $8, $2)"
-        );
-        assert_eq!(values_sql("(?, ?)", 2, 0), "($1, $2), ($3, $4)");
-        assert_eq!(values_sql("(?)", 0, 0), "");
-    }
 
     #[test]
     fn cycles_are_found_in_any_part_of_the_graph() {

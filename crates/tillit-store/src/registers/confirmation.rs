@@ -59,13 +59,20 @@ pub async fn latest_confirmation(
     )?)
 }
 
-async fn latest_confirmed_at(tx: &mut Tx, organisation_id: i64) -> Result<Option<DateTime<Utc>>> {
+/// When the register was last confirmed before `before` (at all, if `None`).
+async fn latest_confirmed_at(
+    tx: &mut Tx,
+    organisation_id: i64,
+    before: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>> {
     Ok(in_tx_scalar!(
         &mut *tx,
         fetch_optional,
         DateTime<Utc>,
-        "SELECT confirmed_at FROM register_confirmation WHERE organisation_id = $1 ORDER BY confirmed_at DESC, id DESC LIMIT 1",
-        organisation_id
+        "SELECT confirmed_at FROM register_confirmation WHERE organisation_id = $1 AND ($2 IS NULL OR confirmed_at < $2) \
+         ORDER BY confirmed_at DESC, id DESC LIMIT 1",
+        organisation_id,
+        before
     )?)
 }
 
@@ -75,9 +82,10 @@ struct ChangedEntry {
     first_version: i64,
 }
 
+/// Entries changed after `$2` and until `$3` (either bound may be NULL, for none).
 const CHANGES_SQL: &str = "SELECT s.designation, MIN(h.version) AS first_version FROM information_system_history h \
     JOIN information_system s ON s.id = h.system_id WHERE h.organisation_id = $1 AND ($2 IS NULL OR h.changed_at > $2) \
-    GROUP BY s.designation ORDER BY s.designation";
+    AND ($3 IS NULL OR h.changed_at <= $3) GROUP BY s.designation ORDER BY s.designation";
 
 fn sort_changes(rows: Vec<ChangedEntry>) -> RegisterChanges {
     let mut changes = RegisterChanges::default();
@@ -102,7 +110,8 @@ pub async fn register_changes(db: &Db, organisation_id: i64) -> Result<RegisterC
         ChangedEntry,
         CHANGES_SQL,
         organisation_id,
-        since
+        since,
+        None::<DateTime<Utc>>
     )?;
     Ok(sort_changes(rows))
 }
@@ -118,25 +127,44 @@ pub async fn confirm_register(
     let note = optional_text(&mut errors, "note", note, TEXT_MAX);
     errors.finish(()).map_err(StoreError::Invalid)?;
     let mut tx = db.begin().await?;
-    let since = latest_confirmed_at(&mut tx, organisation_id).await?;
+    let confirmation = record(&mut tx, organisation_id, actor, actor, &note, None).await?;
+    tx.commit().await?;
+    Ok(confirmation)
+}
+
+/// Records a confirmation of the register by `confirmer`, with what changed since the
+/// confirmation before; `actor` is who writes the record. With `at`, the confirmation
+/// is dated then and covers the register as it stood (for data that comes with its own
+/// past, such as the demo); without, it is made now of the register as it stands.
+pub(super) async fn record(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    confirmer: &Actor,
+    note: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<RegisterConfirmation> {
+    let since = latest_confirmed_at(tx, organisation_id, at).await?;
     let rows = in_tx!(
-        &mut tx,
+        &mut *tx,
         fetch_all,
         ChangedEntry,
         CHANGES_SQL,
         organisation_id,
-        since
+        since,
+        at
     )?;
     let changes = sort_changes(rows);
     let system_count = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
-        "SELECT COUNT(*) FROM information_system WHERE organisation_id = $1",
-        organisation_id
+        "SELECT COUNT(*) FROM information_system WHERE organisation_id = $1 AND ($2 IS NULL OR created_at <= $2)",
+        organisation_id,
+        at
     )?;
     let summary = json_text(&Summary {
-        note: &note,
+        note,
         changes: &changes,
     });
     let sql = format!(
@@ -144,19 +172,19 @@ pub async fn confirm_register(
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {CONFIRMATION_COLUMNS}"
     );
     let confirmation = in_tx!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         RegisterConfirmation,
         &sql,
         organisation_id,
-        now(),
-        actor.user_id,
-        actor.label.as_str(),
+        at.unwrap_or_else(now),
+        confirmer.user_id,
+        confirmer.label.as_str(),
         system_count,
         summary
     )?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(
             Some(organisation_id),
@@ -167,7 +195,6 @@ pub async fn confirm_register(
         .after(&confirmation),
     )
     .await?;
-    tx.commit().await?;
     Ok(confirmation)
 }
 

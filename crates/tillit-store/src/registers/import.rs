@@ -7,11 +7,8 @@
 //! Designations come from the organisation's counters, which are first moved past any
 //! designation the file gives, so none is ever handed out twice.
 
-mod batch;
-
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::register_import::{
     designation_number, AssetRow, DependsOn, References, SystemRow,
@@ -19,13 +16,16 @@ use tillit_domain::register_import::{
 use tillit_domain::registers::{format_designation, SystemKind};
 use tillit_domain::search::fold;
 
-use self::batch::{execute, fetch, insert_pairs, values_sql, Value, ROWS_PER_STATEMENT};
-use super::systems::search_name;
-use super::{json_text, lock_organisation, InformationSystem, SystemSnapshot};
+use super::batch::{self, insert_asset_rows, insert_pairs, user_names};
+use super::lock_organisation;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::{now, Actor};
+
+/// Rows per statement of an import, and so between progress reports: more than the
+/// bulk loads take, for fewer reports on a large file.
+const ROWS_PER_STATEMENT: usize = 500;
 
 /// Told the number of rows written so far, after every statement's worth.
 pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
@@ -127,33 +127,18 @@ pub async fn import_systems(
         .chunks(ROWS_PER_STATEMENT)
         .zip(designations.chunks(ROWS_PER_STATEMENT))
     {
-        let by_designation =
-            insert_system_rows(&mut tx, organisation_id, at, chunk, chunk_designations)
-                .await
-                .map_err(refused)?;
-        let snapshots: Vec<SystemSnapshot> = chunk
-            .iter()
-            .zip(chunk_designations)
-            .filter_map(|(row, designation)| {
-                let id = *by_designation.get(designation)?;
-                Some(snapshot(organisation_id, id, designation, row, at, &names))
-            })
-            .collect();
-        if snapshots.len() != chunk.len() {
-            return Err(StoreError::Conflict);
-        }
-        let owners: Vec<(i64, i64)> = snapshots
-            .iter()
-            .flat_map(|s| s.owner_ids.iter().map(|owner| (s.system.id, *owner)))
-            .collect();
-        insert_pairs(
+        let drafts: Vec<_> = chunk.iter().map(|row| &row.draft).collect();
+        let snapshots = batch::insert_systems(
             &mut tx,
-            "information_system_owner (system_id, user_id)",
-            &owners,
+            organisation_id,
+            actor,
+            at,
+            &drafts,
+            chunk_designations,
+            &names,
         )
         .await
         .map_err(refused)?;
-        insert_history(&mut tx, actor, &snapshots).await?;
         ids.extend(snapshots.iter().map(|s| s.system.id));
         progress(ids.len());
     }
@@ -198,7 +183,8 @@ pub async fn import_assets(
     let mut tx = db.begin().await?;
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let chunk_ids = insert_asset_rows(&mut tx, organisation_id, at, chunk)
+        let drafts: Vec<_> = chunk.iter().map(|row| &row.draft).collect();
+        let chunk_ids = insert_asset_rows(&mut tx, organisation_id, at, &drafts)
             .await
             .map_err(refused)?;
         let links: Vec<(i64, i64)> = chunk
@@ -302,169 +288,6 @@ async fn designations(
         }
     }
     Ok(designations.into_iter().flatten().collect())
-}
-
-async fn user_names(tx: &mut Tx, organisation_id: i64) -> Result<HashMap<i64, String>> {
-    Ok(in_tx!(
-        &mut *tx,
-        fetch_all,
-        (i64, String),
-        "SELECT id, display_name FROM app_user WHERE organisation_id = $1",
-        organisation_id
-    )?
-    .into_iter()
-    .collect())
-}
-
-/// Inserts one statement's worth of systems; returns their ids by designation.
-async fn insert_system_rows(
-    tx: &mut Tx,
-    organisation_id: i64,
-    at: DateTime<Utc>,
-    rows: &[SystemRow],
-    designations: &[String],
-) -> Result<HashMap<String, i64>> {
-    let sql = format!(
-        "INSERT INTO information_system (organisation_id, created_at, updated_at, designation, name, search_name, kind, \
-         functionality, essential_services, in_cyber_security_act_scope, criticality, object_owner_id, system_administrator_id, \
-         supplier, sub_suppliers, hosting, storage_country, acceptable_recovery_time_hours) VALUES {} RETURNING designation, id",
-        values_sql(
-            "($1, $2, $2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows.len(),
-            2
-        )
-    );
-    let mut values = vec![Value::Int(organisation_id), Value::Time(at)];
-    for (row, designation) in rows.iter().zip(designations) {
-        let draft = &row.draft;
-        values.extend([
-            Value::Text(designation),
-            Value::Text(&draft.name),
-            Value::Owned(search_name(designation, &draft.name)),
-            Value::Text(draft.kind.as_str()),
-            Value::Text(&draft.functionality),
-            Value::Text(&draft.essential_services),
-            Value::Bool(draft.in_cyber_security_act_scope),
-            Value::Text(draft.criticality.as_str()),
-            Value::OptInt(draft.object_owner_id),
-            Value::OptInt(draft.system_administrator_id),
-            Value::Text(&draft.supplier),
-            Value::Text(&draft.sub_suppliers),
-            Value::Text(draft.hosting.as_str()),
-            Value::Text(&draft.storage_country),
-            Value::OptInt(draft.acceptable_recovery_time_hours),
-        ]);
-    }
-    let rows: Vec<(String, i64)> = fetch(tx, &sql, &values).await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// The first version of an imported system, as its history and the register show it.
-fn snapshot(
-    organisation_id: i64,
-    id: i64,
-    designation: &str,
-    row: &SystemRow,
-    at: DateTime<Utc>,
-    names: &HashMap<i64, String>,
-) -> SystemSnapshot {
-    let draft = &row.draft;
-    let name_of = |id: Option<i64>| id.and_then(|id| names.get(&id).cloned());
-    SystemSnapshot {
-        system: InformationSystem {
-            id,
-            organisation_id,
-            designation: designation.to_owned(),
-            name: draft.name.clone(),
-            kind: draft.kind.as_str().to_owned(),
-            functionality: draft.functionality.clone(),
-            essential_services: draft.essential_services.clone(),
-            in_cyber_security_act_scope: draft.in_cyber_security_act_scope,
-            criticality: draft.criticality.as_str().to_owned(),
-            object_owner_id: draft.object_owner_id,
-            object_owner_name: name_of(draft.object_owner_id),
-            system_administrator_id: draft.system_administrator_id,
-            system_administrator_name: name_of(draft.system_administrator_id),
-            supplier: draft.supplier.clone(),
-            sub_suppliers: draft.sub_suppliers.clone(),
-            hosting: draft.hosting.as_str().to_owned(),
-            storage_country: draft.storage_country.clone(),
-            acceptable_recovery_time_hours: draft.acceptable_recovery_time_hours,
-            version: 1,
-            created_at: at,
-            updated_at: at,
-        },
-        owner_ids: draft.owner_ids.clone(),
-    }
-}
-
-async fn insert_history(tx: &mut Tx, actor: &Actor, snapshots: &[SystemSnapshot]) -> Result<()> {
-    if snapshots.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO information_system_history (changed_by, changed_by_label, organisation_id, system_id, version, changed_at, snapshot) \
-         VALUES {}",
-        values_sql("($1, $2, ?, ?, ?, ?, ?)", snapshots.len(), 2)
-    );
-    let mut values = vec![Value::OptInt(actor.user_id), Value::Text(&actor.label)];
-    for snapshot in snapshots {
-        let system = &snapshot.system;
-        values.extend([
-            Value::Int(system.organisation_id),
-            Value::Int(system.id),
-            Value::Int(system.version),
-            Value::Time(system.updated_at),
-            Value::Owned(json_text(snapshot)),
-        ]);
-    }
-    execute(tx, &sql, &values).await
-}
-
-/// Inserts one statement's worth of assets; returns their ids in the order of `rows`.
-///
-/// Ids are drawn row by row in the order of the VALUES list (a sequence on PostgreSQL,
-/// the rowid counter on SQLite), so the ids sorted ascending are in that order even if
-/// another session draws ids in between; RETURNING itself promises no order.
-async fn insert_asset_rows(
-    tx: &mut Tx,
-    organisation_id: i64,
-    at: DateTime<Utc>,
-    rows: &[AssetRow],
-) -> Result<Vec<i64>> {
-    let sql = format!(
-        "INSERT INTO information_asset (organisation_id, created_at, updated_at, name, search_name, description, form, owner_id, \
-         unit_id, processes, contains_personal_data, personal_data_categories, business_critical) VALUES {} RETURNING id",
-        values_sql("($1, $2, $2, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.len(), 2)
-    );
-    let mut values = vec![Value::Int(organisation_id), Value::Time(at)];
-    for row in rows {
-        let draft = &row.draft;
-        let categories: Vec<&str> = draft
-            .personal_data_categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
-        values.extend([
-            Value::Text(&draft.name),
-            Value::Owned(fold(&draft.name)),
-            Value::Text(&draft.description),
-            Value::Text(draft.form.as_str()),
-            Value::Int(draft.owner_id),
-            Value::OptInt(draft.unit_id),
-            Value::Text(&draft.processes),
-            Value::Bool(draft.contains_personal_data),
-            Value::Owned(json_text(&categories)),
-            Value::Bool(draft.business_critical),
-        ]);
-    }
-    let returned: Vec<(i64,)> = fetch(tx, &sql, &values).await?;
-    let mut ids: Vec<i64> = returned.into_iter().map(|(id,)| id).collect();
-    ids.sort_unstable();
-    if ids.len() != rows.len() {
-        return Err(StoreError::Conflict);
-    }
-    Ok(ids)
 }
 
 /// What an export of systems writes beside each entry: e-mail addresses rather than

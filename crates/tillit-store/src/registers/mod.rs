@@ -7,6 +7,7 @@
 //! never handed out twice.
 
 mod assets;
+mod batch;
 mod bulk;
 mod confirmation;
 mod dependencies;

@@ -1,5 +1,10 @@
 //! Multi-row statements: one `INSERT … VALUES (…), (…)` per chunk of rows, with the
-//! values bound in order, on either engine.
+//! values bound in order, on either engine. Shared by the bulk loads and the file
+//! import, so both write the same rows, history and snapshots.
+
+mod entries;
+
+pub(super) use entries::{insert_asset_rows, insert_systems, user_names};
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
@@ -9,9 +14,11 @@ use sqlx::FromRow;
 use crate::db::Tx;
 use crate::error::Result;
 
-/// Rows per statement: with at most 17 values a row, far below both engines' limits on
-/// bound values (32,766 on SQLite, 65,535 on PostgreSQL).
-pub(super) const ROWS_PER_STATEMENT: usize = 500;
+/// Rows per INSERT statement (and ids per `IN` list): well below both engines' limits
+/// on bound values (32,766 on SQLite, 65,535 on PostgreSQL). Larger statements save
+/// little: sqlx looks up every numbered placeholder by name, which grows with the
+/// square of their number on SQLite.
+pub(super) const ROWS_PER_STATEMENT: usize = 100;
 
 /// A value bound to a statement built here.
 pub(super) enum Value<'a> {
@@ -124,6 +131,10 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_after_the_shared_ones() {
         assert_eq!(values_sql("($1, ?, ?)", 2, 1), "($1, $2, $3), ($1, $4, $5)");
+        assert_eq!(
+            values_sql("($1, ?, ?, $2)", 3, 2),
+            "($1, $3, $4, $2), ($1, $5, $6, $2), ($1, $7, $8, $2)"
+        );
         assert_eq!(values_sql("(?, ?)", 2, 0), "($1, $2), ($3, $4)");
         assert_eq!(values_sql("(?)", 0, 0), "");
     }

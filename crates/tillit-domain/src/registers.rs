@@ -140,6 +140,20 @@ choice!(
 /// Days the owner has to classify and risk-analyse an entry after an event.
 pub const PROMPT_DUE_DAYS: i64 = 30;
 
+choice!(
+    /// How a list of information assets is ordered.
+    #[derive(Default)]
+    AssetSort {
+        /// By name.
+        #[default]
+        Name => "name",
+        /// Business-critical assets first, then by name.
+        BusinessCritical => "business_critical",
+        /// Most recently changed first.
+        Updated => "updated",
+    }
+);
+
 /// Formats a designation: the prefix and the number with at least four digits, `IS-0042`.
 pub fn format_designation(prefix: &str, number: i64) -> String {
     format!("{prefix}-{number:04}")

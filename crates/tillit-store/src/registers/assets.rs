@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::pagination::PageRequest;
-use tillit_domain::registers::{AssetDraft, AssetForm, PersonalDataCategory};
+use tillit_domain::registers::{AssetDraft, AssetForm, AssetSort, PersonalDataCategory};
 use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
@@ -256,9 +256,19 @@ pub struct AssetFilter {
     pub category: Option<PersonalDataCategory>,
     /// Name contains this text.
     pub query: Option<String>,
+    pub sort: AssetSort,
 }
 
-/// A page of assets ordered by name: one query for the page, one for the count.
+/// The `ORDER BY` list for a sort; the id last keeps pages stable.
+fn order_by(sort: AssetSort) -> &'static str {
+    match sort {
+        AssetSort::Name => "a.name, a.id",
+        AssetSort::BusinessCritical => "a.business_critical DESC, a.name, a.id",
+        AssetSort::Updated => "a.updated_at DESC, a.id DESC",
+    }
+}
+
+/// A page of assets in the filter's order: one query for the page, one for the count.
 pub async fn list_assets(
     db: &Db,
     organisation_id: i64,
@@ -277,8 +287,10 @@ pub async fn list_assets(
     let category = filter
         .category
         .map(|c| format!("%\"{}\"%", c.as_str().replace('_', "\\_")));
-    let select =
-        format!("{ASSET_SELECT} WHERE {conditions} ORDER BY a.name, a.id LIMIT $10 OFFSET $11");
+    let select = format!(
+        "{ASSET_SELECT} WHERE {conditions} ORDER BY {} LIMIT $10 OFFSET $11",
+        order_by(filter.sort)
+    );
     let rows = read!(
         db,
         fetch_all,

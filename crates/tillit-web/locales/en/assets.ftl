@@ -38,3 +38,6 @@ notice-asset-created = The information asset has been added to the register.
 notice-asset-saved = The information asset has been saved.
 notice-asset-system-linked = The system has been linked to the information asset.
 notice-asset-system-unlinked = The link to the system has been removed.
+asset-sort-name = Name
+asset-sort-business-critical = Business-critical first
+asset-sort-updated = Most recently changed first

@@ -38,3 +38,6 @@ notice-asset-created = Informationstillgången har lagts till i registret.
 notice-asset-saved = Informationstillgången har sparats.
 notice-asset-system-linked = Systemet har kopplats till informationstillgången.
 notice-asset-system-unlinked = Kopplingen till systemet har tagits bort.
+asset-sort-name = Namn
+asset-sort-business-critical = Verksamhetskritiska först
+asset-sort-updated = Senast ändrade först

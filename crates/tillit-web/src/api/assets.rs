@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tillit_domain::registers::{AssetForm, AssetInput, PersonalDataCategory};
+use tillit_domain::registers::{AssetForm, AssetInput, AssetSort, PersonalDataCategory};
 use tillit_store::registers::{AssetFilter, InformationAsset};
 use utoipa::{IntoParams, ToSchema};
 
@@ -97,6 +97,8 @@ pub struct AssetQuery {
     pub category: Option<String>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// `name` (default), `business_critical` (business-critical first) or `updated` (latest first).
+    pub sort: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -129,6 +131,7 @@ impl AssetQuery {
                 PersonalDataCategory::parse,
             )?,
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
+            sort: parse_choice("sort", self.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
         })
     }
 }

@@ -9,7 +9,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use tillit_domain::register_import::{ImportErrors, RegisterKind};
 use tillit_domain::registers::{
-    AssetForm, Criticality, PersonalDataCategory, SystemKind, SystemSort,
+    AssetForm, AssetSort, Criticality, PersonalDataCategory, SystemKind, SystemSort,
 };
 use tillit_domain::users::Language;
 use tillit_reports::Format;
@@ -355,6 +355,8 @@ pub struct AssetExportQuery {
     pub category: Option<String>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// `name` (default), `business_critical` or `updated`.
+    pub sort: Option<String>,
 }
 
 /// The register of information assets as a file, filtered like the list, with the
@@ -381,6 +383,7 @@ pub async fn export_assets(
             PersonalDataCategory::parse,
         )?,
         query: query.q.clone().filter(|q| !q.trim().is_empty()),
+        sort: parse_choice("sort", query.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
     };
     let format = format(query.format.as_deref())?;
     Ok(export::export_assets(&state, &principal, &filter, format)

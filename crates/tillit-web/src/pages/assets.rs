@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tillit_domain::auth::Action;
 use tillit_domain::pagination::PageRequest;
-use tillit_domain::registers::{AssetForm, AssetInput, PersonalDataCategory};
+use tillit_domain::registers::{AssetForm, AssetInput, AssetSort, PersonalDataCategory};
 use tillit_domain::validation::ValidationErrors;
 use tillit_store::registers::{AssetFilter, InformationAsset};
 use tillit_store::Page;
@@ -62,6 +62,8 @@ pub struct ListQuery {
     pub business_critical: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     pub unit_id: Option<i64>,
+    #[serde(default)]
+    pub sort: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     pub page: Option<u32>,
 }
@@ -77,10 +79,16 @@ struct ListPage {
     forms: Vec<&'static str>,
     categories: Vec<&'static str>,
     units: Vec<TreeRow>,
+    sorts: Vec<&'static str>,
     can_manage: bool,
 }
 
 impl ListPage {
+    fn sort_label(&self, sort: &str) -> String {
+        self.ctx
+            .t(&format!("asset-sort-{}", sort.replace('_', "-")))
+    }
+
     fn form_label(&self, form: &str) -> String {
         form_label(&self.ctx, form)
     }
@@ -107,6 +115,7 @@ impl ListPage {
             ("category", self.query.category.as_str()),
             ("business_critical", self.query.business_critical.as_str()),
             ("unit_id", unit.as_str()),
+            ("sort", self.query.sort.as_str()),
         ])
         .unwrap_or_default()
     }
@@ -159,7 +168,8 @@ fn optional_choice<T>(
     parsed
 }
 
-fn parse_filter(query: &ListQuery) -> Result<AssetFilter, AppError> {
+/// The list's filters, also used by the export of what the list selects.
+pub(crate) fn parse_filter(query: &ListQuery) -> Result<AssetFilter, AppError> {
     let mut errors = ValidationErrors::new();
     let form = optional_choice(&mut errors, "form", &query.form, AssetForm::parse);
     let category = optional_choice(
@@ -170,6 +180,7 @@ fn parse_filter(query: &ListQuery) -> Result<AssetFilter, AppError> {
     );
     let contains_personal_data = yes_no(&mut errors, "personal_data", &query.personal_data);
     let business_critical = yes_no(&mut errors, "business_critical", &query.business_critical);
+    let sort = optional_choice(&mut errors, "sort", &query.sort, AssetSort::parse);
     Ok(errors.finish(AssetFilter {
         form,
         unit_id: query.unit_id,
@@ -177,6 +188,7 @@ fn parse_filter(query: &ListQuery) -> Result<AssetFilter, AppError> {
         business_critical,
         category,
         query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
+        sort: sort.unwrap_or_default(),
         ..Default::default()
     })?)
 }
@@ -201,6 +213,7 @@ pub async fn list(
         forms: forms(),
         categories: categories(),
         units,
+        sorts: AssetSort::ALL.iter().map(|s| s.as_str()).collect(),
         can_manage: principal.grants.allows_everywhere(Action::ManageRegisters),
     })
 }

@@ -11,20 +11,15 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use tillit_domain::register_import::{RegisterKind, RowError};
-use tillit_domain::registers::{
-    AssetForm, Criticality, PersonalDataCategory, SystemKind, SystemSort,
-};
-use tillit_domain::ValidationErrors;
 use tillit_reports::Format;
-use tillit_store::registers::{AssetFilter, SystemFilter};
 
 use crate::auth::principal::Lang;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::extract::{empty_as_none, QueryParams};
-use crate::pages::{render, FormErrors, PageContext};
+use crate::extract::QueryParams;
+use crate::pages::registers::ListQuery;
+use crate::pages::{assets, registers, render, FormErrors, PageContext};
 use crate::services::register_export as export;
 use crate::services::register_import::{
     self as service, ImportFile, ImportOutcome, Phase, MAX_FILE_BYTES,
@@ -341,112 +336,13 @@ pub async fn template(
     .into_response())
 }
 
-fn optional_choice<T>(
-    errors: &mut ValidationErrors,
-    field: &str,
-    value: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Option<T> {
-    let value = value.trim();
-    if value.is_empty() {
-        return None;
-    }
-    let parsed = parse(value);
-    if parsed.is_none() {
-        errors.add(field, "invalid-choice");
-    }
-    parsed
-}
-
-fn yes_no(errors: &mut ValidationErrors, field: &str, value: &str) -> Option<bool> {
-    optional_choice(errors, field, value, |v| match v {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
-    })
-}
-
-/// The filters of the systems list page (`/register`).
-#[derive(Debug, Default, Deserialize)]
-pub struct SystemListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    criticality: String,
-    #[serde(default)]
-    in_scope: String,
-    #[serde(default)]
-    sort: String,
-}
-
-impl SystemListQuery {
-    fn filter(&self) -> Result<SystemFilter, AppError> {
-        let mut errors = ValidationErrors::new();
-        let filter = SystemFilter {
-            kind: optional_choice(&mut errors, "kind", &self.kind, SystemKind::parse),
-            criticality: optional_choice(
-                &mut errors,
-                "criticality",
-                &self.criticality,
-                Criticality::parse,
-            ),
-            in_scope: yes_no(&mut errors, "in_scope", &self.in_scope),
-            query: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
-            sort: optional_choice(&mut errors, "sort", &self.sort, SystemSort::parse)
-                .unwrap_or_default(),
-            ..Default::default()
-        };
-        Ok(errors.finish(filter)?)
-    }
-}
-
-/// The filters of the assets list page (`/register/assets`).
-#[derive(Debug, Default, Deserialize)]
-pub struct AssetListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    form: String,
-    #[serde(default)]
-    personal_data: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    business_critical: String,
-    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
-    unit_id: Option<i64>,
-}
-
-impl AssetListQuery {
-    fn filter(&self) -> Result<AssetFilter, AppError> {
-        let mut errors = ValidationErrors::new();
-        let filter = AssetFilter {
-            form: optional_choice(&mut errors, "form", &self.form, AssetForm::parse),
-            category: optional_choice(
-                &mut errors,
-                "category",
-                &self.category,
-                PersonalDataCategory::parse,
-            ),
-            contains_personal_data: yes_no(&mut errors, "personal_data", &self.personal_data),
-            business_critical: yes_no(&mut errors, "business_critical", &self.business_critical),
-            unit_id: self.unit_id,
-            query: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
-            ..Default::default()
-        };
-        Ok(errors.finish(filter)?)
-    }
-}
-
 async fn systems_export(
     state: AppState,
     principal: Principal,
-    query: SystemListQuery,
+    query: ListQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let filter = query.filter()?;
+    let filter = registers::parse_filter(&query)?;
     Ok(export::export_systems(&state, &principal, &filter, format)
         .await?
         .into_response())
@@ -455,10 +351,10 @@ async fn systems_export(
 async fn assets_export(
     state: AppState,
     principal: Principal,
-    query: AssetListQuery,
+    query: assets::ListQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let filter = query.filter()?;
+    let filter = assets::parse_filter(&query)?;
     Ok(export::export_assets(&state, &principal, &filter, format)
         .await?
         .into_response())
@@ -467,7 +363,7 @@ async fn assets_export(
 pub async fn systems_csv(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(query): QueryParams<SystemListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, AppError> {
     systems_export(state, principal, query, Format::Csv).await
 }
@@ -475,7 +371,7 @@ pub async fn systems_csv(
 pub async fn systems_xlsx(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(query): QueryParams<SystemListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, AppError> {
     systems_export(state, principal, query, Format::Xlsx).await
 }
@@ -483,7 +379,7 @@ pub async fn systems_xlsx(
 pub async fn assets_csv(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(query): QueryParams<AssetListQuery>,
+    QueryParams(query): QueryParams<assets::ListQuery>,
 ) -> Result<Response, AppError> {
     assets_export(state, principal, query, Format::Csv).await
 }
@@ -491,7 +387,7 @@ pub async fn assets_csv(
 pub async fn assets_xlsx(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(query): QueryParams<AssetListQuery>,
+    QueryParams(query): QueryParams<assets::ListQuery>,
 ) -> Result<Response, AppError> {
     assets_export(state, principal, query, Format::Xlsx).await
 }

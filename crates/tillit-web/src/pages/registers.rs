@@ -119,7 +119,8 @@ impl ListPage {
     }
 }
 
-fn parse_filter(query: &ListQuery) -> Result<SystemFilter, AppError> {
+/// The list's filters, also used by the export of what the list selects.
+pub(crate) fn parse_filter(query: &ListQuery) -> Result<SystemFilter, AppError> {
     let mut errors = ValidationErrors::new();
     let kind = match query.kind.as_str() {
         "" => None,

@@ -1159,3 +1159,65 @@ web_test!(the_register_pages_link_to_each_other, |app| async move {
     assert!(page.contains(&app.text(Language::En, "asset-register-title")));
     assert!(page.contains(&app.text(Language::En, "register-part-systems")));
 });
+
+web_test!(
+    the_asset_list_sorts_in_the_page_and_the_api,
+    |app| async move {
+        let org = &app.a;
+        let owner = org.member(Role::InformationOwner).id;
+        for (name, critical) in [
+            ("Arkiv", false),
+            ("Journal", true),
+            ("Beställningar", false),
+        ] {
+            create_asset(
+                &app,
+                org.id,
+                AssetInput {
+                    name: name.into(),
+                    form: "digital".into(),
+                    owner_id: Some(owner),
+                    business_critical: critical,
+                    ..Default::default()
+                },
+            )
+            .await;
+        }
+        let mut browser = app.signed_in(org.member(Role::Auditor)).await;
+        let order = |page: &str| -> Vec<usize> {
+            ["Arkiv", "Journal", "Beställningar"]
+                .iter()
+                .map(|name| page.find(&format!(">{name}<")).expect(name))
+                .collect()
+        };
+        let by_name = order(&browser.get("/register/assets").await.expect(200).page());
+        assert!(
+            by_name[0] < by_name[2] && by_name[2] < by_name[1],
+            "by name"
+        );
+        let critical_first = order(
+            &browser
+                .get("/register/assets?sort=business_critical")
+                .await
+                .expect(200)
+                .page(),
+        );
+        assert!(critical_first[1] < critical_first[0], "Journal first");
+        browser.get("/register/assets?sort=size").await.expect(422);
+
+        let list = app
+            .api(axum::http::Method::GET, "/api/v1/assets?sort=updated")
+            .token(&org.member(Role::Auditor).token)
+            .send()
+            .await
+            .expect(200)
+            .json();
+        let names: Vec<&str> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|a| a["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(names, ["Beställningar", "Journal", "Arkiv"], "latest first");
+    }
+);

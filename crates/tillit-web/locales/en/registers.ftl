@@ -87,3 +87,5 @@ notice-system-asset-unlinked = The link to the information asset has been remove
 notice-system-recovery-time-saved = The acceptable recovery time has been saved.
 register-export = Download the selection:
 register-import-link = Import from a file
+system-changed-fields = Changed fields
+system-created = Added to the register

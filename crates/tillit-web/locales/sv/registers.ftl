@@ -87,3 +87,5 @@ notice-system-asset-unlinked = Kopplingen till informationstillgången har tagit
 notice-system-recovery-time-saved = Den acceptabla återställningstiden har sparats.
 register-export = Ladda ned urvalet:
 register-import-link = Importera från fil
+system-changed-fields = Ändrade uppgifter
+system-created = Lades till i förteckningen

@@ -496,7 +496,7 @@ async fn pickers(
 struct DetailPage {
     ctx: PageContext,
     detail: SystemDetail,
-    history: Vec<SystemVersion>,
+    history: Vec<HistoryRow>,
     form: SystemForm,
     errors: FormErrors,
     /// The prefix of the small form that was refused, its errors and the value typed.
@@ -552,6 +552,61 @@ impl DetailPage {
     }
 }
 
+/// One version in the history table, with the fields it changed.
+struct HistoryRow {
+    version: SystemVersion,
+    /// Labels of the fields that differ from the version before; empty for the first.
+    changed: Vec<String>,
+}
+
+/// Snapshot fields that never count as a change: bookkeeping, and names that follow
+/// the ids beside them.
+const UNCOMPARED: [&str; 7] = [
+    "id",
+    "organisation_id",
+    "version",
+    "created_at",
+    "updated_at",
+    "object_owner_name",
+    "system_administrator_name",
+];
+
+/// The fields whose values differ between two snapshots, in the current snapshot's order.
+fn changed_fields(previous: &serde_json::Value, current: &serde_json::Value) -> Vec<String> {
+    let Some(fields) = current.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|(key, _)| !UNCOMPARED.contains(&key.as_str()))
+        .filter(|(key, value)| previous.get(key.as_str()) != Some(*value))
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// The history, oldest first, with each version's changes as field labels.
+fn history_rows(ctx: &PageContext, versions: Vec<SystemVersion>) -> Vec<HistoryRow> {
+    let mut previous: Option<serde_json::Value> = None;
+    versions
+        .into_iter()
+        .map(|version| {
+            let current: serde_json::Value =
+                serde_json::from_str(&version.snapshot).unwrap_or_default();
+            let changed = previous
+                .as_ref()
+                .map(|before| {
+                    changed_fields(before, &current)
+                        .iter()
+                        .map(|field| ctx.t(&format!("field-{}", field.replace('_', "-"))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            previous = Some(current);
+            HistoryRow { version, changed }
+        })
+        .collect()
+}
+
 async fn detail_page(
     state: &AppState,
     ctx: PageContext,
@@ -561,7 +616,7 @@ async fn detail_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let detail = service::get_system(state, principal, id).await?;
-    let history = service::system_history(state, principal, id).await?;
+    let history = history_rows(&ctx, service::system_history(state, principal, id).await?);
     let can_edit = may_edit(principal, &detail);
     let (form, errors, side) = match refused {
         Refused::Nothing => (

@@ -178,6 +178,28 @@ web_test!(
             page.contains("<td>1</td>") && page.contains("<td>2</td>"),
             "both versions: {page}"
         );
+        let second = page
+            .split("<tr><td>2</td>")
+            .nth(1)
+            .and_then(|rest| rest.split("</tr>").next())
+            .expect("the second version's row");
+        for field in [
+            "field-name",
+            "field-kind",
+            "field-criticality",
+            "field-hosting",
+        ] {
+            let label = app.text(Language::Sv, field);
+            assert!(
+                second.contains(&label),
+                "the second version names {label}: {second}"
+            );
+        }
+        assert!(
+            !second.contains(&app.text(Language::Sv, "field-supplier")),
+            "and only what changed"
+        );
+        assert!(page.contains(&app.text(Language::Sv, "system-created")));
         assert_eq!(
             html::input_value(&resp.text(), "version").as_deref(),
             Some("2")

@@ -6,12 +6,23 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::scale::{Aspect, Level, Levels};
+use crate::users::Language;
 
 /// A text in Swedish (shown first) and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Text {
     pub sv: String,
     pub en: String,
+}
+
+impl Text {
+    /// The text in `language`.
+    pub fn in_language(&self, language: Language) -> &str {
+        match language {
+            Language::Sv => &self.sv,
+            Language::En => &self.en,
+        }
+    }
 }
 
 /// What an aspect means and what a loss of it does at each level.

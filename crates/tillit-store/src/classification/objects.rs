@@ -115,6 +115,31 @@ pub enum Subject {
     Object(i64),
 }
 
+impl Subject {
+    /// The subject named by exactly one of the three ids, as forms and the API give it.
+    pub fn from_ids(
+        asset_id: Option<i64>,
+        system_id: Option<i64>,
+        object_id: Option<i64>,
+    ) -> Option<Subject> {
+        match (asset_id, system_id, object_id) {
+            (Some(id), None, None) => Some(Subject::Asset(id)),
+            (None, Some(id), None) => Some(Subject::System(id)),
+            (None, None, Some(id)) => Some(Subject::Object(id)),
+            _ => None,
+        }
+    }
+
+    /// The field that names the subject in a form or query, and its id.
+    pub fn field(self) -> (&'static str, i64) {
+        match self {
+            Subject::Asset(id) => ("asset_id", id),
+            Subject::System(id) => ("system_id", id),
+            Subject::Object(id) => ("object_id", id),
+        }
+    }
+}
+
 const OBJECT_SELECT: &str = "SELECT o.id, o.organisation_id, o.kind, o.asset_id, o.system_id, \
      COALESCE(a.name, s.name, o.name) AS name, s.designation, o.owner_id, \
      COALESCE(o.unit_id, a.unit_id) AS unit_id, o.current_version, o.level_k, o.level_r, o.level_t, o.level_s, \

@@ -307,12 +307,8 @@ pub struct ApprovalBody {
 
 impl ApprovalBody {
     fn subject(&self) -> Result<Subject, AppError> {
-        match (self.asset_id, self.system_id, self.object_id) {
-            (Some(id), None, None) => Ok(Subject::Asset(id)),
-            (None, Some(id), None) => Ok(Subject::System(id)),
-            (None, None, Some(id)) => Ok(Subject::Object(id)),
-            _ => Err(AppError::invalid("object_id", "exactly-one-subject")),
-        }
+        Subject::from_ids(self.asset_id, self.system_id, self.object_id)
+            .ok_or_else(|| AppError::invalid("object_id", "exactly-one-subject"))
     }
 
     fn input(self) -> ClassificationInput {

@@ -114,6 +114,12 @@ pub async fn target(
     }
 }
 
+/// The classification wizard for `subject`.
+pub fn classify_link(subject: Subject) -> String {
+    let (field, id) = subject.field();
+    format!("/classification/classify?{field}={id}")
+}
+
 /// What a register entry's page shows about its classification.
 #[derive(Debug, Clone)]
 pub struct ClassificationSummary {
@@ -141,11 +147,6 @@ pub async fn summary(
     subject: Subject,
 ) -> Result<ClassificationSummary, AppError> {
     let target = target(state, principal, subject).await?;
-    let classify_link = match subject {
-        Subject::Asset(id) => format!("/classification/classify?asset_id={id}"),
-        Subject::System(id) => format!("/classification/classify?system_id={id}"),
-        Subject::Object(id) => format!("/classification/classify?object_id={id}"),
-    };
     let today = Utc::now().date_naive();
     Ok(ClassificationSummary {
         may_classify: target.may_classify(principal),
@@ -155,7 +156,7 @@ pub async fn summary(
             .and_then(|o| o.next_review)
             .is_some_and(|date| review_overdue(date, today)),
         object: target.object,
-        classify_link,
+        classify_link: classify_link(subject),
     })
 }
 

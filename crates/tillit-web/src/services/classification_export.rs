@@ -2,7 +2,7 @@
 //! current levels, and one object's requirement set phrased for a tender.
 
 use chrono::Utc;
-use tillit_domain::classification::{review_overdue, Aspect, Text};
+use tillit_domain::classification::{review_overdue, Aspect};
 use tillit_domain::pagination::MAX_PER_PAGE;
 use tillit_domain::users::Language;
 use tillit_reports::{Format, Sheet};
@@ -131,13 +131,6 @@ pub async fn classifications(
     .await
 }
 
-fn text(language: Language, text: &Text) -> String {
-    match language {
-        Language::Sv => text.sv.clone(),
-        Language::En => text.en.clone(),
-    }
-}
-
 /// One object's requirement set as SKA-krav for a tender, in `language`.
 pub async fn procurement(
     state: &AppState,
@@ -149,7 +142,13 @@ pub async fn procurement(
     let target = service::target(state, principal, Subject::Object(object_id)).await?;
     let object = target.object.ok_or(AppError::NotFound)?;
     let catalogue = service::catalogue()?;
-    let aspect_name = |aspect: Aspect| text(language, &catalogue.aspect(aspect).name);
+    let aspect_name = |aspect: Aspect| {
+        catalogue
+            .aspect(aspect)
+            .name
+            .in_language(language)
+            .to_owned()
+    };
     let rows = service::requirement_set(state, principal, &object)
         .await?
         .into_iter()
@@ -157,8 +156,8 @@ pub async fn procurement(
             let r = item.requirement;
             vec![
                 r.id.clone(),
-                text(language, &r.title),
-                text(language, &r.procurement),
+                r.title.in_language(language).to_owned(),
+                r.procurement.in_language(language).to_owned(),
                 aspect_name(r.aspect),
                 r.iso27002
                     .iter()

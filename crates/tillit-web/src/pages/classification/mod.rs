@@ -8,17 +8,23 @@ pub mod requirements;
 pub mod wizard;
 
 use tillit_domain::classification::{Aspect, Level, Text};
-use tillit_domain::users::Language;
 
 use crate::pages::PageContext;
 use crate::services::classification as service;
 
 /// A content text in the reader's language.
 fn text(ctx: &PageContext, text: &Text) -> String {
-    match ctx.lang {
-        Language::Sv => text.sv.clone(),
-        Language::En => text.en.clone(),
-    }
+    text.in_language(ctx.lang).to_owned()
+}
+
+/// What to do instead of the catalogue when an aspect is at level 4.
+fn protection_analysis_note(ctx: &PageContext) -> Result<String, crate::error::AppError> {
+    Ok(service::catalogue()?
+        .level(Level::MAX)
+        .protection_analysis
+        .as_ref()
+        .map(|note| text(ctx, note))
+        .unwrap_or_default())
 }
 
 /// The aspect's name from the classification content, e.g. "Konfidentialitet".

@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
-use tillit_domain::classification::{review_overdue, Aspect, Level, SelfAssessment};
+use tillit_domain::classification::{review_overdue, Aspect, SelfAssessment};
 use tillit_reports::Format;
 use tillit_store::classification::{ClassificationVersion, Subject};
 
-use super::{aspect_name, level_label, text};
+use super::{aspect_name, level_label, protection_analysis_note, text};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
@@ -194,19 +194,9 @@ async fn object_page(
             }
         })
         .collect();
-    let catalogue = service::catalogue()?;
-    let protection_analysis_note = catalogue
-        .level(Level::MAX)
-        .protection_analysis
-        .as_ref()
-        .map(|note| text(&ctx, note))
-        .unwrap_or_default();
+    let protection_analysis_note = protection_analysis_note(&ctx)?;
     let today = Utc::now().date_naive();
-    let classify_link = match target.subject {
-        Subject::Asset(asset) => format!("/classification/classify?asset_id={asset}"),
-        Subject::System(system) => format!("/classification/classify?system_id={system}"),
-        Subject::Object(object) => format!("/classification/classify?object_id={object}"),
-    };
+    let classify_link = service::classify_link(target.subject);
     let page = ObjectPage {
         object_id: object.id,
         kind_label: ctx.t(&format!("object-kind-{}", object.kind)),

@@ -13,7 +13,7 @@ use tillit_domain::classification::{review_overdue, ObjectKind};
 use tillit_domain::pagination::PageRequest;
 use tillit_reports::Format;
 use tillit_store::classification::{
-    ClassificationObject, CoverageCount, ObjectFilter, Unclassified, UnmetRequirement,
+    ClassificationObject, CoverageCount, ObjectFilter, Subject, Unclassified, UnmetRequirement,
 };
 use tillit_store::Page;
 
@@ -288,7 +288,7 @@ pub async fn create_named(
     };
     match result {
         Ok(object) => Ok(see_other(
-            &format!("/classification/classify?object_id={}", object.id),
+            &service::classify_link(Subject::Object(object.id)),
             "classification-object-created",
         )),
         Err(error) => {

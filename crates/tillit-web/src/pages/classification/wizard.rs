@@ -17,7 +17,7 @@ use tillit_domain::classification::{
 use tillit_domain::ValidationErrors;
 use tillit_store::classification::Subject;
 
-use super::text;
+use super::{protection_analysis_note, text};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, QueryParams};
@@ -38,12 +38,7 @@ pub struct SubjectQuery {
 
 impl SubjectQuery {
     fn subject(&self) -> Result<Subject, AppError> {
-        match (self.asset_id, self.system_id, self.object_id) {
-            (Some(id), None, None) => Ok(Subject::Asset(id)),
-            (None, Some(id), None) => Ok(Subject::System(id)),
-            (None, None, Some(id)) => Ok(Subject::Object(id)),
-            _ => Err(AppError::NotFound),
-        }
+        Subject::from_ids(self.asset_id, self.system_id, self.object_id).ok_or(AppError::NotFound)
     }
 }
 
@@ -277,14 +272,6 @@ struct WizardPage {
     suggested: bool,
 }
 
-fn subject_field(subject: Subject) -> (&'static str, i64) {
-    match subject {
-        Subject::Asset(id) => ("asset_id", id),
-        Subject::System(id) => ("system_id", id),
-        Subject::Object(id) => ("object_id", id),
-    }
-}
-
 /// How the page answers a submission: refused fields, or levels just suggested.
 struct Feedback {
     errors: FormErrors,
@@ -303,30 +290,23 @@ impl Feedback {
 }
 
 async fn wizard_page(
-    state: &AppState,
     ctx: PageContext,
     principal: &Principal,
     target: Target,
     form: WizardForm,
+    derived: Option<Levels>,
     feedback: Feedback,
 ) -> Result<Response, AppError> {
     if !target.may_classify(principal) {
         return Err(AppError::Forbidden);
     }
-    let derived = service::derived_levels(state, principal, &target).await?;
     let aspects = aspect_views(&ctx, &form, derived.as_ref())?;
-    let catalogue = service::catalogue()?;
-    let protection_analysis_note = catalogue
-        .level(Level::MAX)
-        .protection_analysis
-        .as_ref()
-        .map(|note| text(&ctx, note))
-        .unwrap_or_default();
+    let protection_analysis_note = protection_analysis_note(&ctx)?;
     let subject = match &target.object {
         Some(object) if target.register_path.is_none() => Subject::Object(object.id),
         _ => target.subject,
     };
-    let (subject_field, subject_id) = subject_field(subject);
+    let (subject_field, subject_id) = subject.field();
     let page = WizardPage {
         version: form.get("version").to_owned(),
         participants: form.get("participants").to_owned(),
@@ -362,7 +342,7 @@ pub async fn form(
         _ => None,
     };
     let form = WizardForm::initial(&target, derived.as_ref(), latest_reasons.as_ref());
-    wizard_page(&state, ctx, &principal, target, form, Feedback::none()).await
+    wizard_page(ctx, &principal, target, form, derived, Feedback::none()).await
 }
 
 pub async fn submit(
@@ -382,11 +362,11 @@ pub async fn submit(
         let derived = service::derived_levels(&state, &principal, &target).await?;
         form.apply_suggestions(derived.as_ref())?;
         return wizard_page(
-            &state,
             ctx,
             &principal,
             target,
             form,
+            derived,
             Feedback {
                 suggested: true,
                 ..Feedback::none()
@@ -413,7 +393,8 @@ pub async fn submit(
                 status,
                 suggested: false,
             };
-            wizard_page(&state, ctx, &principal, target, form, feedback).await
+            let derived = service::derived_levels(&state, &principal, &target).await?;
+            wizard_page(ctx, &principal, target, form, derived, feedback).await
         }
     }
 }

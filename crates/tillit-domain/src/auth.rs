@@ -76,10 +76,20 @@ pub enum Action {
     ManageRequirements,
     /// Add many entries to the registers at once from a file.
     ImportRegisters,
+    /// Read risk analyses, risks and the action plan.
+    ViewRisks,
+    /// Run risk analyses: describe risks, propose treatments, plan and follow up measures.
+    ManageRisks,
+    /// Approve (fastställa) a risk analysis, which freezes a version.
+    ApproveRiskAnalysis,
+    /// Accept a risk on behalf of the information owner.
+    AcceptRisk,
+    /// Record the organisation's risk-analysis method.
+    ManageRiskMethod,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -92,6 +102,11 @@ impl Action {
         Action::ManageRegisters,
         Action::ManageRequirements,
         Action::ImportRegisters,
+        Action::ViewRisks,
+        Action::ManageRisks,
+        Action::ApproveRiskAnalysis,
+        Action::AcceptRisk,
+        Action::ManageRiskMethod,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -105,6 +120,10 @@ impl Action {
                 | Action::ManageRegisters
                 | Action::ManageRequirements
                 | Action::ImportRegisters
+                | Action::ManageRisks
+                | Action::ApproveRiskAnalysis
+                | Action::AcceptRisk
+                | Action::ManageRiskMethod
         )
     }
 }
@@ -127,6 +146,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             Administrator | Coordinator | DataProtectionOfficer | Auditor
         ),
         ManageOrganisation | ManageUsers => matches!(role, Administrator),
+        ViewRisks => !matches!(role, Employee),
+        ManageRisks => matches!(
+            role,
+            Administrator | Coordinator | InformationOwner | HeadOfOperations | NisAssessor
+        ),
+        ApproveRiskAnalysis => matches!(role, InformationOwner | HeadOfOperations),
+        AcceptRisk => matches!(role, InformationOwner),
+        ManageRiskMethod => matches!(role, Administrator | Coordinator),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(
                 role,
@@ -303,6 +330,26 @@ mod tests {
         assert!(!may_edit_register_entry(&unit_coordinator, 1, &[2]));
         let auditor = Grants::new(vec![at(Role::Auditor, None)]);
         assert!(!may_edit_register_entry(&auditor, 1, &[2]));
+    }
+
+    #[test]
+    fn owners_and_heads_of_operations_approve_analyses_and_only_owners_accept_risks() {
+        let approvers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ApproveRiskAnalysis))
+            .collect();
+        assert_eq!(
+            approvers,
+            vec![Role::InformationOwner, Role::HeadOfOperations]
+        );
+        let acceptors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::AcceptRisk))
+            .collect();
+        assert_eq!(acceptors, vec![Role::InformationOwner]);
+        assert!(!role_allows(Role::Employee, Action::ViewRisks));
+        assert!(role_allows(Role::Auditor, Action::ViewRisks));
+        assert!(!role_allows(Role::Auditor, Action::ManageRisks));
     }
 
     fn any_role() -> impl Strategy<Value = Role> {

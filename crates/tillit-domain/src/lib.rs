@@ -6,6 +6,7 @@ pub mod org;
 pub mod pagination;
 pub mod register_import;
 pub mod registers;
+pub mod risk;
 pub mod search;
 pub mod users;
 pub mod validation;

@@ -106,6 +106,11 @@ impl Conditions {
         self.args.push(arg);
     }
 
+    /// Adds a clause that takes no argument.
+    pub(crate) fn and_fixed(&mut self, clause: &str) {
+        self.clauses.push(clause.to_owned());
+    }
+
     pub(crate) fn sql(&self) -> String {
         self.clauses.join(" AND ")
     }

@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::scale::{Aspect, Level, Levels};
 use crate::users::Language;
 
 /// A text in Swedish (shown first) and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     pub sv: String,
     pub en: String,

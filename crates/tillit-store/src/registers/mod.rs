@@ -40,7 +40,7 @@ use crate::error::{Result, StoreError};
 use crate::references::user_in_organisation;
 
 /// A short reference to a register entry, for links and pickers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct SystemRef {
     pub id: i64,
     pub designation: String,

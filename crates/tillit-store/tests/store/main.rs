@@ -7,6 +7,7 @@ mod org_units;
 mod register_import;
 mod registers;
 mod registers_bulk;
+mod risk;
 mod schema_parity;
 
 use tillit_domain::org::OrganisationKind;

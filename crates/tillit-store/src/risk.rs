@@ -1,0 +1,97 @@
+//! Risk analysis and action plans: the method record, analyses with approved versions,
+//! risks with their treatment, measures with their follow-up, and the views for
+//! management (heat map, largest risks, serious risks without a decided treatment).
+//!
+//! Functions that place a risk in the matrix take the organisation's current matrix
+//! from the caller, who reads it with [`current_method`] (or falls back to the default
+//! from `content/`).
+
+mod analyses;
+mod measures;
+mod method;
+mod overview;
+mod risks;
+mod snapshot;
+
+pub use analyses::{
+    analysis_systems, approve_analysis, approve_analysis_in, create_analysis, create_analysis_in,
+    get_analysis, list_analyses, revise_analysis, update_analysis, Analysis, AnalysisFilter,
+    AnalysisRow,
+};
+pub use measures::{
+    create_measure, create_measure_in, delete_measure, follow_ups, get_measure, list_measures,
+    measure_risks, measure_systems, record_follow_up, update_measure, FollowUp, Measure,
+    MeasureFilter, MeasureRow,
+};
+pub use method::{current_method, method_versions, record_method, MethodVersion};
+pub use overview::{heat_map, largest_risks, serious_untreated, HeatCell, HeatMap};
+pub use risks::{
+    create_risk, create_risk_in, decide_treatment, delete_risk, get_risk, list_risks,
+    risk_measures, risk_systems, update_risk, Risk, RiskFilter, RiskMeasure, RiskRow,
+    TreatmentDecision,
+};
+pub use snapshot::{
+    analysis_version, analysis_versions, working_snapshot, AnalysisSnapshot, AnalysisVersion,
+    AnalysisVersionSummary, SnapshotMeasure, SnapshotRisk,
+};
+
+use tillit_domain::ValidationErrors;
+
+use crate::db::Tx;
+use crate::error::{Result, StoreError};
+
+/// A refusal naming the field the user can act on.
+fn refused(field: &str, code: &'static str) -> StoreError {
+    StoreError::Invalid(ValidationErrors::single(field, code))
+}
+
+/// The ids among `ids` that are not systems of the organisation.
+async fn check_systems(
+    tx: &mut Tx,
+    errors: &mut ValidationErrors,
+    organisation_id: i64,
+    field: &str,
+    ids: &[i64],
+) -> Result<()> {
+    for id in ids {
+        let found = in_tx_scalar!(
+            &mut *tx,
+            fetch_optional,
+            i64,
+            "SELECT id FROM information_system WHERE id = $1 AND organisation_id = $2",
+            id,
+            organisation_id
+        )?;
+        if found.is_none() {
+            errors.add(field, "unknown-reference");
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the rows of a link table for `owner_id` with `ids`.
+async fn replace_links(
+    tx: &mut Tx,
+    table: &str,
+    owner_column: &str,
+    target_column: &str,
+    owner_id: i64,
+    ids: &[i64],
+) -> Result<()> {
+    let delete = format!("DELETE FROM {table} WHERE {owner_column} = $1");
+    exec_tx!(&mut *tx, &delete, owner_id)?;
+    let insert = format!("INSERT INTO {table} ({owner_column}, {target_column}) VALUES ($1, $2)");
+    for id in ids {
+        exec_tx!(&mut *tx, &insert, owner_id, id)?;
+    }
+    Ok(())
+}
+
+/// The condition "the analysis's unit is `$n` or below it", for filtering by unit.
+fn unit_subtree_clause(analysis_alias: &str) -> String {
+    format!(
+        "{analysis_alias}.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = ? \
+         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
+    )
+}

@@ -22,11 +22,13 @@ pub use analysis::{
     renewal_due, renewal_overdue, retained_until, AnalysisDraft, AnalysisInput, Scope,
     RENEWAL_MONTHS, RETENTION_YEARS,
 };
-pub use content::{CatalogueMeasure, CatalogueRisk, LevelDefinition, Preset, RiskContent};
+pub use content::{
+    CatalogueMeasure, CatalogueRisk, LevelDefinition, Preset, RiskContent, RiskContentError,
+};
 pub use entry::{RiskDraft, RiskInput, RiskStatus, Treatment, TreatmentInput};
 pub use matrix::{MatrixError, RiskLevel, RiskMatrix, Step};
 pub use measure::{
     FollowUpDraft, FollowUpInput, MeasureCategory, MeasureDraft, MeasureFunction, MeasureInput,
     MeasureStatus,
 };
-pub use method::{MethodDraft, MethodInput};
+pub use method::{matrix_error_code, MethodDraft, MethodInput};

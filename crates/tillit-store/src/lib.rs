@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod org;
 mod references;
 pub mod registers;
+pub mod reminders;
 pub mod risk;
 pub mod sessions;
 pub mod tasks;

@@ -20,14 +20,14 @@ pub use analyses::{
 };
 pub use measures::{
     create_measure, create_measure_in, delete_measure, follow_ups, get_measure, list_measures,
-    measure_risks, measure_systems, record_follow_up, update_measure, FollowUp, Measure,
-    MeasureFilter, MeasureRow,
+    measure_risks, measure_systems, record_follow_up, record_follow_up_in, update_measure,
+    FollowUp, Measure, MeasureFilter, MeasureRow,
 };
-pub use method::{current_method, method_versions, record_method, MethodVersion};
+pub use method::{current_method, method_versions, record_method, record_method_in, MethodVersion};
 pub use overview::{heat_map, largest_risks, serious_untreated, HeatCell, HeatMap};
 pub use risks::{
-    create_risk, create_risk_in, decide_treatment, delete_risk, get_risk, list_risks,
-    risk_measures, risk_systems, update_risk, Risk, RiskFilter, RiskMeasure, RiskRow,
+    create_risk, create_risk_in, decide_treatment, decide_treatment_in, delete_risk, get_risk,
+    list_risks, risk_measures, risk_systems, update_risk, Risk, RiskFilter, RiskMeasure, RiskRow,
     TreatmentDecision,
 };
 pub use snapshot::{

@@ -23,6 +23,14 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub max_failed_logins: i64,
     pub log: String,
+    /// Where reminder mail is sent: `smtp://host:25`, `smtp://host:587?tls=required`,
+    /// `smtps://user:pass@host:465`. Empty: mail is off (the outbox still fills).
+    pub smtp_url: String,
+    /// The sender of reminder mail, e.g. `tillit <noreply@region.example>`.
+    pub mail_from: String,
+    /// The address people use to reach tillit, for links in mail. Defaults to
+    /// `http://<bind>`.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -37,6 +45,9 @@ impl Default for Config {
             session_idle_minutes: 60,
             max_failed_logins: 10,
             log: "info".into(),
+            smtp_url: String::new(),
+            mail_from: String::new(),
+            public_url: String::new(),
         }
     }
 }
@@ -93,6 +104,15 @@ impl Config {
         if let Some(v) = var("TILLIT_LOG") {
             self.log = v;
         }
+        if let Some(v) = var("TILLIT_SMTP_URL") {
+            self.smtp_url = v;
+        }
+        if let Some(v) = var("TILLIT_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = var("TILLIT_PUBLIC_URL") {
+            self.public_url = v;
+        }
         Ok(())
     }
 
@@ -108,6 +128,31 @@ impl Config {
         self.audit_key_path
             .clone()
             .unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
+    }
+
+    /// The base address for links in mail, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        let url = self.public_url.trim();
+        if url.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    /// The SMTP server and sender, or `None` when mail is off. A server without a
+    /// sender is a mistake, refused at startup.
+    pub fn smtp(&self) -> anyhow::Result<Option<(&str, &str)>> {
+        let url = self.smtp_url.trim();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        let from = self.mail_from.trim();
+        anyhow::ensure!(
+            !from.is_empty(),
+            "TILLIT_SMTP_URL (smtp_url) is set, so TILLIT_MAIL_FROM (mail_from) must name the sender"
+        );
+        Ok(Some((url, from)))
     }
 
     pub fn web(&self) -> tillit_web::WebConfig {
@@ -159,5 +204,53 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains("TILLIT_BIND"));
         assert!(toml::from_str::<Config>("unknown_key = 1").is_err());
+    }
+
+    #[test]
+    fn mail_is_off_until_a_server_and_sender_are_given() {
+        let mut config: Config = toml::from_str("bind = \"10.0.0.5:8080\"\n").unwrap();
+        assert!(config.smtp().unwrap().is_none());
+        assert_eq!(config.public_url(), "http://10.0.0.5:8080");
+
+        config
+            .apply_env(|name| (name == "TILLIT_SMTP_URL").then(|| "smtp://127.0.0.1:2525".into()))
+            .unwrap();
+        let error = config.smtp().unwrap_err();
+        assert!(error.to_string().contains("TILLIT_MAIL_FROM"), "{error}");
+
+        let mut config: Config = toml::from_str(
+            "smtp_url = \"smtps://user:pass@mail.region.example:465\"\n\
+             mail_from = \"tillit <noreply@region.example>\"\n\
+             public_url = \"https://lis.region.example/\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.smtp().unwrap(),
+            Some((
+                "smtps://user:pass@mail.region.example:465",
+                "tillit <noreply@region.example>"
+            ))
+        );
+        assert_eq!(config.public_url(), "https://lis.region.example");
+        config
+            .apply_env(|name| match name {
+                "TILLIT_SMTP_URL" => Some("smtp://mail.region.example:587?tls=required".into()),
+                "TILLIT_MAIL_FROM" => Some("LIS <lis@region.example>".into()),
+                "TILLIT_PUBLIC_URL" => Some("https://tillit.region.example".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            config.smtp().unwrap(),
+            Some((
+                "smtp://mail.region.example:587?tls=required",
+                "LIS <lis@region.example>"
+            ))
+        );
+        assert_eq!(config.public_url(), "https://tillit.region.example");
+        config
+            .apply_env(|name| (name == "TILLIT_SMTP_URL").then(String::new))
+            .unwrap();
+        assert!(config.smtp().unwrap().is_none(), "empty turns mail off");
     }
 }

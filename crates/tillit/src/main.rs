@@ -4,6 +4,7 @@ mod bench;
 mod config;
 mod demo;
 mod keys;
+mod mail;
 mod register_files;
 mod worker;
 
@@ -264,6 +265,7 @@ async fn serve(
         demo::load_demo(&db, &hash).await?;
     }
     let key = keys::load_or_create(&config.audit_key_path())?;
+    let mail = mail::MailSettings::from_config(&config)?;
     let state = tillit_web::AppState::new(db.clone(), config.web(), key.clone());
     let address = bind.unwrap_or(config.bind);
     let listener = tokio::net::TcpListener::bind(address)
@@ -279,7 +281,7 @@ async fn serve(
         print_demo_logins();
     }
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(worker::run(db.clone(), key, stopped));
+    let worker = tokio::spawn(worker::run(db.clone(), key, mail, stopped));
     let app = tillit_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum_serve(listener, app).await?;
     let _ = stop.send(true);

@@ -533,9 +533,24 @@ pub async fn record_follow_up(
     draft: &FollowUpDraft,
 ) -> Result<FollowUp> {
     let mut tx = db.begin().await?;
-    measure_tx(&mut tx, organisation_id, measure_id).await?;
+    let follow_up =
+        record_follow_up_in(&mut tx, organisation_id, actor, measure_id, draft, now()).await?;
+    tx.commit().await?;
+    Ok(follow_up)
+}
+
+/// [`record_follow_up`] inside the caller's transaction, recorded at `at`.
+pub async fn record_follow_up_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    measure_id: i64,
+    draft: &FollowUpDraft,
+    at: DateTime<Utc>,
+) -> Result<FollowUp> {
+    measure_tx(tx, organisation_id, measure_id).await?;
     let id = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
         "INSERT INTO measure_follow_up (organisation_id, measure_id, year, effect, still_valid, next_step, recorded_at, \
@@ -546,18 +561,17 @@ pub async fn record_follow_up(
         draft.effect.as_str(),
         draft.still_valid,
         draft.next_step.as_str(),
-        now(),
+        at,
         actor.user_id,
         actor.label.as_str()
     )?;
     let sql = format!("SELECT {FOLLOW_UP_COLUMNS} FROM measure_follow_up WHERE id = $1");
-    let follow_up = in_tx!(&mut tx, fetch_one, FollowUp, &sql, id)?;
+    let follow_up = in_tx!(&mut *tx, fetch_one, FollowUp, &sql, id)?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "follow_up", "measure", measure_id).after(&follow_up),
     )
     .await?;
-    tx.commit().await?;
     Ok(follow_up)
 }

@@ -97,9 +97,21 @@ pub async fn record_method(
     draft: &MethodDraft,
 ) -> Result<MethodVersion> {
     let mut tx = db.begin().await?;
-    let at = now();
+    let version = record_method_in(&mut tx, organisation_id, actor, draft, now()).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`record_method`] inside the caller's transaction, recorded at `at`.
+pub async fn record_method_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    draft: &MethodDraft,
+    at: DateTime<Utc>,
+) -> Result<MethodVersion> {
     let outside = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
         "SELECT COUNT(*) FROM risk WHERE organisation_id = $1 AND (likelihood > $2 OR consequence > $3 \
@@ -114,7 +126,7 @@ pub async fn record_method(
     let matrix = serde_json::to_string(&draft.matrix)
         .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
     let id = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_one,
         i64,
         "INSERT INTO risk_method (organisation_id, number, name, standard, description, decided_by, decided_on, matrix, \
@@ -134,16 +146,15 @@ pub async fn record_method(
         retained_until(at.date_naive())
     )
     .map_err(|e| StoreError::from(e).on_unique("risk_method_number_key", "version"))?;
-    relevel(&mut tx, organisation_id, &draft.matrix).await?;
+    relevel(&mut *tx, organisation_id, &draft.matrix).await?;
     let sql = format!("SELECT {COLUMNS} FROM risk_method WHERE id = $1");
-    let version = MethodVersion::try_from(in_tx!(&mut tx, fetch_one, MethodRow, &sql, id)?)?;
+    let version = MethodVersion::try_from(in_tx!(&mut *tx, fetch_one, MethodRow, &sql, id)?)?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "record", "risk_method", id).after(&version),
     )
     .await?;
-    tx.commit().await?;
     Ok(version)
 }
 

@@ -409,17 +409,32 @@ pub async fn decide_treatment(
     decision: &TreatmentDecision<'_>,
     matrix: &RiskMatrix,
 ) -> Result<Risk> {
+    let mut tx = db.begin().await?;
+    let risk =
+        decide_treatment_in(&mut tx, organisation_id, actor, id, decision, matrix, now()).await?;
+    tx.commit().await?;
+    Ok(risk)
+}
+
+/// [`decide_treatment`] inside the caller's transaction, decided at `at`.
+pub async fn decide_treatment_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    decision: &TreatmentDecision<'_>,
+    matrix: &RiskMatrix,
+    at: DateTime<Utc>,
+) -> Result<Risk> {
     let TreatmentDecision {
         expected_version,
         treatment,
         justification,
     } = *decision;
-    let mut tx = db.begin().await?;
-    let before = risk_tx(&mut tx, organisation_id, id).await?;
-    ensure_draft(&mut tx, organisation_id, before.analysis_id).await?;
-    let at = now();
+    let before = risk_tx(tx, organisation_id, id).await?;
+    ensure_draft(tx, organisation_id, before.analysis_id).await?;
     let changed = exec_tx!(
-        &mut tx,
+        &mut *tx,
         "UPDATE risk SET treatment = $1, treatment_reason = $2, decided_by = $3, decided_by_label = $4, decided_at = $5, \
          updated_at = $5, version = version + 1 WHERE id = $6 AND organisation_id = $7 AND version = $8",
         treatment.as_str(),
@@ -434,17 +449,16 @@ pub async fn decide_treatment(
     if changed == 0 {
         return Err(StoreError::Conflict);
     }
-    refresh_risks(&mut tx, &[id], matrix, at).await?;
-    let after = risk_tx(&mut tx, organisation_id, id).await?;
+    refresh_risks(tx, &[id], matrix, at).await?;
+    let after = risk_tx(tx, organisation_id, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "decide_treatment", "risk", id)
             .before(&before)
             .after(&after),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

@@ -7,6 +7,7 @@ mod org_units;
 mod register_import;
 mod registers;
 mod registers_bulk;
+mod reminders;
 mod risk;
 mod schema_parity;
 

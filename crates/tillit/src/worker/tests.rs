@@ -1,0 +1,286 @@
+//! The reminder jobs end to end: due work in a real database, the digest composed by the
+//! worker's rounds, and the mail received by a real SMTP server.
+
+use chrono::{Days, TimeZone};
+use tillit_domain::auth::{Assignment, Role};
+use tillit_domain::org::OrganisationKind;
+use tillit_domain::registers::SystemInput;
+use tillit_store::org::{self, NewOrganisation};
+use tillit_store::test_support::TestDb;
+use tillit_store::users::{self, NewUser};
+use tillit_store::{registers, Actor, Engine};
+
+use super::*;
+use crate::mail::test_server::{free_port, SmtpServer};
+use crate::mail::Mailer;
+
+const PUBLIC_URL: &str = "https://tillit.region.test";
+
+struct Region {
+    id: i64,
+    system: i64,
+}
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+async fn user(db: &Db, organisation_id: i64, email: &str, name: &str, role: Option<Role>) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let created = users::create_user_in(
+        &mut tx,
+        organisation_id,
+        &actor(),
+        &NewUser {
+            email,
+            display_name: name,
+            title: "",
+            password_hash: "x",
+        },
+    )
+    .await
+    .unwrap();
+    if let Some(role) = role {
+        let assignment = Assignment {
+            role,
+            unit_id: None,
+        };
+        users::assign_role_in(&mut tx, organisation_id, &actor(), created.id, assignment)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    created.id
+}
+
+/// A region whose register was never confirmed (the coordinator, in Swedish, is told)
+/// and whose journal system's owner (in English) has a task due in 30 days.
+async fn region(db: &Db) -> Region {
+    let mut tx = db.begin().await.unwrap();
+    let id = org::create_organisation(
+        &mut tx,
+        &actor(),
+        &NewOrganisation {
+            name: "Region Test",
+            kind: OrganisationKind::Region,
+            org_number: "232100-0016",
+            demo: false,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    tx.commit().await.unwrap();
+    user(
+        db,
+        id,
+        "samordnare@region.test",
+        "Sara Samordnare",
+        Some(Role::Coordinator),
+    )
+    .await;
+    let owner = user(db, id, "owner@region.test", "Olle Owner", None).await;
+    users::set_locale(db, id, &actor(), owner, "en")
+        .await
+        .unwrap();
+    let draft = SystemInput {
+        name: "Journalsystem".into(),
+        kind: "information_system".into(),
+        criticality: "high".into(),
+        hosting: "supplier".into(),
+        object_owner_id: Some(owner),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let system = registers::create_system(db, id, &actor(), &draft)
+        .await
+        .unwrap()
+        .id;
+    Region { id, system }
+}
+
+/// `hour:minute` Swedish time, `days` from today.
+fn swedish_time(days: u64, hour: u32, minute: u32) -> DateTime<Utc> {
+    let day = Utc::now()
+        .with_timezone(&Stockholm)
+        .date_naive()
+        .checked_add_days(Days::new(days))
+        .unwrap();
+    Stockholm
+        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).unwrap())
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn key() -> SigningKey {
+    SigningKey::generate(&mut rand::rngs::OsRng)
+}
+
+fn settings(mailer: Option<Mailer>) -> MailSettings {
+    MailSettings {
+        public_url: PUBLIC_URL.into(),
+        mailer,
+    }
+}
+
+async fn digest_mail_reaches_a_real_smtp_server_once(engine: Engine) {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    let Some(test) = TestDb::new(engine).await else {
+        return;
+    };
+    let db = &test.db;
+    let region = region(db).await;
+    let mailer = Mailer::new(&server.url(), "tillit <noreply@region.test>").unwrap();
+    let mail = settings(Some(mailer));
+    let key = key();
+
+    // 25 days on, the 30-day task is due within the week; the register is unconfirmed.
+    round(db, &key, &mail, swedish_time(25, 7, 5))
+        .await
+        .unwrap();
+    round(db, &key, &mail, swedish_time(25, 7, 6))
+        .await
+        .unwrap();
+    let received = server.messages();
+    assert_eq!(received.len(), 2, "{received:#?}");
+
+    let swedish = received
+        .iter()
+        .find(|m| m.rcpt_to.contains("samordnare@region.test"))
+        .expect("the coordinator's digest");
+    assert_eq!(swedish.subject, "Påminnelse från tillit");
+    assert!(swedish.to.contains("Sara Samordnare"), "{}", swedish.to);
+    assert!(swedish.from.contains("noreply@region.test"));
+    assert!(swedish.message_id.starts_with("<tillit."));
+    assert!(swedish.body.contains("Det här behöver du titta på:"));
+    assert!(
+        swedish.body.lines().any(|line| line
+            == "- Bekräfta förteckningen över nätverk och informationssystem (har aldrig bekräftats): https://tillit.region.test/register"),
+        "{}",
+        swedish.body
+    );
+
+    let english = received
+        .iter()
+        .find(|m| m.rcpt_to.contains("owner@region.test"))
+        .expect("the owner's digest");
+    assert_eq!(english.subject, "Reminder from tillit");
+    let link = format!("{PUBLIC_URL}/register/systems/{}", region.system);
+    assert!(
+        english.body.lines().any(|line| line
+            .starts_with("- Classify and risk-analyse IS-0001 Journalsystem (due ")
+            && line.ends_with(&format!("): {link}"))),
+        "{}",
+        english.body
+    );
+
+    // The same day again, later: the digest is composed and sent once.
+    round(db, &key, &mail, swedish_time(25, 9, 1))
+        .await
+        .unwrap();
+    round(db, &key, &mail, swedish_time(25, 9, 2))
+        .await
+        .unwrap();
+    assert_eq!(
+        compose_digests(
+            db,
+            region.id,
+            swedish_time(25, 9, 2).date_naive(),
+            PUBLIC_URL
+        )
+        .await
+        .unwrap(),
+        0
+    );
+    assert_eq!(server.messages().len(), 2, "nothing is sent twice");
+    let outbox = outbox::mails(db, region.id, 10).await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    assert!(outbox
+        .iter()
+        .all(|m| m.sent_at.is_some() && m.attempts == 1));
+    drop(server);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn digest_mail_reaches_a_real_smtp_server_once_sqlite() {
+    digest_mail_reaches_a_real_smtp_server_once(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn digest_mail_reaches_a_real_smtp_server_once_postgres() {
+    digest_mail_reaches_a_real_smtp_server_once(Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn mail_off_fills_the_outbox_from_seven_and_sends_nothing() {
+    let test = TestDb::new(Engine::Sqlite).await.unwrap();
+    let db = &test.db;
+    let region = region(db).await;
+    let mail = settings(None);
+    let key = key();
+
+    round(db, &key, &mail, swedish_time(25, 6, 59))
+        .await
+        .unwrap();
+    assert!(
+        outbox::mails(db, region.id, 10).await.unwrap().is_empty(),
+        "nothing before seven"
+    );
+    round(db, &key, &mail, swedish_time(25, 7, 0))
+        .await
+        .unwrap();
+    round(db, &key, &mail, swedish_time(25, 7, 1))
+        .await
+        .unwrap();
+    let outbox = outbox::mails(db, region.id, 10).await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    assert!(outbox
+        .iter()
+        .all(|m| m.sent_at.is_none() && m.attempts == 0));
+    let day = swedish_time(25, 7, 0)
+        .with_timezone(&Stockholm)
+        .date_naive();
+    assert!(outbox
+        .iter()
+        .all(|m| m.dedupe_key.ends_with(&format!(":{day}"))));
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn a_dead_server_leaves_mail_for_a_later_try() {
+    let test = TestDb::new(Engine::Sqlite).await.unwrap();
+    let db = &test.db;
+    let region = region(db).await;
+    let date = swedish_time(25, 8, 0).date_naive();
+    assert_eq!(
+        compose_digests(db, region.id, date, PUBLIC_URL)
+            .await
+            .unwrap(),
+        2
+    );
+    let dead = format!("smtp://127.0.0.1:{}", free_port());
+    let mailer = Mailer::new(&dead, "tillit <noreply@region.test>").unwrap();
+    let report = mail::send_pending(db, &mailer).await.unwrap();
+    assert_eq!(
+        report,
+        mail::SendReport { sent: 0, failed: 1 },
+        "a server that does not answer ends the run"
+    );
+    let report = mail::send_pending(db, &mailer).await.unwrap();
+    assert_eq!(report.failed, 1, "the other mail is tried next time");
+    assert_eq!(
+        mail::send_pending(db, &mailer).await.unwrap(),
+        mail::SendReport::default(),
+        "failed mail waits for its next attempt"
+    );
+    let outbox = outbox::mails(db, region.id, 10).await.unwrap();
+    assert!(outbox
+        .iter()
+        .all(|m| m.sent_at.is_none() && m.attempts == 1 && m.last_error.is_some()));
+    test.finish().await;
+}

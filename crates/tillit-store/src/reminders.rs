@@ -29,6 +29,12 @@ pub enum ReminderKind {
     RegisterConfirmation,
     /// A classification's next review date has passed (to the object's owners).
     ClassificationReview,
+    /// A measure of the action plan is past its planned date and not done (to the
+    /// person responsible).
+    MeasureLate,
+    /// A risk analysis is past its yearly renewal (to coordinators of the whole
+    /// organisation and the information owners of the systems it covers).
+    RiskAnalysisRenewal,
 }
 
 /// One thing one user should look at.
@@ -97,6 +103,8 @@ pub async fn due_reminders(
     let mut reminders = tasks_due(db, organisation_id, today).await?;
     reminders.extend(register_confirmation(db, organisation_id, today).await?);
     reminders.extend(classification_reviews(db, organisation_id, today).await?);
+    reminders.extend(late_measures(db, organisation_id, today).await?);
+    reminders.extend(analysis_renewals(db, organisation_id, today).await?);
     reminders.sort_by(|a, b| {
         (a.user_id, a.due_on, &a.subject, &a.path).cmp(&(b.user_id, b.due_on, &b.subject, &b.path))
     });
@@ -252,6 +260,88 @@ async fn classification_reviews(
                 row.subject_name,
                 Some(row.next_review),
                 format!("/classification/{}", row.object_id),
+            )
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct MeasureRow {
+    #[sqlx(flatten)]
+    recipient: Recipient,
+    measure_id: i64,
+    subject_name: String,
+    planned_on: NaiveDate,
+}
+
+/// Measures past their planned date and not done, to the person responsible.
+async fn late_measures(db: &Db, organisation_id: i64, today: NaiveDate) -> Result<Vec<Reminder>> {
+    let rows = read!(
+        db,
+        fetch_all,
+        MeasureRow,
+        "SELECT u.id AS user_id, u.email, u.display_name, u.locale, m.id AS measure_id, \
+         m.designation || ' ' || m.title AS subject_name, m.planned_on FROM measure m \
+         JOIN app_user u ON u.id = m.responsible_id \
+         WHERE m.organisation_id = $1 AND m.done_on IS NULL AND m.planned_on < $2 \
+         AND u.organisation_id = $1 AND u.active = TRUE ORDER BY u.id, m.planned_on, m.id",
+        organisation_id,
+        today
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            row.recipient.remind(
+                ReminderKind::MeasureLate,
+                row.subject_name,
+                Some(row.planned_on),
+                format!("/risks/measures/{}", row.measure_id),
+            )
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RenewalRow {
+    #[sqlx(flatten)]
+    recipient: Recipient,
+    analysis_id: i64,
+    subject_name: String,
+    next_renewal: NaiveDate,
+}
+
+/// Risk analyses past their yearly renewal, to the coordinators of the whole
+/// organisation and the information owners of the systems the analysis covers.
+async fn analysis_renewals(
+    db: &Db,
+    organisation_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<Reminder>> {
+    let rows = read!(
+        db,
+        fetch_all,
+        RenewalRow,
+        "SELECT u.id AS user_id, u.email, u.display_name, u.locale, x.analysis_id, x.subject_name, x.next_renewal FROM ( \
+         SELECT a.id AS analysis_id, a.designation || ' ' || a.title AS subject_name, a.next_renewal, r.user_id \
+         FROM risk_analysis a JOIN role_assignment r ON r.organisation_id = a.organisation_id AND r.unit_id IS NULL \
+         AND r.role = $3 WHERE a.organisation_id = $1 AND a.next_renewal < $2 \
+         UNION SELECT a.id, a.designation || ' ' || a.title, a.next_renewal, w.user_id FROM risk_analysis a \
+         JOIN risk_analysis_system x ON x.analysis_id = a.id JOIN information_system_owner w ON w.system_id = x.system_id \
+         WHERE a.organisation_id = $1 AND a.next_renewal < $2 \
+         ) x JOIN app_user u ON u.id = x.user_id \
+         WHERE u.organisation_id = $1 AND u.active = TRUE ORDER BY u.id, x.next_renewal, x.analysis_id",
+        organisation_id,
+        today,
+        Role::Coordinator.as_str()
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            row.recipient.remind(
+                ReminderKind::RiskAnalysisRenewal,
+                row.subject_name,
+                Some(row.next_renewal),
+                format!("/risks/analyses/{}", row.analysis_id),
             )
         })
         .collect())

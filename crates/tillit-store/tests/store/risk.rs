@@ -815,3 +815,102 @@ db_test!(
             .is_empty());
     }
 );
+
+db_test!(
+    late_measures_and_overdue_analyses_remind_the_right_people,
+    |db| async move {
+        use tillit_domain::auth::{Assignment, Role};
+        use tillit_store::reminders::{self, ReminderKind};
+
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let responsible = user(db, region, "ansvarig@a.example").await;
+        let coordinator = user(db, region, "samordnare@a.example").await;
+        let mut tx = db.begin().await.unwrap();
+        users::assign_role_in(
+            &mut tx,
+            region,
+            &actor(),
+            coordinator,
+            Assignment {
+                role: Role::Coordinator,
+                unit_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let m = matrix();
+        let analysis = risk::create_analysis(
+            db,
+            region,
+            &actor(),
+            &analysis_draft("Journalen", &[], None),
+        )
+        .await
+        .unwrap();
+        let ransom = risk::create_risk(
+            db,
+            region,
+            &actor(),
+            analysis.id,
+            &risk_draft("Utpressning", 3, 3, &[]),
+        )
+        .await
+        .unwrap();
+        risk::decide_treatment(
+            db,
+            region,
+            &actor(),
+            ransom.id,
+            &TreatmentDecision {
+                expected_version: ransom.version,
+                treatment: Treatment::Reduce,
+                justification: "Ned",
+            },
+            &m,
+        )
+        .await
+        .unwrap();
+        let late = risk::create_measure(
+            db,
+            region,
+            &actor(),
+            &measure_draft(&[ransom.id], responsible, (1, 2), today() - Days::new(10)),
+            &m,
+        )
+        .await
+        .unwrap();
+        // Approved thirteen months ago: the yearly renewal is a month late.
+        let analysis = risk::get_analysis(db, region, analysis.id).await.unwrap();
+        let long_ago = Utc::now() - chrono::Duration::days(395);
+        let mut tx = db.begin().await.unwrap();
+        risk::approve_analysis_in(
+            &mut tx,
+            region,
+            &actor(),
+            analysis.id,
+            analysis.version,
+            long_ago,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let due = reminders::due_reminders(db, region, today()).await.unwrap();
+        let mine = |user: i64, kind: ReminderKind| {
+            due.iter()
+                .filter(|r| r.user_id == user && r.kind == kind)
+                .map(|r| r.path.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            mine(responsible, ReminderKind::MeasureLate),
+            [format!("/risks/measures/{}", late.id)]
+        );
+        assert_eq!(
+            mine(coordinator, ReminderKind::RiskAnalysisRenewal),
+            [format!("/risks/analyses/{}", analysis.id)]
+        );
+        assert!(mine(coordinator, ReminderKind::MeasureLate).is_empty());
+    }
+);

@@ -83,6 +83,18 @@ fn item(language: Language, reminder: &Reminder) -> String {
         (ReminderKind::ClassificationReview, Language::En) => {
             format!("Review the classification of {subject}")
         }
+        (ReminderKind::MeasureLate, Language::Sv) => {
+            format!("Åtgärden i åtgärdsplanen är inte genomförd: {subject}")
+        }
+        (ReminderKind::MeasureLate, Language::En) => {
+            format!("The action-plan measure is not done: {subject}")
+        }
+        (ReminderKind::RiskAnalysisRenewal, Language::Sv) => {
+            format!("Riskanalysen ska förnyas: {subject}")
+        }
+        (ReminderKind::RiskAnalysisRenewal, Language::En) => {
+            format!("Renew the risk analysis {subject}")
+        }
     }
 }
 

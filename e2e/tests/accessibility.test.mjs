@@ -150,7 +150,7 @@ describe('accessibility of every page', { timeout: 180_000 }, () => {
     await page.click('header form.language-form button[type="submit"]');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     try {
-      for (const path of ['/', '/organisation', '/register', '/users', '/audit', '/profile']) {
+      for (const path of ['/', '/organisation', '/register', '/users', '/audit', '/profile', '/risks', '/risks/list', '/risks/analyses', '/risks/measures', '/risks/catalogue', '/risks/method']) {
         await check(page, path, { label: `${path} (English)` });
         assert.equal(await page.getAttribute('html', 'lang'), 'en');
       }

@@ -109,6 +109,57 @@ fn form_urlencoded_parse(bytes: &[u8]) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(bytes)
 }
 
+/// A form whose multi-selects send a field more than once: the single-valued fields
+/// (the first value of each) as `T`, and every value of a repeated field on request.
+pub struct RepeatedForm<T>(pub T, pub FormValues);
+
+/// Every field of a form as sent, in order.
+pub struct FormValues(Vec<(String, String)>);
+
+impl FormValues {
+    /// The first value of `field`, if it was sent.
+    pub fn first(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == field)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The non-empty values of `field` as ids; anything else is a 422 naming it.
+    pub fn ids(&self, field: &str) -> Result<Vec<i64>, AppError> {
+        self.0
+            .iter()
+            .filter(|(key, value)| key == field && !value.trim().is_empty())
+            .map(|(_, value)| {
+                value
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::invalid(field, "invalid-type"))
+            })
+            .collect()
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for RepeatedForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(request, state).await?;
+        let pairs: Vec<(String, String)> = form_urlencoded_parse(&bytes)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let first: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(key, _)| seen.insert(key.as_str()))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let encoded = serde_urlencoded::to_string(&first).map_err(AppError::internal)?;
+        let form = parse_urlencoded(encoded.as_bytes())?;
+        Ok(RepeatedForm(form, FormValues(pairs)))
+    }
+}
+
 /// Query parameters, e.g. filters and paging; a bad value is a 422 naming it.
 pub struct QueryParams<T>(pub T);
 

@@ -17,6 +17,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/classification.ftl"),
             include_str!("../locales/sv/assets.ftl"),
             include_str!("../locales/sv/import.ftl"),
+            include_str!("../locales/sv/risk.ftl"),
+            include_str!("../locales/sv/measures.ftl"),
         ],
     ),
     (
@@ -28,6 +30,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/classification.ftl"),
             include_str!("../locales/en/assets.ftl"),
             include_str!("../locales/en/import.ftl"),
+            include_str!("../locales/en/risk.ftl"),
+            include_str!("../locales/en/measures.ftl"),
         ],
     ),
 ];

@@ -50,6 +50,12 @@ mod openapi;
 mod register_pages;
 #[path = "web/registers.rs"]
 mod registers;
+#[path = "web/risk_analysis_pages.rs"]
+mod risk_analysis_pages;
+#[path = "web/risk_api.rs"]
+mod risk_api;
+#[path = "web/risk_pages.rs"]
+mod risk_pages;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/unit_scope.rs"]

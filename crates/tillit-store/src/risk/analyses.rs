@@ -285,6 +285,9 @@ pub async fn update_analysis(
 ) -> Result<Analysis> {
     let mut tx = db.begin().await?;
     let before = analysis_tx(&mut tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
     if !before.is_draft() {
         return Err(refused("analysis", "frozen"));
     }
@@ -451,6 +454,9 @@ pub async fn revise_analysis(
 ) -> Result<Analysis> {
     let mut tx = db.begin().await?;
     let before = analysis_tx(&mut tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
     if before.is_draft() {
         return Err(refused("analysis", "already-draft"));
     }

@@ -334,6 +334,9 @@ pub async fn update_risk(
 ) -> Result<Risk> {
     let mut tx = db.begin().await?;
     let before = risk_tx(&mut tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
     ensure_draft(&mut tx, organisation_id, before.analysis_id).await?;
     let mut errors = ValidationErrors::new();
     check_systems(
@@ -432,6 +435,9 @@ pub async fn decide_treatment_in(
         justification,
     } = *decision;
     let before = risk_tx(tx, organisation_id, id).await?;
+    if before.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
     ensure_draft(tx, organisation_id, before.analysis_id).await?;
     let changed = exec_tx!(
         &mut *tx,
@@ -473,10 +479,10 @@ pub async fn delete_risk(
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     let before = risk_tx(&mut tx, organisation_id, id).await?;
-    ensure_draft(&mut tx, organisation_id, before.analysis_id).await?;
     if before.version != expected_version {
         return Err(StoreError::Conflict);
     }
+    ensure_draft(&mut tx, organisation_id, before.analysis_id).await?;
     if before.handled_at.is_some() {
         return Err(refused("risk", "handled-kept"));
     }

@@ -4,10 +4,14 @@ pub mod assets;
 pub mod audit;
 pub mod classifications;
 pub mod health;
+pub mod measures;
 pub mod openapi;
 pub mod org_units;
 pub mod register_import;
 pub mod requirements;
+pub mod risk_analyses;
+pub mod risk_methods;
+pub mod risks;
 pub mod systems;
 pub mod tasks;
 pub mod users;
@@ -118,6 +122,58 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tasks", get(tasks::list))
         .route("/tasks/{id}/complete", axum::routing::post(tasks::complete))
+        .route(
+            "/risk-methods",
+            get(risk_methods::list).post(risk_methods::create),
+        )
+        .route("/risk-methods/current", get(risk_methods::current))
+        .route("/risk-catalogue", get(risk_methods::catalogue))
+        .route(
+            "/risk-analyses",
+            get(risk_analyses::list).post(risk_analyses::create),
+        )
+        .route(
+            "/risk-analyses/{id}",
+            get(risk_analyses::get).put(risk_analyses::update),
+        )
+        .route(
+            "/risk-analyses/{id}/approve",
+            axum::routing::post(risk_analyses::approve),
+        )
+        .route(
+            "/risk-analyses/{id}/revise",
+            axum::routing::post(risk_analyses::revise),
+        )
+        .route("/risk-analyses/{id}/versions", get(risk_analyses::versions))
+        .route(
+            "/risk-analyses/{id}/versions/{number}",
+            get(risk_analyses::version),
+        )
+        .route(
+            "/risk-analyses/{id}/risks",
+            axum::routing::post(risk_analyses::add_risk),
+        )
+        .route("/risks", get(risks::list))
+        .route(
+            "/risks/{id}",
+            get(risks::get).put(risks::update).delete(risks::delete),
+        )
+        .route(
+            "/risks/{id}/treatment",
+            axum::routing::post(risks::decide_treatment),
+        )
+        .route("/risk-overview", get(risks::overview))
+        .route("/measures", get(measures::list).post(measures::create))
+        .route(
+            "/measures/{id}",
+            get(measures::get)
+                .put(measures::update)
+                .delete(measures::delete),
+        )
+        .route(
+            "/measures/{id}/follow-ups",
+            axum::routing::post(measures::record_follow_up),
+        )
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))

@@ -42,7 +42,7 @@ const MODULES: [NavItem; 7] = [
     NavItem {
         href: "/risks",
         label_id: "nav-risks",
-        available: false,
+        available: true,
     },
     NavItem {
         href: "/incidents",

@@ -11,6 +11,7 @@ pub mod org;
 pub mod profile;
 pub mod register_import;
 pub mod registers;
+pub mod risk;
 pub mod start;
 pub mod tasks;
 pub mod users;
@@ -134,6 +135,7 @@ pub fn routes() -> Router<AppState> {
             get(tasks::system_events).post(tasks::record_system_event),
         )
         .route("/tasks/{id}/complete", post(tasks::complete))
+        .merge(risk::routes())
         .route("/classification", get(classification::overview::overview))
         .route(
             "/classification/classify",

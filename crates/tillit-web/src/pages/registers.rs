@@ -427,7 +427,7 @@ pub(crate) async fn system_choices(
 }
 
 /// The organisation's information assets for a picker, by name: (id, name).
-async fn asset_choices(
+pub(crate) async fn asset_choices(
     state: &AppState,
     principal: &Principal,
 ) -> Result<Vec<(i64, String)>, AppError> {

@@ -25,6 +25,7 @@ struct StartPage {
     register: (Option<String>, bool),
     tasks: Vec<OpenTask>,
     coverage: Coverage,
+    risks: Option<crate::services::risk::RiskStatus>,
 }
 
 pub async fn page(
@@ -49,7 +50,9 @@ pub async fn page(
     );
     let tasks = crate::services::classification::my_tasks(&state, &principal).await?;
     let (coverage, _) = crate::services::classification::coverage(&state, &principal).await?;
+    let risks = crate::services::risk::status(&state, &principal).await?;
     render(&StartPage {
+        risks,
         register,
         tasks,
         coverage,

@@ -9,4 +9,6 @@ pub mod profile;
 pub mod register_export;
 pub mod register_import;
 pub mod registers;
+pub mod risk;
+pub mod risk_export;
 pub mod users;

@@ -7,6 +7,7 @@
 //! turned on, so their real permissions are tested (the set-up gate has its own test).
 
 use axum::http::Method;
+use chrono::Datelike;
 use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::users::Language;
 
@@ -29,6 +30,12 @@ const N: bool = false;
 /// `{requirement_code}` (a built-in requirement that applies to it),
 /// `{own_requirement}` and `{own_requirement_code}` (a new own requirement, version 1),
 /// `{fresh_task}` (an unassigned task from a new entry without owners, version 1),
+/// `{draft_analysis}` and `{draft_analysis_version}` (a new risk analysis being worked on),
+/// `{approvable_analysis}` and its `_version` (a new draft whose one risk has a treatment),
+/// `{approved_analysis}` and its `_version` (a new analysis approved as version
+/// `{version_number}`), `{risk}` and `{risk_version}` (a new open risk in a new draft),
+/// `{measure}`, `{measure_version}` and `{measure_risk}` (a new planned measure for a new
+/// risk), `{today}`, `{future}` (a date two months ahead) and `{year}`,
 /// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`,
 /// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
 /// name) and `{nl}` (a line break, for the CSV files of the import API).
@@ -130,6 +137,36 @@ fn page_routes() -> Vec<Route> {
         route("GET",  "/register/systems/{fresh_system}/events", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/register/systems/{fresh_system}/events", "kind=change&description=Ny version {n}",                303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST", "/tasks/{fresh_task}/complete",         "version=1",                                                303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/risks/measures",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/measures/new",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/measures",                      "risk_ids={risk}&title=Åtgärd {n}&reason=Minskar sannolikheten&category=technical&function=preventive&residual_likelihood=1&residual_consequence=2&responsible_id={user}&planned_on={future}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks/measures/{measure}",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/risks/measures/{measure}",            "risk_ids={measure_risk}&title=Åtgärd {n}&reason=Ändrad&category=organisational&function=detective&residual_likelihood=2&residual_consequence=2&responsible_id={user}&planned_on={future}&version={measure_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/measures/{measure}/delete",     "version={measure_version}",                                303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/measures/{measure}/follow-ups", "year={year}&effect=Färre incidenter&still_valid=on",       303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks/catalogue",                     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/catalogue/start?catalogue=RC-RANSOM&analysis={draft_analysis}", "",                       303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks",                               "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/list",                          "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/method",                        "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/risks/method",                        "name=Metod {n}&standard=SS-ISO/IEC 27005:2022&decided_by=Regionstyrelsen&decided_on={today}&size=4", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/risks/analyses",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/analyses/new",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/analyses",                      "title=Riskanalys {n}&scope=organisation",                  303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks/analyses/{draft_analysis}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/risks/analyses/{draft_analysis}",     "title=Riskanalys {n}&scope=unit&unit_id={clinic}&version={draft_analysis_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/analyses/{approvable_analysis}/approve", "version={approvable_analysis_version}",            303, [N,  N,  Y,  Y,  N,  N,  N,  N,  N], N),
+        route("POST", "/risks/analyses/{approved_analysis}/revise", "version={approved_analysis_version}",                303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks/analyses/{approved_analysis}/versions/{version_number}", "",                                200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/analyses/{approved_analysis}/compare?left={version_number}", "",                            200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/analyses/{draft_analysis}/export.xlsx", "",                                                 200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/analyses/{draft_analysis}/export.pdf", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/risks/analyses/{draft_analysis}/risks", "",                                                       200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/analyses/{draft_analysis}/risks", "title=Risk {n}&threat=Nätfiske&vulnerability=Ingen utbildning&likelihood=2&likelihood_reason=Vanligt&consequence=3&consequence_reason=Intrång", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/risks/{risk}",                        "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/risks/{risk}",                        "title=Risk {n}&threat=Nätfiske&vulnerability=Ingen utbildning&likelihood=3&likelihood_reason=Vanligt&consequence=2&consequence_reason=Begränsad&version={risk_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/{risk}/treatment",              "treatment=reduce&justification=Åtgärdas&version={risk_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST", "/risks/{risk}/delete",                 "version={risk_version}",                                   303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("GET",  "/audit",                               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("POST", "/audit/verify",                        "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",  "/audit/{seq}",                         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -194,6 +231,31 @@ fn api_routes() -> Vec<Route> {
         route("POST",   "/api/v1/systems/{fresh_system}/events", r#"{"kind": "procurement", "description": "Upphandling {n}"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/tasks",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST",   "/api/v1/tasks/{fresh_task}/complete", r#"{"version": 1}"#,                                       200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risk-methods",               "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/risk-methods/current",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/risk-methods",               r#"{"name": "Metod {n}", "standard": "SS-ISO/IEC 27005:2022", "decided_by": "Regionstyrelsen", "decided_on": "{today}", "preset": 4}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risk-catalogue",             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/risk-analyses",              "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/risk-analyses",              r#"{"title": "Riskanalys {n}", "scope": "organisation", "participants": "Samordnare"}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risk-analyses/{draft_analysis}", "",                                                     200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/risk-analyses/{draft_analysis}", r#"{"title": "Riskanalys {n}", "scope": "unit", "unit_id": {clinic}, "version": {draft_analysis_version}}"#, 200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/risk-analyses/{approvable_analysis}/approve", r#"{"version": {approvable_analysis_version}}"#, 200, [N,  N,  Y,  Y,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/risk-analyses/{approved_analysis}/revise", r#"{"version": {approved_analysis_version}}"#,   200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risk-analyses/{approved_analysis}/versions", "",                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/risk-analyses/{approved_analysis}/versions/{version_number}", "",                        200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/risk-analyses/{draft_analysis}/risks", r#"{"title": "Risk {n}", "threat": "Utpressningsvirus", "vulnerability": "Ej uppdaterade servrar", "likelihood": 2, "likelihood_reason": "Har hänt i sektorn", "consequence": 3, "consequence_reason": "Vården stannar"}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risks",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/risks/{risk}",               "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/risks/{risk}",               r#"{"title": "Risk {n}", "threat": "Nätfiske", "vulnerability": "Ingen utbildning", "likelihood": 3, "likelihood_reason": "Vanligt", "consequence": 2, "consequence_reason": "Begränsad", "version": {risk_version}}"#, 200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("DELETE", "/api/v1/risks/{risk}?version={risk_version}", "",                                               204, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/risks/{risk}/treatment",     r#"{"treatment": "reduce", "justification": "Åtgärdas i handlingsplanen", "version": {risk_version}}"#, 200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/risk-overview",              "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/measures",                   "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/measures",                   r#"{"title": "Åtgärd {n}", "reason": "Minskar sannolikheten", "category": "technical", "function": "preventive", "risk_ids": [{risk}], "residual_likelihood": 1, "residual_consequence": 2, "responsible_id": {user}, "planned_on": "{future}"}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/measures/{measure}",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/measures/{measure}",         r#"{"title": "Åtgärd {n}", "reason": "Ändrad", "category": "organisational", "function": "detective", "risk_ids": [{measure_risk}], "residual_likelihood": 2, "residual_consequence": 2, "responsible_id": {user}, "planned_on": "{future}", "version": {measure_version}}"#, 200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("DELETE", "/api/v1/measures/{measure}?version={measure_version}", "",                                       204, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/measures/{measure}/follow-ups", r#"{"year": {year}, "effect": "Färre incidenter", "still_valid": true}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/audit-events",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -212,6 +274,7 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
     let org = &app.a;
     let text = format!("{}\n{}", route.path, route.body);
     let n = unique();
+    let today = chrono::Utc::now().date_naive();
     let mut values: Vec<(&str, String)> = vec![
         ("{n}", n.to_string()),
         ("{email}", format!("ny-{n}@{}", org.domain)),
@@ -226,6 +289,10 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         ("{user_email}", org.target.email.clone()),
         ("{template}", "systems.xlsx".to_owned()),
         ("{nl}", "\n".to_owned()),
+        ("{today}", today.to_string()),
+        ("{future}", (today + chrono::Days::new(60)).to_string()),
+        ("{year}", today.year().to_string()),
+        ("{version_number}", "1".to_owned()),
     ];
     if text.contains("{ward_version}") {
         values.push((
@@ -417,6 +484,41 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
                 .expect("a task");
         values.push(("{fresh_task}", task.id.to_string()));
     }
+    if text.contains("{draft_analysis}") {
+        let analysis = risk_fixture::analysis(app, n).await;
+        values.push(("{draft_analysis}", analysis.id.to_string()));
+        values.push(("{draft_analysis_version}", analysis.version.to_string()));
+    }
+    if text.contains("{approvable_analysis}") {
+        let analysis = risk_fixture::analysis(app, n).await;
+        let risk = risk_fixture::risk(app, analysis.id, n).await;
+        risk_fixture::treat(app, &risk).await;
+        let analysis = risk_fixture::reread(app, analysis.id).await;
+        values.push(("{approvable_analysis}", analysis.id.to_string()));
+        values.push((
+            "{approvable_analysis_version}",
+            analysis.version.to_string(),
+        ));
+    }
+    if text.contains("{approved_analysis}") {
+        let analysis = risk_fixture::approved(app, n).await;
+        values.push(("{approved_analysis}", analysis.id.to_string()));
+        values.push(("{approved_analysis_version}", analysis.version.to_string()));
+    }
+    if text.contains("{risk}") {
+        let analysis = risk_fixture::analysis(app, n).await;
+        let risk = risk_fixture::risk(app, analysis.id, n).await;
+        values.push(("{risk}", risk.id.to_string()));
+        values.push(("{risk_version}", risk.version.to_string()));
+    }
+    if text.contains("{measure}") {
+        let analysis = risk_fixture::analysis(app, n).await;
+        let risk = risk_fixture::risk(app, analysis.id, n).await;
+        let measure = risk_fixture::measure(app, risk.id, n).await;
+        values.push(("{measure}", measure.id.to_string()));
+        values.push(("{measure_version}", measure.version.to_string()));
+        values.push(("{measure_risk}", risk.id.to_string()));
+    }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.
         let caller = caller.unwrap_or(&org.target);
@@ -437,6 +539,137 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
             })
     };
     (apply(route.path), apply(route.body))
+}
+
+/// Risk-analysis objects of organisation A for the placeholders, made through the store
+/// with the matrix in force.
+mod risk_fixture {
+    use tillit_domain::risk::{
+        AnalysisInput, MeasureCategory, MeasureFunction, MeasureInput, RiskContent, RiskInput,
+        RiskMatrix, Scope, Treatment,
+    };
+    use tillit_store::risk::{self as store, Analysis, Measure, Risk, TreatmentDecision};
+    use tillit_store::Actor;
+
+    use crate::harness::TestApp;
+
+    fn actor() -> Actor {
+        Actor::system("test-fixture")
+    }
+
+    async fn matrix(app: &TestApp) -> RiskMatrix {
+        match store::current_method(&app.db, app.a.id)
+            .await
+            .expect("method")
+        {
+            Some(method) => method.matrix,
+            None => RiskContent::builtin()
+                .expect("content")
+                .default_matrix()
+                .clone(),
+        }
+    }
+
+    /// A new draft analysis of the whole organisation.
+    pub async fn analysis(app: &TestApp, n: u32) -> Analysis {
+        let title = format!("Riskanalys {n}");
+        let draft = AnalysisInput {
+            title: &title,
+            scope: Some(Scope::Organisation),
+            unit_id: None,
+            process_name: "",
+            system_ids: &[],
+            asset_ids: &[],
+            participants: "Samordnare och verksamhetschef",
+            external_developments: "",
+            incidents_considered: "",
+        }
+        .validate()
+        .expect("valid analysis");
+        store::create_analysis(&app.db, app.a.id, &actor(), &draft)
+            .await
+            .expect("analysis")
+    }
+
+    pub async fn reread(app: &TestApp, id: i64) -> Analysis {
+        store::get_analysis(&app.db, app.a.id, id)
+            .await
+            .expect("analysis")
+    }
+
+    /// A new open risk, likelihood 2 and consequence 3.
+    pub async fn risk(app: &TestApp, analysis_id: i64, n: u32) -> Risk {
+        let title = format!("Risk {n}");
+        let draft = RiskInput {
+            title: &title,
+            description: "",
+            threat: "Utpressningsvirus",
+            vulnerability: "Ej uppdaterade servrar",
+            consequence: Some(3),
+            consequence_reason: "Vården stannar",
+            likelihood: Some(2),
+            likelihood_reason: "Har hänt i sektorn",
+            system_ids: &[],
+            catalogue_id: None,
+        }
+        .validate(&matrix(app).await)
+        .expect("valid risk");
+        store::create_risk(&app.db, app.a.id, &actor(), analysis_id, &draft)
+            .await
+            .expect("risk")
+    }
+
+    /// Decides to reduce the risk.
+    pub async fn treat(app: &TestApp, risk: &Risk) -> Risk {
+        let decision = TreatmentDecision {
+            expected_version: risk.version,
+            treatment: Treatment::Reduce,
+            justification: "Åtgärdas i handlingsplanen",
+        };
+        let matrix = matrix(app).await;
+        store::decide_treatment(&app.db, app.a.id, &actor(), risk.id, &decision, &matrix)
+            .await
+            .expect("treatment")
+    }
+
+    /// A new analysis with one treated risk, approved as version 1.
+    pub async fn approved(app: &TestApp, n: u32) -> Analysis {
+        let analysis = analysis(app, n).await;
+        let risk = risk(app, analysis.id, n).await;
+        treat(app, &risk).await;
+        let analysis = reread(app, analysis.id).await;
+        store::approve_analysis(&app.db, app.a.id, &actor(), analysis.id, analysis.version)
+            .await
+            .expect("approve")
+    }
+
+    /// A new planned measure for the risk, due in two months, residual position 1/2.
+    pub async fn measure(app: &TestApp, risk_id: i64, n: u32) -> Measure {
+        let today = chrono::Utc::now().date_naive();
+        let title = format!("Åtgärd {n}");
+        let matrix = matrix(app).await;
+        let draft = MeasureInput {
+            title: &title,
+            description: "",
+            reason: "Minskar sannolikheten",
+            category: Some(MeasureCategory::Technical),
+            function: Some(MeasureFunction::Preventive),
+            risk_ids: &[risk_id],
+            system_ids: &[],
+            residual_likelihood: Some(1),
+            residual_consequence: Some(2),
+            responsible_id: Some(app.a.target.id),
+            planned_on: Some(today + chrono::Days::new(60)),
+            done_on: None,
+            done_note: "",
+            source: None,
+        }
+        .validate(&matrix, today)
+        .expect("valid measure");
+        store::create_measure(&app.db, app.a.id, &actor(), &draft, &matrix)
+            .await
+            .expect("measure")
+    }
 }
 
 fn form_fields(body: &str) -> Vec<(&str, &str)> {
@@ -624,14 +857,33 @@ fn route_key(method: &str, path: &str) -> String {
 /// The routes the app registers, read from the router source.
 fn registered_routes() -> std::collections::BTreeSet<String> {
     let mut found = std::collections::BTreeSet::new();
-    for (file, prefix) in [("src/pages/mod.rs", ""), ("src/api/mod.rs", "/api/v1")] {
+    for (file, prefix) in [
+        ("src/pages/mod.rs", ""),
+        ("src/pages/risk/mod.rs", ""),
+        ("src/pages/risk/measures.rs", ""),
+        ("src/pages/risk/catalogue.rs", ""),
+        ("src/api/mod.rs", "/api/v1"),
+    ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
                 .expect("router source");
         // Whitespace is collapsed so the reading does not depend on formatting.
         let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
         for registration in source.split(".route(").skip(1) {
-            let registration = registration.trim_start().trim_start_matches('"');
+            // Only the arguments of this `.route(…)` call, not the code after the last one.
+            let mut depth = 1;
+            let end = registration
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(registration.len(), |(at, _)| at);
+            let registration = registration[..end].trim_start().trim_start_matches('"');
             let path = registration.split('"').next().expect("path");
             for method in ["get", "post", "put", "delete", "patch"] {
                 if [" ", ".", ":", "("]

@@ -326,6 +326,8 @@ struct MeasuresPage {
     total: i64,
     current_page: u32,
     page_count: u32,
+    /// Whether the reader may turn a proposed measure into one of the action plan.
+    can_plan: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -366,6 +368,7 @@ pub async fn measures(
         })
         .collect();
     render(&MeasuresPage {
+        can_plan: principal.can(tillit_domain::auth::Action::ManageRisks),
         rows,
         total: page.total,
         current_page: paging.page,

@@ -1,0 +1,223 @@
+## Risk analysis and action plan
+
+field-error-frozen = The analysis is approved and cannot be changed. Start a revision to change it; the approved version stays as it is.
+field-error-already-draft = The analysis is already being revised.
+field-error-no-risks = The analysis has no risks yet. Add at least one risk before approving it.
+field-error-untreated-risks = Every risk needs a treatment decision (eliminate, reduce or accept) before the analysis can be approved.
+field-error-handled-kept = The risk is handled and kept as history in the action plan. It cannot be removed.
+field-error-done-measure-kept = A completed measure addresses this risk, so it is kept as history and cannot be removed.
+field-error-done-kept = The measure is done and kept as history. It cannot be removed or marked as not done.
+field-error-followed-up-kept = The measure has been followed up and is therefore kept as history.
+field-error-risks-outside-matrix = Some risks are assessed outside the new matrix. Keep at least as many steps as the risks already assessed use.
+field-error-in-future = The date cannot be in the future.
+field-error-required-when-early = The measure was done before its planned date. Explain why.
+field-error-accept-needs-owner = Only the information owner can decide to accept a risk.
+field-error-matrix-size = A risk matrix has three to five steps of likelihood and of consequence.
+field-error-matrix-shape = The matrix needs a cell for every combination of likelihood and consequence.
+field-error-matrix-falling = The risk level must not fall when likelihood or consequence rises.
+
+risk-field-title = Title
+risk-field-description = Description
+risk-field-threat = Threat
+risk-field-vulnerability = Vulnerability
+risk-field-likelihood = Likelihood
+risk-field-likelihood-reason = Reasoning for the likelihood
+risk-field-consequence = Consequence
+risk-field-consequence-reason = Reasoning for the consequence
+risk-field-system-ids = Affected systems
+risk-field-treatment = Treatment
+risk-field-justification = Justification
+risk-field-analysis = Risk analysis
+risk-field-risk = Risk
+risk-field-risks = Risks
+risk-field-scope = Scope
+risk-field-unit-id = Unit
+risk-field-process-name = Process
+risk-field-asset-ids = Information assets
+risk-field-participants = Participants
+risk-field-external-developments = External developments
+risk-field-incidents-considered = Incidents considered
+risk-field-name = Name of the method
+risk-field-standard = Standard the method builds on
+risk-field-decided-by = Decided by
+risk-field-decided-on = Date of decision
+risk-field-matrix = Risk matrix
+risk-field-reason = Reason for choosing the measure
+risk-field-category = Type of measure
+risk-field-function = Function
+risk-field-risk-ids = Risks the measure handles
+risk-field-residual-likelihood = Expected likelihood after the measure
+risk-field-residual-consequence = Expected consequence after the measure
+risk-field-responsible-id = Responsible
+risk-field-planned-on = Planned completion
+risk-field-done-on = Done
+risk-field-done-note = Note on completion
+risk-field-source = Requirement the measure comes from
+risk-field-measure = Measure
+risk-field-year = Year
+risk-field-effect = Effect
+risk-field-still-valid = Still relevant
+risk-field-next-step = Next step
+
+risk-nav-label = Risk work
+risk-nav-overview = Overview
+risk-nav-analyses = Risk analyses
+risk-nav-measures = Action plan
+risk-nav-catalogue = Risk catalogue
+risk-nav-method = Method and risk matrix
+
+risks-title = Risks
+risks-intro = Where the risks are today, where the measures should take them and what needs deciding.
+risks-unit-filter = Show for unit
+risks-whole-organisation = Whole organisation
+risks-largest-title = The five largest risks and how we reduce them
+risks-none = No risks are recorded yet.
+risks-no-measures = No measures are planned for the risk yet.
+risks-measure-done = done
+risks-measure-planned = planned for
+risks-current-title = Risks today
+risks-heat-caption = { $count ->
+    [one] One risk, placed by assessed likelihood and consequence.
+   *[other] { $count } risks, placed by assessed likelihood and consequence.
+}
+risks-residual-title = Expected risk after measures
+risks-residual-caption = The same risks where they are expected to be once the planned measures are done. Risks without measures stay where they are.
+risks-untreated-title = Serious risks without a decided treatment
+risk-level = Risk level
+risk-heat-table = table
+risk-axis-consequence = Consequence
+risk-axis-likelihood = Likelihood
+risk-residual-level = Expected risk level
+risk-status = State
+
+risk-treatment-none = Not decided
+risk-treatment-eliminate = Eliminate
+risk-treatment-reduce = Reduce
+risk-treatment-accept = Accept
+risk-status-open = Open
+risk-status-in-treatment = Being treated
+risk-status-handled = Handled
+risk-scope-systems = Systems and information assets
+risk-scope-process = Process
+risk-scope-unit = Unit
+risk-scope-organisation = Whole organisation (overall risk analysis)
+
+analyses-title = Risk analyses
+analyses-new = New risk analysis
+analyses-filter = Filter risk analyses
+analyses-search = Search by title
+analyses-show = Show
+analyses-show-all = All
+analyses-show-overdue = Yearly renewal overdue
+analyses-status = State
+analyses-next-renewal = Renew by
+analyses-overdue-badge = Renewal overdue
+analysis-status-draft = Draft
+analysis-status-approved = Approved, version { $version }
+analysis-status-revising = Being revised (version { $version } applies)
+
+analysis-new-intro = Describe what the analysis covers and who takes part. You add the risks in the next step, one at a time or from the risk catalogue.
+analysis-create = Create risk analysis
+analysis-systems-hint = Choose the systems the analysis covers. Hold Ctrl (Cmd on a Mac) to choose several.
+analysis-no-unit = No particular unit
+analysis-participants-hint = For example the information owner, system manager, representatives of the service and the information security coordinator.
+analysis-external-hint = External developments that may affect security, for example new threats to care or changed legal requirements.
+analysis-incidents-hint = Incidents and deviations, your own or others', that the analysis took into account.
+analysis-about = About the analysis
+analysis-approved-at = Approved
+analysis-approved-by = Approved by
+analysis-risks = Risks
+analysis-add-risk = Add a risk
+analysis-from-catalogue = Start from the risk catalogue
+analysis-no-risks = The analysis has no risks yet.
+analysis-action-plan = Action plan
+analysis-decision = Approval
+analysis-approve-help = Approving saves the analysis as a version that cannot be changed and is kept for at least five years. Every risk needs a treatment decision.
+analysis-approve = Approve the analysis
+analysis-approve-who = The analysis is approved by the information owner or the head of operations.
+analysis-frozen-help = The analysis is approved. It must be renewed at least once a year. Start a revision to change it; the approved versions stay.
+analysis-revise = Start a revision
+analysis-versions = Approved versions
+analysis-no-versions = The analysis has not been approved yet.
+analysis-version-column = Version
+analysis-kept-until = Kept at least until
+analysis-version = Version { $version }
+analysis-compare = Compare versions
+analysis-compare-left = Compare
+analysis-compare-right = with
+analysis-working-copy = Current state
+analysis-compare-changed = Changed
+analysis-compare-absent = Not in this version
+analysis-compare-with-current = Compare with the current state
+analysis-edit = Change the analysis
+analysis-back = Back to the analysis
+analysis-version-approved = Approved by { $by }
+analysis-version-frozen = This is an approved version. It cannot be changed or removed.
+risk-measure-done-on = done { $date }
+risk-measure-planned-on = planned for { $date }
+risk-measure-late-since = late, planned for { $date }
+
+risk-new = New risk
+risk-in-analysis = In the risk analysis
+risk-from-catalogue-notice = The texts come from the risk catalogue. Adapt them to your service and assess likelihood and consequence for your own situation.
+risk-create = Add the risk
+risk-consequence-hint = How serious is it if the risk occurs? Think of patient safety, confidentiality, the availability of care and the rights of the individual.
+risk-likelihood-hint = How likely is it that the risk occurs? Start from what has happened to you and in the sector and from the protection already in place.
+risk-frozen-notice = The analysis is approved. The risk can be changed once a revision has started.
+risk-assessment = Assessment
+risk-measures = Measures
+risk-add-measure = Plan a measure for the risk
+risk-suggested-measures = Measures suggested by the risk catalogue
+risk-treatment-title = Treatment decision
+risk-treatment-help = Should the risk be eliminated, reduced or accepted? Accepting a risk is the information owner's decision.
+risk-decide = Save the decision
+risk-edit = Change the risk
+risk-delete = Remove the risk
+risk-handled-kept-note = The risk is handled and kept as history in the action plan.
+
+method-title = Method and risk matrix
+method-intro = The organisation's choice of risk-analysis method and the standard it builds on. Every change is saved as a new version, kept for at least five years.
+method-current = Method in force
+method-none = No method is documented yet. Until then the default matrix below (4 × 4) is used.
+method-version = Version
+method-kept-until = Kept at least until
+method-recorded = Documented by
+method-matrix-caption = Risk level for every combination of likelihood and consequence
+method-levels = Risk levels
+method-versions = Earlier versions
+method-record = Document the method
+method-record-help = Saved as a new version. Assessed risks are placed in the new matrix at once.
+method-standard-hint = For example SS-ISO/IEC 27005:2022 or SS-ISO 31000:2018.
+method-size = Size of the matrix
+method-size-hint = If you change the size, ready-made scales for that size are used; the cells below apply to the current size.
+method-cells = Risk level per cell
+method-save = Save as a new version
+
+notice-analysis-created = The risk analysis is created. Add the risks.
+notice-analysis-saved = The analysis is saved.
+notice-analysis-approved = The analysis is approved and saved as a new version.
+notice-analysis-revising = The revision has started. The approved version stays.
+notice-risk-created = The risk is added.
+notice-risk-saved = The risk is saved.
+notice-risk-treatment-decided = The treatment decision is saved.
+notice-risk-deleted = The risk is removed.
+notice-method-recorded = The method is documented as a new version.
+
+start-card-risks = Risks
+start-risks-untreated = Serious risks without a decision
+start-risks-late = Late measures
+start-risks-overdue = Analyses to renew
+start-risks-mine-late = { $count ->
+    [one] One measure you are responsible for is late.
+   *[other] { $count } measures you are responsible for are late.
+}
+start-risks-show-overdue = Show analyses to renew
+start-show-risks = Show the risk work
+
+measures-plan = Plan a measure
+
+risk-nav-list = All risks
+risk-list-title = All risks
+risk-list-filter = Filter risks
+
+analysis-export = Download the analysis with its action plan:

@@ -1,0 +1,223 @@
+## Riskanalys och åtgärdsplan
+
+field-error-frozen = Analysen är fastställd och kan inte ändras. Starta en revidering för att ändra den; den fastställda versionen finns kvar.
+field-error-already-draft = Analysen håller redan på att revideras.
+field-error-no-risks = Analysen har inga risker ännu. Lägg till minst en risk innan den fastställs.
+field-error-untreated-risks = Varje risk behöver ett beslut om hantering (eliminera, reducera eller acceptera) innan analysen kan fastställas.
+field-error-handled-kept = Risken är hanterad och sparas som historik i åtgärdsplanen. Den kan inte tas bort.
+field-error-done-measure-kept = En genomförd åtgärd avser risken, så den sparas som historik och kan inte tas bort.
+field-error-done-kept = Åtgärden är genomförd och sparas som historik. Den kan inte tas bort eller göras ogenomförd.
+field-error-followed-up-kept = Åtgärden har följts upp och sparas därför som historik.
+field-error-risks-outside-matrix = Det finns risker som är bedömda utanför den nya matrisen. Behåll minst lika många steg som de risker som redan är bedömda.
+field-error-in-future = Datumet får inte ligga i framtiden.
+field-error-required-when-early = Åtgärden är genomförd före det planerade datumet. Förklara varför.
+field-error-accept-needs-owner = Bara informationsägaren kan besluta att acceptera en risk.
+field-error-matrix-size = En riskmatris har tre till fem steg för sannolikhet och för konsekvens.
+field-error-matrix-shape = Matrisen måste ha en ruta för varje kombination av sannolikhet och konsekvens.
+field-error-matrix-falling = Risknivån får inte sjunka när sannolikheten eller konsekvensen ökar.
+
+risk-field-title = Rubrik
+risk-field-description = Beskrivning
+risk-field-threat = Hot
+risk-field-vulnerability = Sårbarhet
+risk-field-likelihood = Sannolikhet
+risk-field-likelihood-reason = Motivering av sannolikheten
+risk-field-consequence = Konsekvens
+risk-field-consequence-reason = Motivering av konsekvensen
+risk-field-system-ids = Berörda system
+risk-field-treatment = Hantering
+risk-field-justification = Motivering
+risk-field-analysis = Riskanalys
+risk-field-risk = Risk
+risk-field-risks = Risker
+risk-field-scope = Omfattning
+risk-field-unit-id = Enhet
+risk-field-process-name = Process
+risk-field-asset-ids = Informationstillgångar
+risk-field-participants = Deltagare
+risk-field-external-developments = Omvärld
+risk-field-incidents-considered = Incidenter som beaktats
+risk-field-name = Metodens namn
+risk-field-standard = Standard som metoden bygger på
+risk-field-decided-by = Beslutad av
+risk-field-decided-on = Beslutsdatum
+risk-field-matrix = Riskmatris
+risk-field-reason = Skäl till valet av åtgärd
+risk-field-category = Typ av åtgärd
+risk-field-function = Funktion
+risk-field-risk-ids = Risker som åtgärden hanterar
+risk-field-residual-likelihood = Förväntad sannolikhet efter åtgärden
+risk-field-residual-consequence = Förväntad konsekvens efter åtgärden
+risk-field-responsible-id = Ansvarig
+risk-field-planned-on = Planerad klar
+risk-field-done-on = Genomförd
+risk-field-done-note = Kommentar till genomförandet
+risk-field-source = Krav som åtgärden kommer från
+risk-field-measure = Åtgärd
+risk-field-year = År
+risk-field-effect = Effekt
+risk-field-still-valid = Fortfarande relevant
+risk-field-next-step = Nästa steg
+
+risk-nav-label = Riskarbete
+risk-nav-overview = Översikt
+risk-nav-analyses = Riskanalyser
+risk-nav-measures = Åtgärdsplan
+risk-nav-catalogue = Riskkatalog
+risk-nav-method = Metod och riskmatris
+
+risks-title = Risker
+risks-intro = Var riskerna finns i dag, var åtgärderna ska föra dem och vad som behöver beslutas.
+risks-unit-filter = Visa för enhet
+risks-whole-organisation = Hela organisationen
+risks-largest-title = De fem största riskerna och hur vi minskar dem
+risks-none = Inga risker är registrerade ännu.
+risks-no-measures = Inga åtgärder är planerade för risken ännu.
+risks-measure-done = genomförd
+risks-measure-planned = planerad till
+risks-current-title = Risker i dag
+risks-heat-caption = { $count ->
+    [one] En risk, placerad efter bedömd sannolikhet och konsekvens.
+   *[other] { $count } risker, placerade efter bedömd sannolikhet och konsekvens.
+}
+risks-residual-title = Förväntad risk efter åtgärder
+risks-residual-caption = Samma risker där de förväntas hamna när de planerade åtgärderna är genomförda. Risker utan åtgärder står kvar där de är.
+risks-untreated-title = Allvarliga risker utan beslutad hantering
+risk-level = Risknivå
+risk-heat-table = tabell
+risk-axis-consequence = Konsekvens
+risk-axis-likelihood = Sannolikhet
+risk-residual-level = Förväntad risknivå
+risk-status = Läge
+
+risk-treatment-none = Inte beslutad
+risk-treatment-eliminate = Eliminera
+risk-treatment-reduce = Reducera
+risk-treatment-accept = Acceptera
+risk-status-open = Öppen
+risk-status-in-treatment = Under hantering
+risk-status-handled = Hanterad
+risk-scope-systems = System och informationstillgångar
+risk-scope-process = Process
+risk-scope-unit = Enhet
+risk-scope-organisation = Hela organisationen (övergripande riskanalys)
+
+analyses-title = Riskanalyser
+analyses-new = Ny riskanalys
+analyses-filter = Filtrera riskanalyser
+analyses-search = Sök på rubrik
+analyses-show = Visa
+analyses-show-all = Alla
+analyses-show-overdue = Där årlig förnyelse är försenad
+analyses-status = Läge
+analyses-next-renewal = Ska förnyas senast
+analyses-overdue-badge = Förnyelse försenad
+analysis-status-draft = Utkast
+analysis-status-approved = Fastställd, version { $version }
+analysis-status-revising = Under revidering (version { $version } gäller)
+
+analysis-new-intro = Beskriv vad analysen omfattar och vilka som deltar. Riskerna lägger du till i nästa steg, en i taget eller utifrån riskkatalogen.
+analysis-create = Skapa riskanalys
+analysis-systems-hint = Välj de system som analysen gäller. Håll ned Ctrl (Cmd på Mac) för att välja flera.
+analysis-no-unit = Ingen särskild enhet
+analysis-participants-hint = Till exempel informationsägare, systemförvaltare, verksamhetsföreträdare och informationssäkerhetssamordnare.
+analysis-external-hint = Omvärldsföreteelser som kan påverka säkerheten, till exempel nya hot mot vården eller ändrade lagkrav.
+analysis-incidents-hint = Incidenter och avvikelser, egna eller andras, som analysen har tagit hänsyn till.
+analysis-about = Om analysen
+analysis-approved-at = Fastställd
+analysis-approved-by = Fastställd av
+analysis-risks = Risker
+analysis-add-risk = Lägg till risk
+analysis-from-catalogue = Utgå från riskkatalogen
+analysis-no-risks = Analysen har inga risker ännu.
+analysis-action-plan = Åtgärdsplan
+analysis-decision = Fastställande
+analysis-approve-help = När analysen fastställs sparas den som en version som inte kan ändras och som bevaras i minst fem år. Varje risk måste ha ett beslut om hantering.
+analysis-approve = Fastställ analysen
+analysis-approve-who = Analysen fastställs av informationsägaren eller verksamhetschefen.
+analysis-frozen-help = Analysen är fastställd. Den ska förnyas minst en gång om året. Starta en revidering för att ändra den; de fastställda versionerna finns kvar.
+analysis-revise = Starta revidering
+analysis-versions = Fastställda versioner
+analysis-no-versions = Analysen har inte fastställts ännu.
+analysis-version-column = Version
+analysis-kept-until = Sparas minst till
+analysis-version = Version { $version }
+analysis-compare = Jämför versioner
+analysis-compare-left = Jämför
+analysis-compare-right = med
+analysis-working-copy = Nuvarande läge
+analysis-compare-changed = Ändrad
+analysis-compare-absent = Finns inte i den här versionen
+analysis-compare-with-current = Jämför med nuvarande läge
+analysis-edit = Ändra analysen
+analysis-back = Tillbaka till analysen
+analysis-version-approved = Fastställd av { $by }
+analysis-version-frozen = Det här är en fastställd version. Den kan inte ändras eller tas bort.
+risk-measure-done-on = genomförd { $date }
+risk-measure-planned-on = planerad till { $date }
+risk-measure-late-since = försenad, planerad till { $date }
+
+risk-new = Ny risk
+risk-in-analysis = I riskanalysen
+risk-from-catalogue-notice = Texterna kommer från riskkatalogen. Anpassa dem till er verksamhet och bedöm sannolikhet och konsekvens för just er.
+risk-create = Lägg till risken
+risk-consequence-hint = Hur allvarligt blir det om risken inträffar? Tänk på patientsäkerhet, sekretess, vårdens tillgänglighet och den enskildes rättigheter.
+risk-likelihood-hint = Hur troligt är det att risken inträffar? Utgå från vad som har hänt hos er och i sektorn och från de skydd som redan finns.
+risk-frozen-notice = Analysen är fastställd. Risken kan ändras först när en revidering har startats.
+risk-assessment = Bedömning
+risk-measures = Åtgärder
+risk-add-measure = Planera en åtgärd för risken
+risk-suggested-measures = Förslag på åtgärder från riskkatalogen
+risk-treatment-title = Beslut om hantering
+risk-treatment-help = Ska risken elimineras, reduceras eller accepteras? Att acceptera en risk är informationsägarens beslut.
+risk-decide = Spara beslutet
+risk-edit = Ändra risken
+risk-delete = Ta bort risken
+risk-handled-kept-note = Risken är hanterad och sparas som historik i åtgärdsplanen.
+
+method-title = Metod och riskmatris
+method-intro = Organisationens val av metod för riskanalys, med den standard den bygger på. Varje ändring sparas som en ny version som bevaras i minst fem år.
+method-current = Metod som gäller
+method-none = Ingen metod är dokumenterad ännu. Tills dess används standardmatrisen nedan (4 × 4).
+method-version = Version
+method-kept-until = Sparas minst till
+method-recorded = Dokumenterad av
+method-matrix-caption = Risknivå för varje kombination av sannolikhet och konsekvens
+method-levels = Risknivåer
+method-versions = Tidigare versioner
+method-record = Dokumentera metoden
+method-record-help = Sparas som en ny version. Bedömda risker placeras direkt i den nya matrisen.
+method-standard-hint = Till exempel SS-ISO/IEC 27005:2022 eller SS-ISO 31000:2018.
+method-size = Matrisens storlek
+method-size-hint = Byter du storlek används färdiga skalor för den storleken; rutorna nedan gäller den nuvarande storleken.
+method-cells = Risknivå per ruta
+method-save = Spara som ny version
+
+notice-analysis-created = Riskanalysen är skapad. Lägg till riskerna.
+notice-analysis-saved = Analysen är sparad.
+notice-analysis-approved = Analysen är fastställd och sparad som en ny version.
+notice-analysis-revising = Revideringen har startat. Den fastställda versionen finns kvar.
+notice-risk-created = Risken är tillagd.
+notice-risk-saved = Risken är sparad.
+notice-risk-treatment-decided = Beslutet om hantering är sparat.
+notice-risk-deleted = Risken är borttagen.
+notice-method-recorded = Metoden är dokumenterad som en ny version.
+
+start-card-risks = Risker
+start-risks-untreated = Allvarliga risker utan beslut
+start-risks-late = Försenade åtgärder
+start-risks-overdue = Analyser att förnya
+start-risks-mine-late = { $count ->
+    [one] En åtgärd som du ansvarar för är försenad.
+   *[other] { $count } åtgärder som du ansvarar för är försenade.
+}
+start-risks-show-overdue = Visa analyser som ska förnyas
+start-show-risks = Visa riskarbetet
+
+measures-plan = Planera åtgärd
+
+risk-nav-list = Alla risker
+risk-list-title = Alla risker
+risk-list-filter = Filtrera risker
+
+analysis-export = Ladda ned analysen med åtgärdsplan:

@@ -145,6 +145,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(risk_analyses::revise),
         )
         .route("/risk-analyses/{id}/versions", get(risk_analyses::versions))
+        .route("/risk-analyses/{id}/export", get(risk_analyses::export))
         .route(
             "/risk-analyses/{id}/versions/{number}",
             get(risk_analyses::version),

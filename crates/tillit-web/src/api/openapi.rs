@@ -70,6 +70,7 @@ use crate::api;
         api::risk_analyses::approve,
         api::risk_analyses::revise,
         api::risk_analyses::versions,
+        api::risk_analyses::export,
         api::risk_analyses::version,
         api::risk_analyses::add_risk,
         api::risks::list,

@@ -525,3 +525,46 @@ pub async fn add_risk(
     let detail = service::risk(&state, &principal, risk.id).await?;
     Ok((StatusCode::CREATED, Json(RiskDetailDto::from(detail))).into_response())
 }
+
+/// Which file to make of an analysis, in which language, from which version.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `pdf` (default) or `xlsx`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// `sv` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// An approved version; without it, the analysis as it is now.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// The analysis with its action plan as a PDF or an XLSX workbook.
+#[utoipa::path(get, path = "/api/v1/risk-analyses/{id}/export", tag = "risk", params(("id" = i64, Path), ExportQuery),
+    responses((status = 200, description = "application/pdf or an XLSX workbook", content_type = "application/pdf"),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    QueryParams(query): QueryParams<ExportQuery>,
+) -> Result<Response, AppError> {
+    use crate::services::risk_export::{self, Edition};
+    use tillit_domain::users::Language;
+    let language = match query.lang.as_deref() {
+        None => Language::Sv,
+        Some(code) => {
+            Language::parse(code).ok_or_else(|| AppError::invalid("lang", "invalid-choice"))?
+        }
+    };
+    let edition = query.version.map_or(Edition::WorkingCopy, Edition::Version);
+    let file = match query.format.as_deref() {
+        None | Some("pdf") => risk_export::pdf(&state, &principal, id, edition, language).await?,
+        Some("xlsx") => risk_export::xlsx(&state, &principal, id, edition, language).await?,
+        Some(_) => return Err(AppError::invalid("format", "invalid-choice")),
+    };
+    Ok(file.into_response())
+}

@@ -637,6 +637,8 @@ pub async fn overview(
 /// The figures the start page shows about risk work.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RiskStatus {
+    /// The user the figures were counted for.
+    pub user_id: i64,
     /// Measures past their planned date in the organisation.
     pub late_measures: i64,
     /// Of those, the ones the user is responsible for.
@@ -678,6 +680,7 @@ pub async fn status(
         .await?
         .total;
     Ok(Some(RiskStatus {
+        user_id: principal.user_id,
         late_measures,
         my_late_measures,
         overdue_analyses,

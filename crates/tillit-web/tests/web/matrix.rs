@@ -242,6 +242,7 @@ fn api_routes() -> Vec<Route> {
         route("POST",   "/api/v1/risk-analyses/{approvable_analysis}/approve", r#"{"version": {approvable_analysis_version}}"#, 200, [N,  N,  Y,  Y,  N,  N,  N,  N,  N], N),
         route("POST",   "/api/v1/risk-analyses/{approved_analysis}/revise", r#"{"version": {approved_analysis_version}}"#,   200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/risk-analyses/{approved_analysis}/versions", "",                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/risk-analyses/{approved_analysis}/export?format=xlsx&version={version_number}", "",     200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("GET",    "/api/v1/risk-analyses/{approved_analysis}/versions/{version_number}", "",                        200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("POST",   "/api/v1/risk-analyses/{draft_analysis}/risks", r#"{"title": "Risk {n}", "threat": "Utpressningsvirus", "vulnerability": "Ej uppdaterade servrar", "likelihood": 2, "likelihood_reason": "Har hänt i sektorn", "consequence": 3, "consequence_reason": "Vården stannar"}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/risks",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),

@@ -1134,3 +1134,61 @@ web_test!(
         assert_eq!(measure["version"], 1);
     }
 );
+
+web_test!(
+    an_analysis_exports_as_pdf_and_xlsx_through_the_api,
+    |app| async move {
+        let token = &app.a.member(Role::Coordinator).token;
+        let created = app
+            .api(Method::POST, "/api/v1/risk-analyses")
+            .token(token)
+            .json(&json!({"title": "Övergripande riskanalys", "scope": "organisation"}))
+            .send()
+            .await;
+        created.expect(201);
+        let id = created.json()["id"].as_i64().expect("id");
+        let pdf = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/risk-analyses/{id}/export?lang=en"),
+            )
+            .token(token)
+            .send()
+            .await;
+        pdf.expect(200);
+        assert_eq!(pdf.header("content-type"), "application/pdf");
+        assert!(pdf.body.starts_with(b"%PDF-"));
+        let xlsx = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/risk-analyses/{id}/export?format=xlsx"),
+            )
+            .token(token)
+            .send()
+            .await;
+        xlsx.expect(200);
+        assert!(xlsx.body.starts_with(b"PK"));
+        app.api(
+            Method::GET,
+            &format!("/api/v1/risk-analyses/{id}/export?format=docx"),
+        )
+        .token(token)
+        .send()
+        .await
+        .problem(422, "invalid-input");
+        app.api(
+            Method::GET,
+            &format!("/api/v1/risk-analyses/{id}/export?version=3"),
+        )
+        .token(token)
+        .send()
+        .await
+        .problem(404, "not-found");
+        let other = &app.b.member(Role::Coordinator).token;
+        app.api(Method::GET, &format!("/api/v1/risk-analyses/{id}/export"))
+            .token(other)
+            .send()
+            .await
+            .problem(404, "not-found");
+    }
+);

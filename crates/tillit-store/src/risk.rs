@@ -7,6 +7,7 @@
 //! from `content/`).
 
 mod analyses;
+mod bulk;
 mod measures;
 mod method;
 mod overview;
@@ -17,6 +18,9 @@ pub use analyses::{
     analysis_systems, approve_analysis, approve_analysis_in, create_analysis, create_analysis_in,
     get_analysis, list_analyses, revise_analysis, update_analysis, Analysis, AnalysisFilter,
     AnalysisRow,
+};
+pub use bulk::{
+    insert_analyses, insert_measures, insert_risks, NewAnalysis, NewMeasure, NewRisk, NewTreatment,
 };
 pub use measures::{
     create_measure, create_measure_in, delete_measure, follow_ups, get_measure, list_measures,

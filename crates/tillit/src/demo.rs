@@ -11,7 +11,9 @@
 
 mod classification;
 mod large_registers;
+mod large_risk;
 mod registers;
+mod risk;
 
 use std::collections::HashMap;
 
@@ -49,6 +51,8 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
         units = demo.units,
         users = demo.users,
         classifications = demo.classifications.approved,
+        risks = demo.risk.risks,
+        measures = demo.risk.measures,
         "demo organisation loaded"
     );
     Ok(demo.organisation_id)
@@ -64,6 +68,10 @@ pub struct LargeSummary {
     pub systems: usize,
     /// Information assets.
     pub assets: usize,
+    /// Risk analyses, the risks in them and the measures of their action plans.
+    pub risk_analyses: usize,
+    pub risks: usize,
+    pub measures: usize,
 }
 
 /// Loads the demo organisation plus a large dataset: extra administrations with
@@ -72,7 +80,8 @@ pub struct LargeSummary {
 ///
 /// Users are written in batches of [`LARGE_BATCH`], one transaction each, and all share
 /// the one given password hash. The entries (with their dependencies) take one
-/// transaction and the assets (with their links) another.
+/// transaction and the assets (with their links) another; the risk analyses, their
+/// risks and their measures take one each, and their approvals a fourth.
 pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSummary> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
@@ -107,6 +116,16 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         .await?;
     tx.commit().await?;
 
+    let risk = large_risk::load_large_risks(db, demo.organisation_id, &tree, &users, &systems, now)
+        .await?;
+    tracing::info!(
+        analyses = risk.analyses,
+        approved = risk.approved,
+        risks = risk.risks,
+        measures = risk.measures,
+        "large risk dataset loaded"
+    );
+
     // Fresh statistics, so the planner knows the tables are no longer tiny.
     db.analyze().await?;
     Ok(LargeSummary {
@@ -115,6 +134,9 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         users: demo.users + users.len(),
         systems: demo.register.systems.len() + systems.len(),
         assets: demo.register.assets.len() + assets,
+        risk_analyses: demo.risk.analyses.len() + risk.analyses,
+        risks: demo.risk.risks + risk.risks,
+        measures: demo.risk.measures + risk.measures,
     })
 }
 
@@ -747,6 +769,7 @@ struct DemoCounts {
     users: usize,
     register: registers::DemoRegister,
     classifications: classification::DemoClassifications,
+    risk: risk::DemoRisks,
 }
 
 /// Writes the whole demo organisation in `tx`.
@@ -762,12 +785,16 @@ async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCou
     let classifications = writer
         .classify_register(&people, &register, &registers::holdings(), now)
         .await?;
+    let risk = writer
+        .create_risk_work(&people, &units, &register, now)
+        .await?;
     Ok(DemoCounts {
         organisation_id,
         units: units.len(),
         users: people.len(),
         register,
         classifications,
+        risk,
     })
 }
 
@@ -1309,7 +1336,189 @@ mod tests {
         let by_people = events.items.iter().filter(|e| e.actor_id.is_some()).count();
         assert_eq!(
             by_people,
-            classification::demo_classification_events(prompts.len())
+            classification::demo_classification_events(prompts.len()) + risk::demo_risk_events()
+        );
+    }
+
+    #[tokio::test]
+    async fn demo_risk_work_has_an_approved_plan_and_an_undecided_serious_risk() {
+        use tillit_domain::risk::{MeasureStatus, RiskLevel, Scope, Treatment};
+        use tillit_store::risk::{self as store, AnalysisFilter, MeasureFilter, RiskFilter};
+
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let now = tillit_store::now();
+        let today = now.date_naive();
+
+        let method = store::current_method(&db, organisation_id)
+            .await
+            .expect("method")
+            .expect("a recorded method");
+        assert_eq!(method.number, 1);
+        assert_eq!(method.standard, "SS-ISO/IEC 27005:2022");
+        assert_eq!(method.decided_by, "Regiondirektören");
+        assert_eq!(
+            (
+                method.matrix.likelihood.len(),
+                method.matrix.consequence.len()
+            ),
+            (4, 4)
+        );
+        assert!(method.decided_on < today);
+
+        let analyses =
+            store::list_analyses(&db, organisation_id, &AnalysisFilter::default(), 50, 0)
+                .await
+                .expect("analyses");
+        let titled = |title: &str| {
+            analyses
+                .items
+                .iter()
+                .find(|a| a.title == title)
+                .cloned()
+                .unwrap_or_else(|| panic!("no analysis {title}"))
+        };
+
+        // The journal system's analysis: approved as version 1 about eleven months ago.
+        let journal = titled(risk::JOURNAL_ANALYSIS);
+        assert_eq!(journal.status, "approved");
+        assert_eq!(journal.current_version, 1);
+        assert_eq!(journal.scope(), Some(Scope::Systems));
+        assert_eq!(
+            journal.unit_name.as_deref(),
+            Some("Hälso- och sjukvårdsförvaltningen")
+        );
+        assert_eq!(
+            journal.approved_by_label.as_deref(),
+            Some(registers::HEALTH_OWNER)
+        );
+        let approved_days = (now - journal.approved_at.expect("approved")).num_days();
+        assert!((320..=350).contains(&approved_days), "{approved_days}");
+        assert!(journal.next_renewal.is_some_and(|due| due > today));
+        let versions = store::analysis_versions(&db, organisation_id, journal.id)
+            .await
+            .expect("versions");
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].method_number, Some(1));
+        let (systems, _) = store::analysis_systems(&db, organisation_id, journal.id)
+            .await
+            .expect("systems");
+        assert!(systems.iter().any(|s| s.name == registers::JOURNAL_NAME));
+        assert!(systems.len() >= 3, "the journal and what it depends on");
+
+        let by_analysis = |id: i64| RiskFilter {
+            analysis_id: Some(id),
+            ..RiskFilter::default()
+        };
+        let risks = store::list_risks(&db, organisation_id, &by_analysis(journal.id), true, 50, 0)
+            .await
+            .expect("risks");
+        assert!((6..=8).contains(&risks.items.len()));
+        for level in RiskLevel::ALL {
+            assert!(
+                risks.items.iter().any(|r| r.risk_level() == Some(level)),
+                "{level:?}"
+            );
+        }
+        assert!(risks.items.iter().all(|r| r.treatment().is_some()));
+        assert!(risks.items.iter().all(|r| r.catalogue_id.is_some()));
+        let accepted: Vec<_> = risks
+            .items
+            .iter()
+            .filter(|r| r.treatment() == Some(Treatment::Accept))
+            .collect();
+        assert_eq!(accepted.len(), 1);
+        assert_eq!(
+            accepted[0].decided_by_label.as_deref(),
+            Some(registers::HEALTH_OWNER)
+        );
+        assert_eq!(accepted[0].status, "handled");
+        assert!(risks
+            .items
+            .iter()
+            .any(|r| r.treatment() == Some(Treatment::Eliminate) && r.status == "handled"));
+        // Every expected residual position is lower than the risk's position now.
+        let rank = |level: &str, l: i64, c: i64| (RiskLevel::parse(level), l * c);
+        for r in &risks.items {
+            if let (Some(level), Some(l), Some(c)) = (
+                r.residual_level.as_deref(),
+                r.residual_likelihood,
+                r.residual_consequence,
+            ) {
+                assert!(
+                    rank(level, l, c) < rank(&r.level, r.likelihood, r.consequence),
+                    "{}",
+                    r.title
+                );
+            }
+        }
+
+        let filter = MeasureFilter {
+            analysis_id: Some(journal.id),
+            ..MeasureFilter::on(today)
+        };
+        let measures = store::list_measures(&db, organisation_id, &filter, 50, 0)
+            .await
+            .expect("measures");
+        assert!((8..=10).contains(&measures.items.len()));
+        let with = |status: MeasureStatus| {
+            measures
+                .items
+                .iter()
+                .filter(|m| m.status(today) == status)
+                .count()
+        };
+        assert!(with(MeasureStatus::Late) >= 2);
+        assert!(with(MeasureStatus::Planned) >= 1);
+        assert!(with(MeasureStatus::Done) >= 2);
+        assert!(measures.items.iter().any(|m| m
+            .done_on
+            .is_some_and(|done| done < m.planned_on && !m.done_note.is_empty())));
+        let mut followed_up = 0;
+        for measure in &measures.items {
+            let follow_ups = store::follow_ups(&db, organisation_id, measure.id)
+                .await
+                .expect("follow-ups");
+            if !follow_ups.is_empty() {
+                assert!(measure.done_on.is_some(), "{}", measure.title);
+                followed_up += 1;
+            }
+        }
+        assert_eq!(followed_up, 2);
+
+        // This year's organisation-wide analysis: a draft with a very high risk that
+        // has no decided treatment, which the management view lists.
+        let overall = titled(risk::OVERALL_ANALYSIS);
+        assert!(overall.is_draft());
+        assert_eq!(overall.scope(), Some(Scope::Organisation));
+        assert_eq!(overall.risk_count, 5);
+        let untreated = store::serious_untreated(&db, organisation_id, None, 50)
+            .await
+            .expect("serious untreated");
+        assert_eq!(untreated.total, 1);
+        assert_eq!(untreated.items[0].analysis_id, overall.id);
+        assert!(untreated.items[0]
+            .risk_level()
+            .is_some_and(RiskLevel::is_serious));
+
+        // One analysis was approved more than a year ago and is overdue for renewal.
+        let overdue = AnalysisFilter {
+            overdue_on: Some(today),
+            ..AnalysisFilter::default()
+        };
+        let overdue = store::list_analyses(&db, organisation_id, &overdue, 50, 0)
+            .await
+            .expect("overdue");
+        let names: Vec<&str> = overdue.items.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(names, [risk::SOCIAL_CARE_ANALYSIS]);
+
+        let heat_map = store::heat_map(&db, organisation_id, None)
+            .await
+            .expect("heat map");
+        let total: i64 = heat_map.current.iter().map(|c| c.count).sum();
+        assert_eq!(
+            total,
+            analyses.items.iter().map(|a| a.risk_count).sum::<i64>()
         );
     }
 

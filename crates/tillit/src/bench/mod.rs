@@ -27,6 +27,7 @@ use crate::demo::DEMO_PASSWORD;
 
 mod import;
 mod registers;
+mod risk;
 
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";
@@ -86,6 +87,14 @@ enum Scenario {
     SystemsPage,
     /// `GET /api/v1/systems`, filtered and searched, with an API token.
     SystemsApi,
+    /// The risk overview page with the organisation's heat maps, with a browser session.
+    RiskHeatMap,
+    /// `GET /api/v1/risks?level=high`, 50 per page, with an API token.
+    RiskList,
+    /// An analysis page with its risks and action plan, with a browser session.
+    RiskAnalysisPage,
+    /// An analysis exported as PDF, with a browser session.
+    RiskPdf,
     /// Create and update org units, then verify the audit trail.
     Write,
     /// Import 10,000 assets from an XLSX file and export them again.
@@ -238,6 +247,7 @@ async fn run_scenarios(
         );
     }
     scenarios.extend(registers::run(chosen, server, client, &token, duration).await?);
+    scenarios.extend(risk::run(chosen, server, client, &token, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -723,6 +733,8 @@ enum Workload {
     WriteUnits { token: String, parents: Vec<i64> },
     /// The systems list, as a page or through the API.
     Systems(registers::SystemsList),
+    /// Risk overview, lists, pages and exports.
+    Risk(risk::RiskLoad),
 }
 
 /// A workload aimed at one server.
@@ -756,6 +768,7 @@ impl Load {
                 .await;
             }
             Workload::Systems(list) => list.operation(&self.client, &self.base, n, log).await,
+            Workload::Risk(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];

@@ -1824,5 +1824,61 @@ mod tests {
             .map(|a| a.unit_id)
             .collect();
         assert!(owner_units.contains(&record.unit_id), "{owner_units:?}");
+
+        // Risk work at the size of a large region, at every stage.
+        use tillit_domain::risk::MeasureStatus;
+        use tillit_store::risk::{self as store, AnalysisFilter, MeasureFilter, RiskFilter};
+        let organisation_id = summary.organisation_id;
+        let today = tillit_store::now().date_naive();
+        let analyses = |filter: AnalysisFilter| {
+            let db = db.clone();
+            async move {
+                store::list_analyses(&db, organisation_id, &filter, 1, 0)
+                    .await
+                    .expect("analyses")
+                    .total
+            }
+        };
+        let total = analyses(AnalysisFilter::default()).await;
+        assert!(total >= 1_000, "{total} analyses");
+        assert_eq!(summary.risk_analyses as i64, total);
+        let overdue = analyses(AnalysisFilter {
+            overdue_on: Some(today),
+            ..AnalysisFilter::default()
+        })
+        .await;
+        assert!(overdue > 10 && overdue < total / 2, "{overdue} overdue");
+        let risks = store::list_risks(&db, organisation_id, &RiskFilter::default(), false, 1, 0)
+            .await
+            .expect("risks");
+        assert!(risks.total >= 20_000, "{} risks", risks.total);
+        assert_eq!(summary.risks as i64, risks.total);
+        let untreated = store::serious_untreated(&db, organisation_id, None, 1)
+            .await
+            .expect("untreated");
+        assert!(untreated.total > 100, "{}", untreated.total);
+        for status in MeasureStatus::ALL {
+            let filter = MeasureFilter {
+                status: Some(status),
+                ..MeasureFilter::on(today)
+            };
+            let measures = store::list_measures(&db, organisation_id, &filter, 1, 0)
+                .await
+                .expect("measures");
+            assert!(measures.total > 3_000, "{status:?}: {}", measures.total);
+        }
+        let measures = store::list_measures(&db, organisation_id, &MeasureFilter::on(today), 1, 0)
+            .await
+            .expect("measures");
+        assert!(measures.total >= 30_000, "{} measures", measures.total);
+        assert_eq!(summary.measures as i64, measures.total);
+        let heat_map = store::heat_map(&db, organisation_id, None)
+            .await
+            .expect("heat map");
+        let residual_cells = heat_map.residual.len();
+        assert!(
+            heat_map.current.len() == 16 && residual_cells > 8,
+            "{heat_map:?}"
+        );
     }
 }

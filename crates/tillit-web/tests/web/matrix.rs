@@ -646,7 +646,9 @@ mod risk_fixture {
 
     /// A new planned measure for the risk, due in two months, residual position 1/2.
     pub async fn measure(app: &TestApp, risk_id: i64, n: u32) -> Measure {
-        let today = chrono::Utc::now().date_naive();
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .date_naive();
         let title = format!("Åtgärd {n}");
         let matrix = matrix(app).await;
         let draft = MeasureInput {

@@ -10,7 +10,9 @@ use tillit_domain::auth::Role;
 use crate::harness::{Resp, TestApp};
 
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
 }
 
 fn days_ahead(days: u64) -> String {

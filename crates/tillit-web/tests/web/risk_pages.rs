@@ -17,7 +17,9 @@ fn sv(app: &TestApp, id: &str) -> String {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive()
 }
 
 fn day(date: NaiveDate) -> String {

@@ -13,7 +13,8 @@ use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::risk::{
-    AnalysisInput, CatalogueRisk, MeasureInput, RiskContent, RiskInput, Scope, Treatment,
+    AnalysisInput, CatalogueRisk, MeasureInput, RiskContent, RiskInput, RiskMatrix, Scope,
+    Treatment,
 };
 use tillit_store::registers::SystemFilter;
 use tillit_store::risk::{self as store, NewAnalysis, NewMeasure, NewRisk, NewTreatment};
@@ -203,11 +204,6 @@ fn plan(
     Ok(plans)
 }
 
-/// The risks of analysis `i`: [`RISKS_PER_ANALYSIS`] taken from the catalogue in turn.
-fn catalogue_for(catalogue: &[CatalogueRisk], i: usize, j: usize) -> &CatalogueRisk {
-    &catalogue[(i * 5 + j) % catalogue.len()]
-}
-
 /// A risk's treatment: every risk of an approved analysis is decided, four in ten of a
 /// draft's are not. Low and medium risks are sometimes accepted.
 fn treatment_for(h: u64, approved: bool, serious: bool) -> Option<Treatment> {
@@ -217,8 +213,191 @@ fn treatment_for(h: u64, approved: bool, serious: bool) -> Option<Treatment> {
     }
     match (h >> 24) % 100 {
         r if r < 15 && !serious => Some(Treatment::Accept),
-        r if r < 23 => Some(Treatment::Eliminate),
+        r if (15..23).contains(&r) => Some(Treatment::Eliminate),
         _ => Some(Treatment::Reduce),
+    }
+}
+
+/// Builds the rows of the large risk dataset from the plans.
+struct Generator<'a> {
+    tree: &'a LargeTree,
+    users: &'a [i64],
+    content: RiskContent,
+    matrix: RiskMatrix,
+    now: DateTime<Utc>,
+}
+
+/// What the measures need to know about a risk already written.
+struct Written {
+    id: i64,
+    likelihood: i64,
+    consequence: i64,
+    treatment: Option<Treatment>,
+}
+
+impl Generator<'_> {
+    fn days_ago(&self, days: i64) -> DateTime<Utc> {
+        self.now - Duration::days(days)
+    }
+
+    /// The risks of analysis `i`: [`RISKS_PER_ANALYSIS`] taken from the catalogue in turn.
+    fn catalogue_risk(&self, i: usize, j: usize) -> &CatalogueRisk {
+        let catalogue = self.content.catalogue();
+        &catalogue[(i * 5 + j) % catalogue.len()]
+    }
+
+    fn analysis(&self, plan: &Plan) -> anyhow::Result<NewAnalysis> {
+        let system_ids: Vec<i64> = plan.system.into_iter().collect();
+        let draft = AnalysisInput {
+            title: &plan.title,
+            scope: Some(if plan.system.is_some() {
+                Scope::Systems
+            } else {
+                Scope::Unit
+            }),
+            unit_id: Some(plan.unit_id),
+            process_name: "",
+            system_ids: &system_ids,
+            asset_ids: &[],
+            participants: "Verksamhetschef, informationsägare, systemförvaltare och informationssäkerhetssamordnare",
+            external_developments: "Utpressningsattacker och nätfiske mot vården och dess leverantörer.",
+            incidents_considered: "Verksamhetens avvikelser och incidenter under året.",
+        }
+        .validate()
+        .map_err(|e| anyhow!("large analysis {}: {e:?}", plan.title))?;
+        Ok(NewAnalysis {
+            draft,
+            created_at: self.days_ago(plan.created),
+        })
+    }
+
+    /// Risk `j` of analysis `i`, at a varied position, usually with a decided treatment.
+    fn risk(&self, plan: &Plan, analysis_id: i64, i: usize, j: usize) -> anyhow::Result<NewRisk> {
+        let h = mix((i * RISKS_PER_ANALYSIS + j) as u64 ^ 0x5eed);
+        let entry = self.catalogue_risk(i, j);
+        let likelihood = step(h, [20, 35, 30, 15]);
+        let consequence = step(h >> 32, [15, 30, 35, 20]);
+        let title = if j < self.content.catalogue().len() {
+            entry.title.sv.clone()
+        } else {
+            let subject = plan.title.trim_start_matches("Riskanalys ");
+            format!("{} ({subject})", entry.title.sv)
+        };
+        let system_ids: Vec<i64> = plan.system.into_iter().collect();
+        let draft = RiskInput {
+            title: &title,
+            description: &entry.description.sv,
+            threat: &entry.threat.sv,
+            vulnerability: &entry.vulnerability.sv,
+            consequence: Some(consequence),
+            consequence_reason: CONSEQUENCE_REASONS[consequence as usize - 1],
+            likelihood: Some(likelihood),
+            likelihood_reason: LIKELIHOOD_REASONS[likelihood as usize - 1],
+            system_ids: &system_ids,
+            catalogue_id: Some(&entry.id),
+        }
+        .validate(&self.matrix)
+        .map_err(|e| anyhow!("large risk {title}: {e:?}"))?;
+        let serious = draft.level.is_serious();
+        let treatment =
+            treatment_for(h, plan.approved.is_some(), serious).map(|treatment| NewTreatment {
+                treatment,
+                justification: match treatment {
+                    Treatment::Accept => "Risken ryms inom verksamhetens riskaptit.",
+                    Treatment::Eliminate => "Arbetssättet som ger upphov till risken upphör.",
+                    Treatment::Reduce => "Risken minskas med åtgärderna i åtgärdsplanen.",
+                }
+                .to_owned(),
+                decided_by: plan.owner.clone(),
+                decided_at: self.days_ago(plan.created - 10),
+            });
+        Ok(NewRisk {
+            analysis_id,
+            draft,
+            created_at: self.days_ago(plan.created - 2),
+            treatment,
+        })
+    }
+
+    /// The measures of analysis `i`, whose risks are `risks`: [`MEASURES_PER_ANALYSIS`]
+    /// for those to be reduced or eliminated, none if there are no such risks.
+    fn measures(
+        &self,
+        plan: &Plan,
+        i: usize,
+        risks: &[Written],
+    ) -> anyhow::Result<Vec<NewMeasure>> {
+        let treated: Vec<usize> = (0..risks.len())
+            .filter(|r| {
+                matches!(
+                    risks[*r].treatment,
+                    Some(Treatment::Reduce | Treatment::Eliminate)
+                )
+            })
+            .collect();
+        if treated.is_empty() {
+            return Ok(Vec::new());
+        }
+        let written = plan.created - 15;
+        let system_ids: Vec<i64> = plan.system.into_iter().collect();
+        let place = plan
+            .placement
+            .or_else(|| {
+                self.tree.operations[plan.operation]
+                    .placements
+                    .first()
+                    .copied()
+            })
+            .context("a large operation without units")?;
+        let day = |offset: i64| (self.now + Duration::days(offset)).date_naive();
+        let mut measures = Vec::with_capacity(MEASURES_PER_ANALYSIS);
+        for m in 0..MEASURES_PER_ANALYSIS {
+            let h = mix((i * MEASURES_PER_ANALYSIS + m) as u64 ^ 0xacce55);
+            let r = treated[m % treated.len()];
+            let risk = &risks[r];
+            // Every fourth measure handles a second risk of the analysis too.
+            let mut handles = vec![risk.id];
+            let second = treated[(m + 3) % treated.len()];
+            if m % 4 == 3 && second != r {
+                handles.push(risks[second].id);
+            }
+            let entry = self.catalogue_risk(i, r);
+            let suggestion = &entry.measures[m % entry.measures.len()];
+            let residual = (
+                (risk.likelihood - 1 - (h % 2) as i64).max(1),
+                (risk.consequence - ((h >> 1) % 2) as i64).max(1),
+            );
+            let (planned_on, done_on) = measure_dates(h, written, plan.approved, &day);
+            let early = done_on.is_some_and(|done| done < planned_on);
+            let responsible = worker(self.tree, self.users, place, m + 2)?;
+            let draft = MeasureInput {
+                title: &suggestion.title.sv,
+                description: "",
+                reason: &suggestion.reason.sv,
+                category: Some(suggestion.category),
+                function: Some(suggestion.function),
+                risk_ids: &handles,
+                system_ids: &system_ids,
+                residual_likelihood: Some(residual.0),
+                residual_consequence: Some(residual.1),
+                responsible_id: Some(self.users[responsible]),
+                planned_on: Some(planned_on),
+                done_on,
+                done_note: if early {
+                    "Klar före planerat datum."
+                } else {
+                    ""
+                },
+                source: None,
+            }
+            .validate(&self.matrix, self.now.date_naive())
+            .map_err(|e| anyhow!("large measure {}: {e:?}", suggestion.title.sv))?;
+            measures.push(NewMeasure {
+                draft,
+                created_at: self.days_ago(written),
+            });
+        }
+        Ok(measures)
     }
 }
 
@@ -233,47 +412,27 @@ pub(super) async fn load_large_risks(
     now: DateTime<Utc>,
 ) -> anyhow::Result<LargeRisks> {
     let content = RiskContent::builtin().map_err(|e| anyhow!("{e}"))?;
+    if content.catalogue().is_empty() {
+        return Err(anyhow!("the risk catalogue is empty"));
+    }
     let matrix = match store::current_method(db, organisation_id).await? {
         Some(method) => method.matrix,
         None => content.default_matrix().clone(),
     };
-    let catalogue = content.catalogue();
-    if catalogue.is_empty() {
-        return Err(anyhow!("the risk catalogue is empty"));
-    }
     let names = system_names(db, organisation_id).await?;
     let plans = plan(tree, users, systems, &names)?;
-    let days_ago = |days: i64| now - Duration::days(days);
-    let day = |offset: i64| (now + Duration::days(offset)).date_naive();
+    let generator = Generator {
+        tree,
+        users,
+        content,
+        matrix,
+        now,
+    };
     let actor = demo_actor();
 
-    // The analyses.
     let rows = plans
         .iter()
-        .map(|plan| {
-            let system_ids: Vec<i64> = plan.system.into_iter().collect();
-            let draft = AnalysisInput {
-                title: &plan.title,
-                scope: Some(if plan.system.is_some() {
-                    Scope::Systems
-                } else {
-                    Scope::Unit
-                }),
-                unit_id: Some(plan.unit_id),
-                process_name: "",
-                system_ids: &system_ids,
-                asset_ids: &[],
-                participants: "Verksamhetschef, informationsägare, systemförvaltare och informationssäkerhetssamordnare",
-                external_developments: "Utpressningsattacker och nätfiske mot vården och dess leverantörer.",
-                incidents_considered: "Verksamhetens avvikelser och incidenter under året.",
-            }
-            .validate()
-            .map_err(|e| anyhow!("large analysis {}: {e:?}", plan.title))?;
-            Ok(NewAnalysis {
-                draft,
-                created_at: days_ago(plan.created),
-            })
-        })
+        .map(|plan| generator.analysis(plan))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut tx = db.begin().await?;
     let analysis_ids = store::insert_analyses(&mut tx, organisation_id, &actor, &rows)
@@ -281,168 +440,55 @@ pub(super) async fn load_large_risks(
         .context("creating the large dataset's analyses")?;
     tx.commit().await?;
 
-    // Twenty risks in each, at varied positions, most with a decided treatment.
-    let mut risks = Vec::with_capacity(plans.len() * RISKS_PER_ANALYSIS);
-    let mut positions = Vec::with_capacity(risks.capacity());
-    for (i, (plan, analysis_id)) in plans.iter().zip(&analysis_ids).enumerate() {
+    let mut rows = Vec::with_capacity(plans.len() * RISKS_PER_ANALYSIS);
+    for (i, (plan, id)) in plans.iter().zip(&analysis_ids).enumerate() {
         for j in 0..RISKS_PER_ANALYSIS {
-            let h = mix((i * RISKS_PER_ANALYSIS + j) as u64 ^ 0x5eed);
-            let entry = catalogue_for(catalogue, i, j);
-            let likelihood = step(h, [20, 35, 30, 15]);
-            let consequence = step(h >> 32, [15, 30, 35, 20]);
-            let title = if j < catalogue.len() {
-                entry.title.sv.clone()
-            } else {
-                format!(
-                    "{} ({})",
-                    entry.title.sv,
-                    plan.title.trim_start_matches("Riskanalys ")
-                )
-            };
-            let system_ids: Vec<i64> = plan.system.into_iter().collect();
-            let draft = RiskInput {
-                title: &title,
-                description: &entry.description.sv,
-                threat: &entry.threat.sv,
-                vulnerability: &entry.vulnerability.sv,
-                consequence: Some(consequence),
-                consequence_reason: CONSEQUENCE_REASONS[consequence as usize - 1],
-                likelihood: Some(likelihood),
-                likelihood_reason: LIKELIHOOD_REASONS[likelihood as usize - 1],
-                system_ids: &system_ids,
-                catalogue_id: Some(&entry.id),
-            }
-            .validate(&matrix)
-            .map_err(|e| anyhow!("large risk {title}: {e:?}"))?;
-            let treatment = treatment_for(h, plan.approved.is_some(), draft.level.is_serious())
-                .map(|treatment| NewTreatment {
-                    treatment,
-                    justification: match treatment {
-                        Treatment::Accept => "Risken ryms inom verksamhetens riskaptit.".into(),
-                        Treatment::Eliminate => {
-                            "Arbetssättet som ger upphov till risken upphör.".into()
-                        }
-                        Treatment::Reduce => {
-                            "Risken minskas med åtgärderna i åtgärdsplanen.".into()
-                        }
-                    },
-                    decided_by: plan.owner.clone(),
-                    decided_at: days_ago(plan.created - 10),
-                });
-            positions.push((
-                likelihood,
-                consequence,
-                treatment.as_ref().map(|t| t.treatment),
-            ));
-            risks.push(NewRisk {
-                analysis_id: *analysis_id,
-                draft,
-                created_at: days_ago(plan.created - 2),
-                treatment,
-            });
+            rows.push(generator.risk(plan, *id, i, j)?);
         }
     }
     let mut tx = db.begin().await?;
-    let risk_ids = store::insert_risks(&mut tx, organisation_id, &actor, &risks)
+    let risk_ids = store::insert_risks(&mut tx, organisation_id, &actor, &rows)
         .await
         .context("creating the large dataset's risks")?;
     tx.commit().await?;
-    drop(risks);
+    let written: Vec<Written> = rows
+        .iter()
+        .zip(&risk_ids)
+        .map(|(row, id)| Written {
+            id: *id,
+            likelihood: row.draft.likelihood,
+            consequence: row.draft.consequence,
+            treatment: row.treatment.as_ref().map(|t| t.treatment),
+        })
+        .collect();
+    drop(rows);
 
-    // Thirty measures in each, for the risks to be reduced or eliminated.
-    let mut measures = Vec::with_capacity(plans.len() * MEASURES_PER_ANALYSIS);
-    for (i, plan) in plans.iter().enumerate() {
-        let first = i * RISKS_PER_ANALYSIS;
-        let treated: Vec<usize> = (first..first + RISKS_PER_ANALYSIS)
-            .filter(|r| {
-                matches!(
-                    positions[*r].2,
-                    Some(Treatment::Reduce | Treatment::Eliminate)
-                )
-            })
-            .collect();
-        if treated.is_empty() {
-            continue;
-        }
-        let written = plan.created - 15;
-        let system_ids: Vec<i64> = plan.system.into_iter().collect();
-        for m in 0..MEASURES_PER_ANALYSIS {
-            let h = mix((i * MEASURES_PER_ANALYSIS + m) as u64 ^ 0xacce55);
-            let r = treated[m % treated.len()];
-            // Every fourth measure handles a second risk of the analysis too.
-            let mut handles = vec![risk_ids[r]];
-            let second = treated[(m + 3) % treated.len()];
-            if m % 4 == 3 && second != r {
-                handles.push(risk_ids[second]);
-            }
-            let entry = catalogue_for(catalogue, i, r - first);
-            let suggestion = &entry.measures[m % entry.measures.len()];
-            let (likelihood, consequence, _) = positions[r];
-            let residual = (
-                (likelihood - 1 - (h % 2) as i64).max(1),
-                (consequence - ((h >> 1) % 2) as i64).max(1),
-            );
-            let (planned_on, done_on) = measure_dates(h, written, plan.approved, &day);
-            let early = done_on.is_some_and(|done| done < planned_on);
-            let draft = MeasureInput {
-                title: &suggestion.title.sv,
-                description: "",
-                reason: &suggestion.reason.sv,
-                category: Some(suggestion.category),
-                function: Some(suggestion.function),
-                risk_ids: &handles,
-                system_ids: &system_ids,
-                residual_likelihood: Some(residual.0),
-                residual_consequence: Some(residual.1),
-                responsible_id: Some(
-                    users[worker(
-                        tree,
-                        users,
-                        plan.placement
-                            .unwrap_or(tree.operations[plan.operation].placements[0]),
-                        m + 2,
-                    )?],
-                ),
-                planned_on: Some(planned_on),
-                done_on,
-                done_note: if early {
-                    "Klar före planerat datum."
-                } else {
-                    ""
-                },
-                source: None,
-            }
-            .validate(&matrix, now.date_naive())
-            .map_err(|e| anyhow!("large measure {}: {e:?}", suggestion.title.sv))?;
-            measures.push(NewMeasure {
-                draft,
-                created_at: days_ago(written),
-            });
-        }
+    let mut rows = Vec::with_capacity(plans.len() * MEASURES_PER_ANALYSIS);
+    for (i, (plan, risks)) in plans
+        .iter()
+        .zip(written.chunks(RISKS_PER_ANALYSIS))
+        .enumerate()
+    {
+        rows.extend(generator.measures(plan, i, risks)?);
     }
     let mut tx = db.begin().await?;
-    let measure_ids = store::insert_measures(&mut tx, organisation_id, &actor, &measures, &matrix)
-        .await
-        .context("creating the large dataset's measures")?;
+    let measure_ids =
+        store::insert_measures(&mut tx, organisation_id, &actor, &rows, &generator.matrix)
+            .await
+            .context("creating the large dataset's measures")?;
     tx.commit().await?;
 
-    // Approval freezes each approved analysis as version 1.
+    // Approval freezes each approved analysis, with its risks and measures, as version 1.
     let mut approved = 0;
     let mut tx = db.begin().await?;
     for (plan, id) in plans.iter().zip(&analysis_ids) {
         let Some(days) = plan.approved else {
             continue;
         };
-        store::approve_analysis_in(
-            &mut tx,
-            organisation_id,
-            &plan.owner,
-            *id,
-            1,
-            days_ago(days),
-        )
-        .await
-        .with_context(|| format!("approving {}", plan.title))?;
+        let at = generator.days_ago(days);
+        store::approve_analysis_in(&mut tx, organisation_id, &plan.owner, *id, 1, at)
+            .await
+            .with_context(|| format!("approving {}", plan.title))?;
         approved += 1;
     }
     tx.commit().await?;

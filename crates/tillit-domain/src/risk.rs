@@ -26,7 +26,7 @@ pub use content::{
     CatalogueMeasure, CatalogueRisk, LevelDefinition, Preset, RiskContent, RiskContentError,
 };
 pub use entry::{RiskDraft, RiskInput, RiskStatus, Treatment, TreatmentInput};
-pub use matrix::{MatrixError, RiskLevel, RiskMatrix, Step};
+pub use matrix::{step_label, MatrixError, RiskLevel, RiskMatrix, Step};
 pub use measure::{
     FollowUpDraft, FollowUpInput, MeasureCategory, MeasureDraft, MeasureFunction, MeasureInput,
     MeasureStatus,

@@ -6,8 +6,10 @@ mod sql;
 
 pub mod access;
 pub mod audit;
+mod batch;
 pub mod classification;
 pub mod db;
+mod designations;
 pub mod error;
 pub mod jobs;
 pub mod org;

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::classification::Text;
+use crate::users::Language;
 
 pub const MIN_STEPS: usize = 3;
 pub const MAX_STEPS: usize = 5;
@@ -57,6 +58,17 @@ impl RiskLevel {
 pub struct Step {
     pub label: Text,
     pub definition: Text,
+}
+
+/// "3 – Stor": step `value` of `steps` with its label in `language`; a value outside
+/// the scale shows as the bare number.
+pub fn step_label(steps: &[Step], value: i64, language: Language) -> String {
+    usize::try_from(value)
+        .ok()
+        .and_then(|v| v.checked_sub(1))
+        .and_then(|i| steps.get(i))
+        .map(|step| format!("{value} – {}", step.label.in_language(language)))
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// Why a matrix or a position in it is not acceptable.

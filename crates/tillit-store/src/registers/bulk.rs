@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tillit_domain::registers::{format_designation, AssetDraft, SystemDraft, SystemKind};
+use tillit_domain::registers::{AssetDraft, SystemDraft, SystemKind};
 use tillit_domain::ValidationErrors;
 
 use super::batch::{
@@ -23,6 +23,7 @@ use super::{
 };
 use crate::audit::{self, NewEvent};
 use crate::db::Tx;
+use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::{truncate_to_micros, Actor};
 
@@ -47,32 +48,6 @@ fn check_known<T>(
     if id.is_some_and(|id| !known.contains_key(&id)) && !errors.has(field) {
         errors.add(field, "unknown-reference");
     }
-}
-
-/// Hands out `count` consecutive designations for `kind`, in one statement that also
-/// locks the counter row until the transaction ends.
-async fn reserve_designations(
-    tx: &mut Tx,
-    organisation_id: i64,
-    kind: SystemKind,
-    count: usize,
-) -> Result<Vec<String>> {
-    let count = i64::try_from(count).map_err(|_| invalid("count", "out-of-range"))?;
-    let (prefix, last) = in_tx!(
-        &mut *tx,
-        fetch_one,
-        (String, i64),
-        "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET last_number = designation_counter.last_number + $4 \
-         RETURNING prefix, last_number",
-        organisation_id,
-        kind.as_str(),
-        kind.default_prefix(),
-        count
-    )?;
-    Ok((last - count + 1..=last)
-        .map(|n| format_designation(&prefix, n))
-        .collect())
 }
 
 /// Adds `drafts` to the register as created at `at`, under the next free designations
@@ -110,7 +85,14 @@ pub async fn insert_systems(
     for kind in SystemKind::ALL {
         let count = drafts.iter().filter(|d| d.kind == *kind).count();
         if count > 0 {
-            let reserved = reserve_designations(tx, organisation_id, *kind, count).await?;
+            let reserved = designations::reserve(
+                tx,
+                organisation_id,
+                kind.as_str(),
+                kind.default_prefix(),
+                count,
+            )
+            .await?;
             designations.insert(*kind, reserved.into_iter());
         }
     }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{
-    format_designation, parse_prefix, Criticality, SystemDraft, SystemEventKind, SystemKind,
-    SystemSort, RECOVERY_HOURS_MAX,
+    parse_prefix, Criticality, SystemDraft, SystemEventKind, SystemKind, SystemSort,
+    RECOVERY_HOURS_MAX,
 };
 use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
@@ -14,6 +14,7 @@ use tillit_domain::ValidationErrors;
 use super::{check_user, json_text, UserRef};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
+use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};
@@ -125,24 +126,6 @@ async fn snapshot_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Syste
         id
     )?;
     Ok(SystemSnapshot { system, owner_ids })
-}
-
-/// Hands out the next designation for `kind` in the organisation. The counter row is
-/// created or incremented in one statement, which also locks it until the transaction
-/// ends, so two concurrent creates never get the same number.
-async fn next_designation(tx: &mut Tx, organisation_id: i64, kind: SystemKind) -> Result<String> {
-    let (prefix, number) = in_tx!(
-        &mut *tx,
-        fetch_one,
-        (String, i64),
-        "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET last_number = designation_counter.last_number + 1 \
-         RETURNING prefix, last_number",
-        organisation_id,
-        kind.as_str(),
-        kind.default_prefix()
-    )?;
-    Ok(format_designation(&prefix, number))
 }
 
 /// Sets the organisation's designation prefix for one kind of entry. Numbering goes on
@@ -291,7 +274,13 @@ pub async fn create_system_in(
     draft: &SystemDraft,
 ) -> Result<InformationSystem> {
     check_system_references(tx, organisation_id, draft).await?;
-    let designation = next_designation(tx, organisation_id, draft.kind).await?;
+    let designation = designations::next(
+        tx,
+        organisation_id,
+        draft.kind.as_str(),
+        draft.kind.default_prefix(),
+    )
+    .await?;
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,

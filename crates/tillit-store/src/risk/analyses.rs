@@ -7,9 +7,10 @@ use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use super::snapshot::snapshot_in;
-use super::{check_systems, refused, replace_links, unit_subtree_clause};
+use super::{check_ids, refused, replace_links, unit_subtree_clause, Referenced};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
+use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::references::unit_in_organisation;
 use crate::registers::SystemRef;
@@ -165,42 +166,25 @@ async fn check_references(tx: &mut Tx, organisation_id: i64, draft: &AnalysisDra
             errors.add("unit_id", "unknown-reference");
         }
     }
-    check_systems(
+    check_ids(
         tx,
         &mut errors,
         organisation_id,
+        Referenced::System,
         "system_ids",
         &draft.system_ids,
     )
     .await?;
-    for id in &draft.asset_ids {
-        let found = in_tx_scalar!(
-            &mut *tx,
-            fetch_optional,
-            i64,
-            "SELECT id FROM information_asset WHERE id = $1 AND organisation_id = $2",
-            id,
-            organisation_id
-        )?;
-        if found.is_none() {
-            errors.add("asset_ids", "unknown-reference");
-            break;
-        }
-    }
+    check_ids(
+        tx,
+        &mut errors,
+        organisation_id,
+        Referenced::Asset,
+        "asset_ids",
+        &draft.asset_ids,
+    )
+    .await?;
     errors.finish(()).map_err(StoreError::Invalid)
-}
-
-async fn next_designation(tx: &mut Tx, organisation_id: i64) -> Result<String> {
-    let (prefix, number) = in_tx!(
-        &mut *tx,
-        fetch_one,
-        (String, i64),
-        "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) VALUES ($1, 'risk_analysis', 'RA', 1) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET last_number = designation_counter.last_number + 1 \
-         RETURNING prefix, last_number",
-        organisation_id
-    )?;
-    Ok(format!("{prefix}-{number:04}"))
 }
 
 /// Starts a new analysis as a draft.
@@ -225,7 +209,7 @@ pub async fn create_analysis_in(
     at: DateTime<Utc>,
 ) -> Result<Analysis> {
     check_references(tx, organisation_id, draft).await?;
-    let designation = next_designation(tx, organisation_id).await?;
+    let designation = designations::next(tx, organisation_id, "risk_analysis", "RA").await?;
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,

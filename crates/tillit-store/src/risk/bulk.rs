@@ -11,9 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 use tillit_domain::risk::{
     AnalysisDraft, MeasureDraft, RiskDraft, RiskMatrix, RiskStatus, Treatment,
@@ -26,13 +24,11 @@ use super::measures::Measure;
 use super::refused;
 use super::risks::{refresh_risks, Risk};
 use crate::audit::{self, NewEvent};
+use crate::batch::{fetch, insert_pairs, values_sql, Value, ROWS_PER_STATEMENT};
 use crate::db::Tx;
+use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::{truncate_to_micros, Actor};
-
-/// Rows per INSERT statement (and ids per `IN` list), well below both engines' limits
-/// on bound values; the same size the register loads use.
-const ROWS_PER_STATEMENT: usize = 100;
 
 /// A new analysis, created as a draft at `created_at`.
 #[derive(Debug, Clone)]
@@ -102,7 +98,8 @@ pub async fn insert_analyses(
     }
     errors.finish(()).map_err(StoreError::Invalid)?;
 
-    let designations = reserve(tx, organisation_id, "risk_analysis", "RA", rows.len()).await?;
+    let designations =
+        designations::reserve(tx, organisation_id, "risk_analysis", "RA", rows.len()).await?;
     let mut ids = Vec::with_capacity(rows.len());
     for (chunk, chunk_designations) in rows
         .chunks(ROWS_PER_STATEMENT)
@@ -477,7 +474,8 @@ pub async fn insert_measures(
     }
     errors.finish(()).map_err(StoreError::Invalid)?;
 
-    let designations = reserve(tx, organisation_id, "measure", "ÅT", rows.len()).await?;
+    let designations =
+        designations::reserve(tx, organisation_id, "measure", "ÅT", rows.len()).await?;
     let mut ids = Vec::with_capacity(rows.len());
     for (chunk, chunk_designations) in rows
         .chunks(ROWS_PER_STATEMENT)
@@ -612,146 +610,6 @@ async fn id_set(tx: &mut Tx, table: &str, organisation_id: i64) -> Result<HashSe
     let sql = format!("SELECT id FROM {table} WHERE organisation_id = $1");
     let rows: Vec<(i64,)> = fetch(tx, &sql, &[Value::Int(organisation_id)]).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-/// Hands out `count` consecutive designations of `kind` (e.g. `RA-0012`), in one
-/// statement that also locks the counter row until the transaction ends.
-async fn reserve(
-    tx: &mut Tx,
-    organisation_id: i64,
-    kind: &str,
-    prefix: &str,
-    count: usize,
-) -> Result<Vec<String>> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    let count = i64::try_from(count)
-        .map_err(|_| StoreError::Invalid(ValidationErrors::single("count", "out-of-range")))?;
-    let (prefix, last) = in_tx!(
-        &mut *tx,
-        fetch_one,
-        (String, i64),
-        "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET last_number = designation_counter.last_number + $4 \
-         RETURNING prefix, last_number",
-        organisation_id,
-        kind,
-        prefix,
-        count
-    )?;
-    Ok((last - count + 1..=last)
-        .map(|n| format!("{prefix}-{n:04}"))
-        .collect())
-}
-
-// ---------------------------------------------------------------------------------------
-// Multi-row statements, as in the register loads.
-// ---------------------------------------------------------------------------------------
-
-/// A value bound to a statement built here.
-enum Value<'a> {
-    Int(i64),
-    OptInt(Option<i64>),
-    Text(&'a str),
-    OptText(Option<&'a str>),
-    Owned(String),
-    Time(DateTime<Utc>),
-    OptTime(Option<DateTime<Utc>>),
-    Date(NaiveDate),
-    OptDate(Option<NaiveDate>),
-}
-
-macro_rules! bind_values {
-    ($query:expr, $values:expr) => {{
-        let mut query = $query;
-        for value in $values {
-            query = match value {
-                Value::Int(v) => query.bind(*v),
-                Value::OptInt(v) => query.bind(*v),
-                Value::Text(v) => query.bind(*v),
-                Value::OptText(v) => query.bind(*v),
-                Value::Owned(v) => query.bind(v.as_str()),
-                Value::Time(v) => query.bind(*v),
-                Value::OptTime(v) => query.bind(*v),
-                Value::Date(v) => query.bind(*v),
-                Value::OptDate(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
-
-async fn execute(tx: &mut Tx, sql: &str, values: &[Value<'_>]) -> Result<()> {
-    match tx {
-        Tx::Sqlite(t) => {
-            bind_values!(sqlx::query(sql), values)
-                .execute(&mut **t)
-                .await?;
-        }
-        Tx::Postgres(t) => {
-            bind_values!(sqlx::query(sql), values)
-                .execute(&mut **t)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-async fn fetch<R>(tx: &mut Tx, sql: &str, values: &[Value<'_>]) -> Result<Vec<R>>
-where
-    R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
-{
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            bind_values!(sqlx::query_as::<_, R>(sql), values)
-                .fetch_all(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            bind_values!(sqlx::query_as::<_, R>(sql), values)
-                .fetch_all(&mut **t)
-                .await?
-        }
-    })
-}
-
-/// `rows` copies of `template` joined by commas, each `?` numbered as the next
-/// placeholder after the `shared` ones (`$1..$shared`, bound first).
-fn values_sql(template: &str, rows: usize, shared: usize) -> String {
-    let mut sql = String::with_capacity(rows * (template.len() + 16));
-    let mut next = shared + 1;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        for c in template.chars() {
-            if c == '?' {
-                sql.push('$');
-                sql.push_str(&next.to_string());
-                next += 1;
-            } else {
-                sql.push(c);
-            }
-        }
-    }
-    sql
-}
-
-/// Inserts `(a, b)` pairs into a two-column link table, a chunk per statement.
-async fn insert_pairs(tx: &mut Tx, table_and_columns: &str, pairs: &[(i64, i64)]) -> Result<()> {
-    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO {table_and_columns} VALUES {}",
-            values_sql("(?, ?)", chunk.len(), 0)
-        );
-        let values: Vec<Value> = chunk
-            .iter()
-            .flat_map(|(a, b)| [Value::Int(*a), Value::Int(*b)])
-            .collect();
-        execute(tx, &sql, &values).await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

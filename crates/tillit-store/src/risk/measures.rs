@@ -8,9 +8,10 @@ use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use super::risks::{self, refresh_risks, Risk};
-use super::{check_systems, refused, replace_links, unit_subtree_clause};
+use super::{check_ids, refused, replace_links, unit_subtree_clause, Referenced};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
+use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::references::user_in_organisation;
 use crate::registers::SystemRef;
@@ -51,7 +52,7 @@ impl Measure {
     }
 }
 
-const SELECT: &str = "SELECT m.id, m.designation, m.title, m.description, m.reason, m.category, m.function, \
+pub(super) const SELECT: &str = "SELECT m.id, m.designation, m.title, m.description, m.reason, m.category, m.function, \
     m.residual_likelihood, m.residual_consequence, m.residual_level, m.responsible_id, \
     p.display_name AS responsible_name, m.planned_on, m.done_on, m.done_note, m.source_object_id, \
     m.source_requirement_code, (SELECT COUNT(*) FROM measure_risk mr WHERE mr.measure_id = m.id) AS risk_count, \
@@ -222,24 +223,20 @@ async fn check_references(tx: &mut Tx, organisation_id: i64, draft: &MeasureDraf
     if !user_in_organisation(tx, organisation_id, draft.responsible_id).await? {
         errors.add("responsible_id", "unknown-reference");
     }
-    for id in &draft.risk_ids {
-        let found = in_tx_scalar!(
-            &mut *tx,
-            fetch_optional,
-            i64,
-            "SELECT id FROM risk WHERE id = $1 AND organisation_id = $2",
-            id,
-            organisation_id
-        )?;
-        if found.is_none() {
-            errors.add("risk_ids", "unknown-reference");
-            break;
-        }
-    }
-    check_systems(
+    check_ids(
         tx,
         &mut errors,
         organisation_id,
+        Referenced::Risk,
+        "risk_ids",
+        &draft.risk_ids,
+    )
+    .await?;
+    check_ids(
+        tx,
+        &mut errors,
+        organisation_id,
+        Referenced::System,
         "system_ids",
         &draft.system_ids,
     )
@@ -258,20 +255,6 @@ async fn check_references(tx: &mut Tx, organisation_id: i64, draft: &MeasureDraf
         }
     }
     errors.finish(()).map_err(StoreError::Invalid)
-}
-
-/// The next designation for a measure, e.g. `ÅT-0007`, never handed out twice.
-async fn next_designation(tx: &mut Tx, organisation_id: i64) -> Result<String> {
-    let (prefix, number) = in_tx!(
-        &mut *tx,
-        fetch_one,
-        (String, i64),
-        "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) VALUES ($1, 'measure', 'ÅT', 1) \
-         ON CONFLICT (organisation_id, kind) DO UPDATE SET last_number = designation_counter.last_number + 1 \
-         RETURNING prefix, last_number",
-        organisation_id
-    )?;
-    Ok(format!("{prefix}-{number:04}"))
 }
 
 /// Adds a measure to the action plan.
@@ -298,7 +281,7 @@ pub async fn create_measure_in(
     at: DateTime<Utc>,
 ) -> Result<Measure> {
     check_references(tx, organisation_id, draft).await?;
-    let designation = next_designation(tx, organisation_id).await?;
+    let designation = designations::next(tx, organisation_id, "measure", "ÅT").await?;
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,

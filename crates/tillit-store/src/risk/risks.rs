@@ -7,7 +7,7 @@ use tillit_domain::risk::{RiskDraft, RiskLevel, RiskMatrix, RiskStatus, Treatmen
 use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
-use super::{check_systems, refused, replace_links, unit_subtree_clause};
+use super::{check_ids, refused, replace_links, unit_subtree_clause, Referenced};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
@@ -139,7 +139,13 @@ pub async fn list_risks(
     offset: i64,
 ) -> Result<Page<Risk>> {
     let conditions = conditions(organisation_id, filter);
-    let from = "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id";
+    // Only the unit filter reads the analysis; the count of every other filter stays on
+    // the risk rows and their indexes.
+    let from = if filter.unit_id.is_some() {
+        "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id"
+    } else {
+        "FROM risk r"
+    };
     let count_sql = format!("SELECT COUNT(*) AS n {from} WHERE {}", conditions.sql());
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
     let order = if by_number {
@@ -207,8 +213,11 @@ pub async fn risk_measures(
         db,
         fetch_all,
         RiskMeasure,
+        // CROSS JOIN keeps SQLite starting from the risk's few links instead of walking
+        // every measure in designation order.
         "SELECT m.id, m.designation, m.title, m.planned_on, m.done_on, m.residual_level FROM measure_risk mr \
-         JOIN measure m ON m.id = mr.measure_id WHERE mr.risk_id = $1 AND m.organisation_id = $2 ORDER BY m.designation",
+         CROSS JOIN measure m WHERE m.id = mr.measure_id AND mr.risk_id = $1 AND m.organisation_id = $2 \
+         ORDER BY m.designation",
         risk_id,
         organisation_id
     )?)
@@ -261,10 +270,11 @@ pub async fn create_risk_in(
 ) -> Result<Risk> {
     ensure_draft(tx, organisation_id, analysis_id).await?;
     let mut errors = ValidationErrors::new();
-    check_systems(
+    check_ids(
         tx,
         &mut errors,
         organisation_id,
+        Referenced::System,
         "system_ids",
         &draft.system_ids,
     )
@@ -339,10 +349,11 @@ pub async fn update_risk(
     }
     ensure_draft(&mut tx, organisation_id, before.analysis_id).await?;
     let mut errors = ValidationErrors::new();
-    check_systems(
+    check_ids(
         &mut tx,
         &mut errors,
         organisation_id,
+        Referenced::System,
         "system_ids",
         &draft.system_ids,
     )

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::analyses::{analysis_tx, Analysis};
-use super::measures::{FollowUp, Measure};
+use super::measures::{self, FollowUp, Measure};
 use super::risks::{self, Risk};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
@@ -96,12 +96,8 @@ pub(super) async fn snapshot_in(
     )?;
     let in_analysis = "SELECT mr.measure_id FROM measure_risk mr JOIN risk r ON r.id = mr.risk_id WHERE r.analysis_id = $1";
     let sql = format!(
-        "SELECT m.id, m.designation, m.title, m.description, m.reason, m.category, m.function, m.residual_likelihood, \
-         m.residual_consequence, m.residual_level, m.responsible_id, p.display_name AS responsible_name, m.planned_on, \
-         m.done_on, m.done_note, m.source_object_id, m.source_requirement_code, \
-         (SELECT COUNT(*) FROM measure_risk x WHERE x.measure_id = m.id) AS risk_count, m.version, m.created_at, \
-         m.updated_at FROM measure m JOIN app_user p ON p.id = m.responsible_id WHERE m.id IN ({in_analysis}) \
-         ORDER BY m.designation"
+        "{} WHERE m.id IN ({in_analysis}) ORDER BY m.designation",
+        measures::SELECT
     );
     let measure_rows = in_tx!(&mut *tx, fetch_all, Measure, &sql, id)?;
     let sql = format!(

@@ -2,7 +2,7 @@
 //! Swedish or English: the working copy, or an approved version as it was frozen.
 
 use chrono::Utc;
-use tillit_domain::risk::{RiskLevel, RiskMatrix, Step};
+use tillit_domain::risk::{step_label, RiskLevel, RiskMatrix, Step};
 use tillit_domain::users::Language;
 use tillit_pdf::{
     FollowUpRow, Labels, LevelSummary, MatrixSummary, MeasureRow, MethodSummary,
@@ -106,12 +106,7 @@ impl Words<'_> {
     }
 
     fn step(&self, steps: &[Step], value: i64) -> String {
-        usize::try_from(value)
-            .ok()
-            .and_then(|v| v.checked_sub(1))
-            .and_then(|i| steps.get(i))
-            .map(|s| format!("{value} – {}", s.label.in_language(self.language)))
-            .unwrap_or_else(|| value.to_string())
+        step_label(steps, value, self.language)
     }
 }
 

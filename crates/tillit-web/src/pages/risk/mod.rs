@@ -126,14 +126,9 @@ fn text_colour(background: &str) -> &'static str {
     }
 }
 
-/// "3 – Stor": a step of a scale with its number.
+/// "3 – Stor": a step of a scale with its number, in the reader's language.
 pub fn step_label(ctx: &PageContext, steps: &[Step], value: i64) -> String {
-    usize::try_from(value)
-        .ok()
-        .and_then(|v| v.checked_sub(1))
-        .and_then(|i| steps.get(i))
-        .map(|step| format!("{value} – {}", step.label.in_language(ctx.lang)))
-        .unwrap_or_else(|| value.to_string())
+    tillit_domain::risk::step_label(steps, value, ctx.lang)
 }
 
 /// The scale's steps as form options: (value, label, definition).

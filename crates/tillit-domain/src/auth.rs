@@ -86,10 +86,26 @@ pub enum Action {
     AcceptRisk,
     /// Record the organisation's risk-analysis method.
     ManageRiskMethod,
+    /// Report a deviation through the one intake.
+    ReportIncident,
+    /// Read every incident of the units the role covers (reporters always read their own).
+    ViewIncidents,
+    /// The head of operations' assessment of a deviation, with its escalations.
+    AssessDeviation,
+    /// The NIS assessors' joint decision whether an incident is significant.
+    AssessCybersecurity,
+    /// The data protection officer's assessment of a personal data breach.
+    AssessPersonalData,
+    /// The MAS/MAR's Lex Maria decision.
+    AssessPatientSafety,
+    /// Keep a case: timeline entries, attachments, root cause, lessons learned, closing.
+    ManageIncidents,
+    /// Set the reporting mandate, recipients, targets and reminder points.
+    ManageIncidentSettings,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -107,6 +123,14 @@ impl Action {
         Action::ApproveRiskAnalysis,
         Action::AcceptRisk,
         Action::ManageRiskMethod,
+        Action::ReportIncident,
+        Action::ViewIncidents,
+        Action::AssessDeviation,
+        Action::AssessCybersecurity,
+        Action::AssessPersonalData,
+        Action::AssessPatientSafety,
+        Action::ManageIncidents,
+        Action::ManageIncidentSettings,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -124,6 +148,13 @@ impl Action {
                 | Action::ApproveRiskAnalysis
                 | Action::AcceptRisk
                 | Action::ManageRiskMethod
+                | Action::ReportIncident
+                | Action::AssessDeviation
+                | Action::AssessCybersecurity
+                | Action::AssessPersonalData
+                | Action::AssessPatientSafety
+                | Action::ManageIncidents
+                | Action::ManageIncidentSettings
         )
     }
 }
@@ -153,7 +184,22 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ),
         ApproveRiskAnalysis => matches!(role, InformationOwner | HeadOfOperations),
         AcceptRisk => matches!(role, InformationOwner),
-        ManageRiskMethod => matches!(role, Administrator | Coordinator),
+        ManageRiskMethod | ManageIncidentSettings => matches!(role, Administrator | Coordinator),
+        ReportIncident => !matches!(role, Auditor),
+        ViewIncidents => !matches!(role, Employee),
+        AssessDeviation => matches!(role, HeadOfOperations),
+        AssessCybersecurity => matches!(role, NisAssessor),
+        AssessPersonalData => matches!(role, DataProtectionOfficer),
+        AssessPatientSafety => matches!(role, MasMar),
+        ManageIncidents => matches!(
+            role,
+            Administrator
+                | Coordinator
+                | HeadOfOperations
+                | NisAssessor
+                | MasMar
+                | DataProtectionOfficer
+        ),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(
                 role,

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod classification;
+pub mod incident;
 pub mod org;
 pub mod pagination;
 pub mod register_import;

@@ -1,0 +1,80 @@
+//! Which reports a reportable track owes, and when each falls due.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::deadline::due_at;
+use super::regime::{ClockStart, Condition, Deadline, ObligationRule, Regime};
+use super::track::{ClockMoments, TrackStatus};
+
+/// An obligation as it is stored when its track becomes reportable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedObligation {
+    pub code: String,
+    pub clock_start: String,
+    /// `None` while the clock waits for another report to be submitted.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// The organisation's own targets for "as soon as possible", keyed `<regime>/<code>`,
+/// in days; they replace the content's default targets but never a legal deadline.
+pub type Targets = HashMap<String, u32>;
+
+/// The deadline of `rule` in `regime` once the organisation's targets are applied.
+pub fn effective_deadline(regime: &Regime, rule: &ObligationRule, targets: &Targets) -> Deadline {
+    match rule.deadline {
+        Deadline::TargetDays(days) => Deadline::TargetDays(
+            targets
+                .get(&format!("{}/{}", regime.id, rule.code))
+                .copied()
+                .filter(|d| *d > 0)
+                .unwrap_or(days),
+        ),
+        legal => legal,
+    }
+}
+
+/// The obligations a track with `status` owes under `regime`: none unless reportable;
+/// those that hold only for a high risk only then.
+pub fn plan(
+    regime: &Regime,
+    status: TrackStatus,
+    moments: ClockMoments,
+    targets: &Targets,
+) -> Vec<PlannedObligation> {
+    if !status.is_reportable() {
+        return Vec::new();
+    }
+    regime
+        .obligations
+        .iter()
+        .filter(|rule| rule.when == Condition::Always || status == TrackStatus::ReportableHighRisk)
+        .map(|rule| {
+            let starts_at = clock_start_time(&rule.clock_start, moments, |_| None);
+            PlannedObligation {
+                code: rule.code.clone(),
+                clock_start: rule.clock_start.as_code(),
+                starts_at,
+                due_at: starts_at.map(|s| due_at(s, effective_deadline(regime, rule, targets))),
+            }
+        })
+        .collect()
+}
+
+/// When the clock of an obligation starting at `start` begins, given the moments known
+/// and the submission time of the other obligations (`submitted(code)`).
+pub fn clock_start_time(
+    start: &ClockStart,
+    moments: ClockMoments,
+    submitted: impl Fn(&str) -> Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match start {
+        ClockStart::Discovery => Some(moments.discovery),
+        ClockStart::Awareness => Some(moments.awareness.unwrap_or(moments.discovery)),
+        ClockStart::Decision => moments.decision,
+        ClockStart::After(code) => submitted(code),
+    }
+}

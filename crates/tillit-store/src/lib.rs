@@ -11,6 +11,7 @@ pub mod classification;
 pub mod db;
 mod designations;
 pub mod error;
+pub mod incidents;
 pub mod jobs;
 pub mod org;
 mod references;

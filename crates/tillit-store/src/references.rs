@@ -1,5 +1,7 @@
 //! Checks that a row names something of the caller's own organisation.
 
+use tillit_domain::ValidationErrors;
+
 use crate::db::Tx;
 use crate::error::Result;
 
@@ -35,4 +37,48 @@ pub(crate) async fn unit_in_organisation(
         organisation_id
     )?
     .is_some())
+}
+
+/// The rows a record may refer to by id, each scoped by its organisation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Referenced {
+    System,
+    Asset,
+    Risk,
+    Measure,
+}
+
+impl Referenced {
+    fn table(self) -> &'static str {
+        match self {
+            Referenced::System => "information_system",
+            Referenced::Asset => "information_asset",
+            Referenced::Risk => "risk",
+            Referenced::Measure => "measure",
+        }
+    }
+}
+
+/// Records `unknown-reference` for `field` unless every id in `ids` is a row of the
+/// organisation in `table`.
+pub(crate) async fn check_ids(
+    tx: &mut Tx,
+    errors: &mut ValidationErrors,
+    organisation_id: i64,
+    table: Referenced,
+    field: &str,
+    ids: &[i64],
+) -> Result<()> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE id = $1 AND organisation_id = $2",
+        table.table()
+    );
+    for id in ids {
+        let found = in_tx_scalar!(&mut *tx, fetch_optional, i64, &sql, id, organisation_id)?;
+        if found.is_none() {
+            errors.add(field, "unknown-reference");
+            break;
+        }
+    }
+    Ok(())
 }

@@ -49,48 +49,6 @@ fn refused(field: &str, code: &'static str) -> StoreError {
     StoreError::Invalid(ValidationErrors::single(field, code))
 }
 
-/// The rows a risk record may refer to by id, each scoped by its organisation.
-#[derive(Debug, Clone, Copy)]
-enum Referenced {
-    System,
-    Asset,
-    Risk,
-}
-
-impl Referenced {
-    fn table(self) -> &'static str {
-        match self {
-            Referenced::System => "information_system",
-            Referenced::Asset => "information_asset",
-            Referenced::Risk => "risk",
-        }
-    }
-}
-
-/// Records `unknown-reference` for `field` unless every id in `ids` is a row of the
-/// organisation in `table`.
-async fn check_ids(
-    tx: &mut Tx,
-    errors: &mut ValidationErrors,
-    organisation_id: i64,
-    table: Referenced,
-    field: &str,
-    ids: &[i64],
-) -> Result<()> {
-    let sql = format!(
-        "SELECT id FROM {} WHERE id = $1 AND organisation_id = $2",
-        table.table()
-    );
-    for id in ids {
-        let found = in_tx_scalar!(&mut *tx, fetch_optional, i64, &sql, id, organisation_id)?;
-        if found.is_none() {
-            errors.add(field, "unknown-reference");
-            break;
-        }
-    }
-    Ok(())
-}
-
 /// Replaces the rows of a link table for `owner_id` with `ids`.
 async fn replace_links(
     tx: &mut Tx,

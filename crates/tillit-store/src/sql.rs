@@ -79,6 +79,7 @@ pub(crate) enum Arg {
     Text(String),
     Bool(bool),
     Date(chrono::NaiveDate),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// `WHERE` conditions for only the filters that are set, numbered `$1..$n`, so an
@@ -103,6 +104,12 @@ impl Conditions {
     pub(crate) fn and(&mut self, clause: &str, arg: Arg) {
         let placeholder = format!("${}", self.args.len() + 1);
         self.clauses.push(clause.replace('?', &placeholder));
+        self.args.push(arg);
+    }
+
+    /// Adds an argument for a placeholder the caller writes itself (take its number from
+    /// [`Conditions::next_placeholder`] first).
+    pub(crate) fn push_arg(&mut self, arg: Arg) {
         self.args.push(arg);
     }
 
@@ -138,6 +145,7 @@ macro_rules! read_args {
                         $crate::sql::Arg::Text(v) => query.bind(v),
                         $crate::sql::Arg::Bool(v) => query.bind(v),
                         $crate::sql::Arg::Date(v) => query.bind(v),
+                        $crate::sql::Arg::Time(v) => query.bind(v),
                     };
                 }
                 query.$method(&s.read).await
@@ -150,6 +158,7 @@ macro_rules! read_args {
                         $crate::sql::Arg::Text(v) => query.bind(v),
                         $crate::sql::Arg::Bool(v) => query.bind(v),
                         $crate::sql::Arg::Date(v) => query.bind(v),
+                        $crate::sql::Arg::Time(v) => query.bind(v),
                     };
                 }
                 query.$method(pool).await

@@ -1,9 +1,10 @@
 //! The one intake: any signed-in employee reports a deviation (avvikelse) in a short form.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Europe::Stockholm;
 
 use super::deadline::from_swedish;
-use crate::validation::{required_text, ValidationErrors};
+use crate::validation::{optional_text, required_text, ValidationErrors};
 
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 8000;
@@ -46,6 +47,11 @@ impl IntakeDraft {
     /// or when it was discovered if the start is unknown.
     pub fn occurred_at(&self) -> DateTime<Utc> {
         self.started_at.unwrap_or(self.discovered_at)
+    }
+
+    /// The Swedish date of [`IntakeDraft::occurred_at`].
+    pub fn occurred_on(&self) -> NaiveDate {
+        self.occurred_at().with_timezone(&Stockholm).date_naive()
     }
 }
 
@@ -101,4 +107,53 @@ pub fn parse_swedish_time(value: &str) -> Option<DateTime<Utc>> {
     .iter()
     .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())
     .map(from_swedish)
+}
+
+/// What the case learned, as given: the root cause, lessons learned, the measures taken
+/// and when the incident ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpInput<'a> {
+    pub root_cause: &'a str,
+    pub lessons_learned: &'a str,
+    pub measures_taken: &'a str,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpDraft {
+    pub root_cause: String,
+    pub lessons_learned: String,
+    pub measures_taken: String,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl FollowUpInput<'_> {
+    /// An incident cannot end before it started (or was discovered) or in the future.
+    pub fn validate(
+        &self,
+        began: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<FollowUpDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let root_cause = optional_text(&mut errors, "root_cause", self.root_cause, TEXT_MAX);
+        let lessons_learned = optional_text(
+            &mut errors,
+            "lessons_learned",
+            self.lessons_learned,
+            TEXT_MAX,
+        );
+        let measures_taken =
+            optional_text(&mut errors, "measures_taken", self.measures_taken, TEXT_MAX);
+        match self.ended_at {
+            Some(t) if t > now + CLOCK_SKEW => errors.add("ended_at", "in-future"),
+            Some(t) if t < began => errors.add("ended_at", "before-start"),
+            _ => {}
+        }
+        errors.finish(FollowUpDraft {
+            root_cause,
+            lessons_learned,
+            measures_taken,
+            ended_at: self.ended_at,
+        })
+    }
 }

@@ -7,12 +7,13 @@ use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use super::snapshot::snapshot_in;
-use super::{check_ids, refused, replace_links, unit_subtree_clause, Referenced};
+use super::{refused, replace_links, unit_subtree_clause};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::references::unit_in_organisation;
+use crate::references::{check_ids, Referenced};
 use crate::registers::SystemRef;
 use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};

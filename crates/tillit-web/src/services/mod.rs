@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod classification;
 pub mod classification_export;
+pub mod incidents;
 pub mod login;
 pub mod org;
 pub mod profile;

@@ -19,6 +19,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/import.ftl"),
             include_str!("../locales/sv/risk.ftl"),
             include_str!("../locales/sv/measures.ftl"),
+            include_str!("../locales/sv/incidents.ftl"),
         ],
     ),
     (
@@ -32,6 +33,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/import.ftl"),
             include_str!("../locales/en/risk.ftl"),
             include_str!("../locales/en/measures.ftl"),
+            include_str!("../locales/en/incidents.ftl"),
         ],
     ),
 ];

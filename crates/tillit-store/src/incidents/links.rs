@@ -1,6 +1,7 @@
 //! Links from a case to the risks it confirms or reveals and the measures it leads to
 //! in the action plan.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use tillit_domain::ValidationErrors;
@@ -26,7 +27,8 @@ pub struct LinkedMeasure {
     pub id: i64,
     pub designation: String,
     pub title: String,
-    pub status: String,
+    pub planned_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
 }
 
 pub async fn incident_risks(
@@ -55,7 +57,7 @@ pub async fn incident_measures(
         db,
         fetch_all,
         LinkedMeasure,
-        "SELECT m.id, m.designation, m.title, m.status FROM incident_measure x JOIN measure m ON m.id = x.measure_id \
+        "SELECT m.id, m.designation, m.title, m.planned_on, m.done_on FROM incident_measure x JOIN measure m ON m.id = x.measure_id \
          WHERE x.incident_id = $1 AND m.organisation_id = $2 ORDER BY m.designation",
         incident_id,
         organisation_id

@@ -47,7 +47,7 @@ const MODULES: [NavItem; 7] = [
     NavItem {
         href: "/incidents",
         label_id: "nav-incidents",
-        available: false,
+        available: true,
     },
     NavItem {
         href: "/follow-up",

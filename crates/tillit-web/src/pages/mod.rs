@@ -6,6 +6,7 @@ pub mod audit;
 pub mod classification;
 pub mod context;
 pub mod errors;
+pub mod incidents;
 pub mod login;
 pub mod org;
 pub mod profile;
@@ -136,6 +137,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/tasks/{id}/complete", post(tasks::complete))
         .merge(risk::routes())
+        .merge(incidents::routes())
         .route("/classification", get(classification::overview::overview))
         .route(
             "/classification/classify",

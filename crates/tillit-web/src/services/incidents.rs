@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::auth::{Action, Role};
 use tillit_domain::incident::{
-    due_at, effective_deadline, parse_reminder_points, plan, ClockMoments,
-    ClockStart, DeviationAssessmentInput, FollowUpInput, IncidentContent, IncidentContentError,
-    IntakeInput, ObligationRule, Regime, Targets, Track, TrackAssessmentInput, REPORT_FIELDS,
+    due_at, effective_deadline, parse_reminder_points, plan, ClockMoments, ClockStart,
+    DeviationAssessmentInput, FollowUpInput, IncidentContent, IncidentContentError, IntakeInput,
+    ObligationRule, Regime, Targets, Track, TrackAssessmentInput, REPORT_FIELDS,
 };
 use tillit_domain::validation::optional_text;
 use tillit_domain::ValidationErrors;
@@ -162,11 +162,27 @@ async fn visible_case(
     if own || principal.grants.allows_at(Action::ViewIncidents, &path) {
         Ok((incident, path))
     } else {
-        Err(AppError::NotFound)
+        Err(AppError::Forbidden)
     }
 }
 
-pub async fn case(state: &AppState, principal: &Principal, id: i64) -> Result<CaseDetail, AppError> {
+/// Refuses unless the principal may do `action` on the case; for handlers that must
+/// check before reading a large request body.
+pub async fn require_on_case(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<(), AppError> {
+    let (_, path) = visible_case(state, principal, id).await?;
+    principal.require_at(action, &path)
+}
+
+pub async fn case(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<CaseDetail, AppError> {
     let (incident, unit_path) = visible_case(state, principal, id).await?;
     let db = &state.db;
     let organisation_id = principal.organisation_id;
@@ -295,6 +311,17 @@ pub fn recipient(regime: &Regime, settings: &Settings) -> String {
         .unwrap_or_else(|| regime.recipient.clone())
 }
 
+/// Whether the principal may mark reports of `regime` as submitted for a case at the unit
+/// whose path is `unit_path`.
+pub fn may_submit(
+    principal: &Principal,
+    regime: &Regime,
+    settings: &Settings,
+    unit_path: &[i64],
+) -> bool {
+    holds_role_at(principal, reporter_role(regime, settings), unit_path)
+}
+
 /// A report as it was submitted, given by the reporter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionInput<'a> {
@@ -309,7 +336,8 @@ fn validate_submission(
     discovered_at: DateTime<Utc>,
 ) -> Result<Submission, ValidationErrors> {
     let mut errors = ValidationErrors::new();
-    let channel = tillit_domain::validation::required_text(&mut errors, "channel", input.channel, 200);
+    let channel =
+        tillit_domain::validation::required_text(&mut errors, "channel", input.channel, 200);
     let reference = optional_text(&mut errors, "reference", input.reference, 200);
     let now = Utc::now();
     let submitted_at = input.submitted_at.unwrap_or(now);
@@ -346,7 +374,7 @@ pub async fn submit(
         .regime(&obligation.regime)
         .ok_or_else(|| AppError::internal(format!("unknown regime {}", obligation.regime)))?;
     let settings = store::settings(&state.db, organisation_id).await?;
-    if !holds_role_at(principal, reporter_role(regime, &settings), &path) {
+    if !may_submit(principal, regime, &settings, &path) {
         return Err(AppError::Forbidden);
     }
     let submission = validate_submission(input, incident.discovered_at)?;
@@ -609,18 +637,19 @@ fn validate_settings(input: &SettingsInput<'_>) -> Result<SettingsDraft, AppErro
     if points.is_none() {
         errors.add("reminder_points", "invalid-choice");
     }
-    errors.finish(SettingsDraft {
-        reporting_mandate_role: input.reporting_mandate_role.to_owned(),
-        recipients,
-        targets,
-        reminder_points: points
-            .unwrap_or_default()
-            .iter()
-            .map(|p| p.as_code())
-            .collect::<Vec<_>>()
-            .join(", "),
-    })
-    .map_err(AppError::from)
+    errors
+        .finish(SettingsDraft {
+            reporting_mandate_role: input.reporting_mandate_role.to_owned(),
+            recipients,
+            targets,
+            reminder_points: points
+                .unwrap_or_default()
+                .iter()
+                .map(|p| p.as_code())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .map_err(AppError::from)
 }
 
 pub async fn update_settings(
@@ -712,7 +741,9 @@ pub async fn draft(
     let regime = content()?
         .regime(&obligation.regime)
         .ok_or(AppError::NotFound)?;
-    let rule = regime.obligation(&obligation.code).ok_or(AppError::NotFound)?;
+    let rule = regime
+        .obligation(&obligation.code)
+        .ok_or(AppError::NotFound)?;
     let draft = ReportDraft {
         incident: detail.incident.designation.clone(),
         regime: regime.id.clone(),

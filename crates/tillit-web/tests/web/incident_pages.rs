@@ -1,0 +1,446 @@
+//! Incidents through the pages: an employee reports, the head of operations assesses and
+//! escalates, the NIS assessors decide, the reporting mandate holder submits the reports
+//! in order, and the case closes only when every track is done. Refusals: times in the
+//! future or before the start, assessment without the mandate, submitting twice,
+//! closing with open tracks, oversized and unknown attachments, a stale version.
+
+use chrono::{Duration, Utc};
+use tillit_domain::auth::Role;
+use tillit_domain::users::Language;
+use tillit_store::incidents;
+
+use crate::harness::{html, Browser, Resp, TestApp};
+
+fn sv(app: &TestApp, id: &str) -> String {
+    app.text(Language::Sv, id)
+}
+
+/// A Swedish wall-clock time as the form's datetime-local input sends it.
+fn local(hours_ago: i64) -> String {
+    (Utc::now() - Duration::hours(hours_ago))
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The id in a redirect to `/incidents/{id}?notice=…`.
+fn case_id(resp: &Resp) -> i64 {
+    resp.expect(303);
+    resp.location()
+        .strip_prefix("/incidents/")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("redirect to a case: {}", resp.location()))
+}
+
+async fn version(app: &TestApp, id: i64) -> String {
+    incidents::get_incident(&app.db, app.a.id, id)
+        .await
+        .expect("case")
+        .version
+        .to_string()
+}
+
+async fn report(app: &TestApp, browser: &mut Browser, title: &str) -> i64 {
+    browser.get("/incidents/new").await.expect(200);
+    let ward = app.a.ward.to_string();
+    let started = local(3);
+    let discovered = local(2);
+    let resp = browser
+        .post(
+            "/incidents",
+            &[
+                ("title", title),
+                (
+                    "description",
+                    "Journalen visar ett meddelande om lösensumma.",
+                ),
+                ("started_at", &started),
+                ("discovered_at", &discovered),
+                ("unit_id", &ward),
+                ("care_disrupted", "on"),
+            ],
+        )
+        .await;
+    let id = case_id(&resp);
+    assert!(resp.location().ends_with("notice=incident-reported"));
+    id
+}
+
+web_test!(
+    a_case_runs_from_the_intake_to_closing_through_the_pages,
+    |app| async move {
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        let id = report(&app, &mut employee, "Utpressningsattack mot journalen").await;
+        // The reporter follows the case; the list shows it as theirs.
+        let mine = employee.get("/incidents").await;
+        mine.expect(200);
+        assert!(mine.page().contains("Utpressningsattack mot journalen"));
+        assert!(mine.page().contains(&sv(&app, "incidents-mine")));
+        // Nobody but the head of operations assesses.
+        let coordinator_try = {
+            let mut coordinator = app.signed_in(app.a.member(Role::Coordinator)).await;
+            coordinator
+                .get(&format!("/incidents/{id}"))
+                .await
+                .expect(200);
+            let v = version(&app, id).await;
+            coordinator
+                .post(
+                    &format!("/incidents/{id}/assessment"),
+                    &[
+                        ("version", &v),
+                        ("category", "it_security"),
+                        ("reasoning", "x"),
+                    ],
+                )
+                .await
+        };
+        coordinator_try.expect(403);
+
+        let mut head = app.signed_in(app.a.member(Role::HeadOfOperations)).await;
+        let page = head.get(&format!("/incidents/{id}")).await;
+        page.expect(200);
+        // Care was disrupted, so the escalation to the NIS assessors is suggested.
+        assert!(page
+            .text()
+            .contains("id=\"escalate-cybersecurity\" name=\"escalate-cybersecurity\" type=\"checkbox\" checked"));
+        let v = version(&app, id).await;
+        head.post(
+            &format!("/incidents/{id}/assessment"),
+            &[
+                ("version", &v),
+                ("category", "it_security"),
+                ("reasoning", "Journalen är nere på hela sjukhuset."),
+                ("measures_taken", "Nätet isolerat"),
+                ("escalate-cybersecurity", "on"),
+            ],
+        )
+        .await
+        .expect_redirect(&format!("/incidents/{id}?notice=incident-assessed"));
+
+        let mut assessor = app.signed_in(app.a.member(Role::NisAssessor)).await;
+        let page = assessor.get(&format!("/incidents/{id}")).await;
+        assert!(page
+            .page()
+            .contains(&sv(&app, "incident-significance-legend")));
+        let v = version(&app, id).await;
+        let awareness = local(1);
+        assessor
+            .post(
+                &format!("/incidents/{id}/tracks/cybersecurity"),
+                &[
+                    ("version", &v),
+                    ("answer-operational-disruption", "yes"),
+                    ("answer-malicious", "yes"),
+                    ("decision", "reportable"),
+                    ("awareness_at", &awareness),
+                    ("reasoning", "Betydande driftstörning i vården."),
+                    ("consulted", "LVS, Intraservice"),
+                    ("severity", "Hög"),
+                ],
+            )
+            .await
+            .expect_redirect(&format!("/incidents/{id}?notice=incident-decided"));
+
+        let obligations = incidents::obligations(&app.db, app.a.id, id)
+            .await
+            .expect("obligations");
+        let codes: Vec<&str> = obligations.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(codes, ["early_warning", "notification", "final_report"]);
+        let page = head.get(&format!("/incidents/{id}")).await;
+        assert!(page.page().contains("Cybersäkerhetslagen: Tidig varning"));
+        assert!(page.page().contains(&sv(&app, "incident-clock-waiting")));
+
+        // The draft carries the answers and details; the JSON has the same fields.
+        let draft = head
+            .get(&format!(
+                "/incidents/{id}/obligations/{}",
+                obligations[0].id
+            ))
+            .await;
+        draft.expect(200);
+        assert!(draft.page().contains("CSIRT-enheten (CERT-SE)"));
+        let json = head
+            .get(&format!(
+                "/incidents/{id}/obligations/{}/draft.json",
+                obligations[0].id
+            ))
+            .await;
+        let json = json.json();
+        assert_eq!(json["fields"]["suspected_malicious"], "yes");
+        assert!(json["fields"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("lösensumma"));
+
+        // Only the reporting mandate holder submits; the assessor cannot.
+        let v = version(&app, id).await;
+        assessor
+            .post(
+                &format!("/incidents/{id}/obligations/{}", obligations[0].id),
+                &[("version", &v), ("channel", "Telefon"), ("reference", "")],
+            )
+            .await
+            .expect(403);
+        for obligation in &obligations[..2] {
+            head.get(&format!("/incidents/{id}/obligations/{}", obligation.id))
+                .await
+                .expect(200);
+            let v = version(&app, id).await;
+            head.post(
+                &format!("/incidents/{id}/obligations/{}", obligation.id),
+                &[
+                    ("version", &v),
+                    ("channel", "IRON"),
+                    ("reference", "CERT-1"),
+                ],
+            )
+            .await
+            .expect_redirect(&format!("/incidents/{id}?notice=incident-report-submitted"));
+        }
+        // Twice: refused with a message, nothing changes.
+        let v = version(&app, id).await;
+        let twice = head
+            .post(
+                &format!("/incidents/{id}/obligations/{}", obligations[0].id),
+                &[("version", &v), ("channel", "IRON"), ("reference", "")],
+            )
+            .await;
+        twice.expect(422);
+        assert!(twice
+            .page()
+            .contains(&sv(&app, "field-error-already-submitted")));
+        assert_eq!(version(&app, id).await, v);
+        let after = incidents::obligations(&app.db, app.a.id, id).await.unwrap();
+        assert!(
+            after[2].due_at.is_some(),
+            "the final report's clock started"
+        );
+
+        // Closing with a report open and nothing learned is refused with every reason.
+        let v = version(&app, id).await;
+        let refused = head
+            .post(&format!("/incidents/{id}/close"), &[("version", &v)])
+            .await;
+        refused.expect(422);
+        for code in ["reports-open", "root-cause-missing", "lessons-missing"] {
+            assert!(refused
+                .page()
+                .contains(&sv(&app, &format!("field-error-{code}"))));
+        }
+        let v = version(&app, id).await;
+        head.post(
+            &format!("/incidents/{id}/obligations/{}", after[2].id),
+            &[
+                ("version", &v),
+                ("channel", "IRON"),
+                ("reference", "CERT-1"),
+            ],
+        )
+        .await
+        .expect(303);
+        let v = version(&app, id).await;
+        let ended = local(0);
+        head.post(
+            &format!("/incidents/{id}/follow-up"),
+            &[
+                ("version", &v),
+                ("root_cause", "Nätfiske gav ett administratörskonto."),
+                (
+                    "lessons_learned",
+                    "Multifaktorautentisering för fjärråtkomst.",
+                ),
+                ("measures_taken", "Återställt från säkerhetskopia."),
+                ("ended_at", &ended),
+            ],
+        )
+        .await
+        .expect(303);
+        let v = version(&app, id).await;
+        head.post(&format!("/incidents/{id}/close"), &[("version", &v)])
+            .await
+            .expect_redirect(&format!("/incidents/{id}?notice=incident-closed-notice"));
+        let closed = head.get(&format!("/incidents/{id}")).await;
+        assert!(closed.page().contains(&sv(&app, "incident-status-closed")));
+        // The timeline tells the story in order.
+        let kinds: Vec<String> = incidents::entries(&app.db, app.a.id, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds.first().map(String::as_str), Some("reported"));
+        assert_eq!(kinds.last().map(String::as_str), Some("closed"));
+        assert_eq!(kinds.iter().filter(|k| *k == "submitted").count(), 3);
+    }
+);
+
+web_test!(
+    bad_intake_input_is_refused_field_by_field_and_nothing_is_stored,
+    |app| async move {
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        employee.get("/incidents/new").await.expect(200);
+        let before = incidents::list_incidents(
+            &app.db,
+            app.a.id,
+            &incidents::Visibility::All,
+            &Default::default(),
+            10,
+            0,
+        )
+        .await
+        .unwrap()
+        .total;
+        let future = (Utc::now() + Duration::hours(3))
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        let ward = app.a.ward.to_string();
+        let resp = employee
+            .post(
+                "/incidents",
+                &[
+                    ("title", "Fel brev"),
+                    ("description", "Ett provsvar skickades till fel patient."),
+                    ("discovered_at", &future),
+                    ("unit_id", &ward),
+                ],
+            )
+            .await;
+        resp.expect(422);
+        let message = format!(
+            "{}: {}",
+            sv(&app, "incident-field-discovered-at"),
+            sv(&app, "field-error-in-future")
+        );
+        assert!(resp.page().contains(&message), "{}", resp.page());
+        // What was typed is kept.
+        assert_eq!(
+            html::input_value(&resp.text(), "title").as_deref(),
+            Some("Fel brev")
+        );
+        let started = local(1);
+        let discovered = local(2);
+        let resp = employee
+            .post(
+                "/incidents",
+                &[
+                    ("title", "Fel brev"),
+                    ("description", "Ett provsvar skickades till fel patient."),
+                    ("started_at", &started),
+                    ("discovered_at", &discovered),
+                    ("unit_id", &ward),
+                ],
+            )
+            .await;
+        resp.expect(422);
+        assert!(resp.page().contains(&sv(&app, "field-error-before-start")));
+        let resp = employee
+            .post(
+                "/incidents",
+                &[
+                    ("title", ""),
+                    ("description", "x"),
+                    ("discovered_at", "igår"),
+                    ("unit_id", ""),
+                ],
+            )
+            .await;
+        resp.expect(422);
+        assert!(resp.page().contains(&sv(&app, "field-error-invalid-time")));
+        let after = incidents::list_incidents(
+            &app.db,
+            app.a.id,
+            &incidents::Visibility::All,
+            &Default::default(),
+            10,
+            0,
+        )
+        .await
+        .unwrap()
+        .total;
+        assert_eq!(before, after);
+    }
+);
+
+web_test!(
+    attachments_are_checked_for_size_and_type_and_stale_forms_conflict,
+    |app| async move {
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        let id = report(&app, &mut employee, "Kortsystemet sprider fel behörigheter").await;
+        let mut coordinator = app.signed_in(app.a.member(Role::Coordinator)).await;
+        let page = coordinator.get(&format!("/incidents/{id}")).await;
+        page.expect(200);
+        let csrf = html::input_value(&page.text(), "csrf_token").expect("csrf");
+        let upload = |name: &str, content: Vec<u8>, version: String| {
+            let boundary = "XyZzY";
+            let mut body = Vec::new();
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n{version}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(&content);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            (format!("multipart/form-data; boundary={boundary}"), body)
+        };
+        let path = format!("/incidents/{id}/attachments?csrf_token={csrf}");
+        let v = version(&app, id).await;
+        let (content_type, body) = upload("skript.exe", b"MZ".to_vec(), v.clone());
+        let resp = coordinator
+            .request(
+                axum::http::Method::POST,
+                &path,
+                Some((&content_type, String::from_utf8_lossy(&body).into_owned())),
+            )
+            .await;
+        resp.expect(422);
+        assert!(resp.page().contains(&sv(&app, "field-error-file-type")));
+        let big = vec![b'a'; 21 * 1024 * 1024];
+        let (content_type, body) = upload("logg.txt", big, v.clone());
+        let resp = coordinator
+            .request(
+                axum::http::Method::POST,
+                &path,
+                Some((&content_type, String::from_utf8_lossy(&body).into_owned())),
+            )
+            .await;
+        assert!(
+            resp.status == 413 || resp.status == 422,
+            "oversized upload refused: {}",
+            resp.status
+        );
+        assert!(incidents::attachments(&app.db, app.a.id, id)
+            .await
+            .unwrap()
+            .is_empty());
+        let (content_type, body) = upload("logg.txt", b"07:02 nekad".to_vec(), v.clone());
+        coordinator
+            .request(
+                axum::http::Method::POST,
+                &path,
+                Some((&content_type, String::from_utf8_lossy(&body).into_owned())),
+            )
+            .await
+            .expect(303);
+        let files = incidents::attachments(&app.db, app.a.id, id).await.unwrap();
+        assert_eq!(files.len(), 1);
+        let download = coordinator
+            .get(&format!("/incidents/{id}/attachments/{}", files[0].id))
+            .await;
+        download.expect(200);
+        assert_eq!(download.text(), "07:02 nekad");
+        assert_eq!(download.header("x-content-sha256"), files[0].sha256);
+        // The form was read at the old version: a note now conflicts.
+        let stale = coordinator
+            .post(
+                &format!("/incidents/{id}/notes"),
+                &[("version", &v), ("text", "Leverantören kontaktad")],
+            )
+            .await;
+        stale.expect(409);
+        assert!(stale.page().contains(&sv(&app, "conflict-reload")));
+    }
+);

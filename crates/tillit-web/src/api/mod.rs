@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod classifications;
 pub mod health;
+pub mod incidents;
 pub mod measures;
 pub mod openapi;
 pub mod org_units;
@@ -175,6 +176,31 @@ pub fn routes() -> Router<AppState> {
             "/measures/{id}/follow-ups",
             axum::routing::post(measures::record_follow_up),
         )
+        .route("/incidents", get(incidents::list).post(incidents::create))
+        .route("/incidents/{id}", get(incidents::get))
+        .route("/incidents/{id}/obligations", get(incidents::obligations))
+        .route("/incidents/{id}/timeline", get(incidents::timeline))
+        .route(
+            "/incidents/{id}/assessment",
+            axum::routing::post(incidents::assess),
+        )
+        .route(
+            "/incidents/{id}/tracks/{track}",
+            axum::routing::post(incidents::decide),
+        )
+        .route(
+            "/incidents/{id}/obligations/{obligation_id}/submission",
+            axum::routing::post(incidents::submit),
+        )
+        .route(
+            "/incidents/{id}/obligations/{obligation_id}/draft",
+            get(incidents::draft),
+        )
+        .route(
+            "/incidents/{id}/close",
+            axum::routing::post(incidents::close),
+        )
+        .route("/incident-clocks", get(incidents::clocks))
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))

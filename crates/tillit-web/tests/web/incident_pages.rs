@@ -444,3 +444,38 @@ web_test!(
         assert!(stale.page().contains(&sv(&app, "conflict-reload")));
     }
 );
+
+web_test!(
+    each_track_is_decided_only_by_its_assessor,
+    |app| async move {
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        let id = report(&app, &mut employee, "Läkemedelsberedningen stannade").await;
+        let assessors = [
+            ("cybersecurity", Role::NisAssessor),
+            ("personal_data", Role::DataProtectionOfficer),
+            ("patient_safety", Role::MasMar),
+        ];
+        for (track, assessor) in assessors {
+            for role in Role::ALL {
+                let mut browser = app.signed_in(app.a.member(role)).await;
+                browser.get("/incidents").await.expect(200);
+                let v = version(&app, id).await;
+                let resp = browser
+                    .post(
+                        &format!("/incidents/{id}/tracks/{track}"),
+                        &[
+                            ("version", &v),
+                            ("decision", "not_reportable"),
+                            ("reasoning", "Inte anmälningspliktig"),
+                        ],
+                    )
+                    .await;
+                let expected = if role == assessor { 303 } else { 403 };
+                assert_eq!(resp.status.as_u16(), expected, "{role:?} deciding {track}");
+            }
+        }
+        let tracks = incidents::tracks(&app.db, app.a.id, id).await.unwrap();
+        assert_eq!(tracks.len(), 3);
+        assert!(tracks.iter().all(|t| t.status == "not_reportable"));
+    }
+);

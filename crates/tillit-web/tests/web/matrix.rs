@@ -167,6 +167,25 @@ fn page_routes() -> Vec<Route> {
         route("POST", "/risks/{risk}",                        "title=Risk {n}&threat=Nätfiske&vulnerability=Ingen utbildning&likelihood=3&likelihood_reason=Vanligt&consequence=2&consequence_reason=Begränsad&version={risk_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("POST", "/risks/{risk}/treatment",              "treatment=reduce&justification=Åtgärdas&version={risk_version}", 303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("POST", "/risks/{risk}/delete",                 "version={risk_version}",                                   303, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",  "/incidents",                           "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/incidents/new",                       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  N], N),
+        route("POST", "/incidents",                           "title=Avvikelse {n}&description=Provsvar till fel patient&discovered_at={yesterday}T08:00&unit_id={ward}", 303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  N], N),
+        route("GET",  "/incidents/settings",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/incidents/settings",                  "version={settings_version}&reporting_mandate_role=head_of_operations&reminder_points=half, 1h, overdue", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/incidents/{incident}",                "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/incidents/{incident}/assessment",     "version={incident_version}&category=outage&reasoning=Bedömd {n}", 303, [N,  N,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("POST", "/incidents/{incident}/tracks/{track}", "version={incident_version}&decision=not_reportable&reasoning=Inga personuppgifter", 303, [N,  N,  N,  N,  N,  N,  Y,  N,  N], N),
+        route("GET",  "/incidents/{reportable}/obligations/{obligation}", "",                                             200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/incidents/{reportable}/obligations/{obligation}/draft.json", "",                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/incidents/{reportable}/obligations/{obligation}", "version={reportable_version}&channel=Telefon&reference=R-{n}", 303, [N,  N,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("POST", "/incidents/{incident}/follow-up",      "version={incident_version}&root_cause=Orsak {n}&lessons_learned=Lärdom", 303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        route("POST", "/incidents/{incident}/notes",          "version={incident_version}&text=Anteckning {n}",           303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        // A form post carries no file (uploads are in tests/web/incident_pages.rs).
+        route("POST", "/incidents/{incident}/attachments",    "version={incident_version}",                               422, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        route("GET",  "/incidents/{attached}/attachments/{attachment}", "",                                              200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/incidents/{incident}/risks",          "version={incident_version}&risk_id={risk}",                303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        route("POST", "/incidents/{incident}/measures",       "version={incident_version}&measure_id={measure}",          303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        route("POST", "/incidents/{closable}/close",          "version={closable_version}",                               303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
         route("GET",  "/audit",                               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("POST", "/audit/verify",                        "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",  "/audit/{seq}",                         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -257,6 +276,17 @@ fn api_routes() -> Vec<Route> {
         route("PUT",    "/api/v1/measures/{measure}",         r#"{"title": "Åtgärd {n}", "reason": "Ändrad", "category": "organisational", "function": "detective", "risk_ids": [{measure_risk}], "residual_likelihood": 2, "residual_consequence": 2, "responsible_id": {user}, "planned_on": "{future}", "version": {measure_version}}"#, 200, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("DELETE", "/api/v1/measures/{measure}?version={measure_version}", "",                                       204, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
         route("POST",   "/api/v1/measures/{measure}/follow-ups", r#"{"year": {year}, "effect": "Färre incidenter", "still_valid": true}"#, 201, [Y,  Y,  Y,  Y,  Y,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/incidents",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/incidents",                  r#"{"title": "Larm {n}", "description": "Larm från övervakningen", "discovered_at": "{yesterday}T08:00:00+01:00", "unit_id": {ward}}"#, 201, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  N], N),
+        route("GET",    "/api/v1/incidents/{incident}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/incidents/{incident}/obligations", "",                                                   200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/incidents/{incident}/timeline", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/incidents/{incident}/assessment", r#"{"version": {incident_version}, "category": "outage", "reasoning": "Bedömd {n}"}"#, 200, [N,  N,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/incidents/{incident}/tracks/{track}", r#"{"version": {incident_version}, "decision": "not_reportable", "reasoning": "Inte anmälningspliktig"}"#, 200, [N,  N,  N,  N,  N,  N,  Y,  N,  N], N),
+        route("POST",   "/api/v1/incidents/{reportable}/obligations/{obligation}/submission", r#"{"version": {reportable_version}, "channel": "IRON", "reference": "R-{n}"}"#, 200, [N,  N,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/incidents/{reportable}/obligations/{obligation}/draft", "",                              200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/incidents/{closable}/close", r#"{"version": {closable_version}}"#,                       200, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
+        route("GET",    "/api/v1/incident-clocks",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",    "/api/v1/audit-events",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
@@ -294,6 +324,7 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         ("{future}", (today + chrono::Days::new(60)).to_string()),
         ("{year}", today.year().to_string()),
         ("{version_number}", "1".to_owned()),
+        ("{yesterday}", (today - chrono::Days::new(1)).to_string()),
     ];
     if text.contains("{ward_version}") {
         values.push((
@@ -520,6 +551,34 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
         values.push(("{measure_version}", measure.version.to_string()));
         values.push(("{measure_risk}", risk.id.to_string()));
     }
+    if text.contains("{settings_version}") {
+        let settings = tillit_store::incidents::settings(&app.db, org.id)
+            .await
+            .expect("settings");
+        values.push(("{settings_version}", settings.version.to_string()));
+    }
+    if text.contains("{incident}") {
+        let case = incident_fixture::case(app).await;
+        values.push(("{incident}", case.id.to_string()));
+        values.push(("{incident_version}", case.version.to_string()));
+        values.push(("{track}", "personal_data".to_owned()));
+    }
+    if text.contains("{reportable}") {
+        let (case, obligation) = incident_fixture::reportable(app).await;
+        values.push(("{reportable}", case.id.to_string()));
+        values.push(("{reportable_version}", case.version.to_string()));
+        values.push(("{obligation}", obligation.to_string()));
+    }
+    if text.contains("{closable}") {
+        let case = incident_fixture::closable(app).await;
+        values.push(("{closable}", case.id.to_string()));
+        values.push(("{closable_version}", case.version.to_string()));
+    }
+    if text.contains("{attached}") {
+        let (case, attachment) = incident_fixture::attached(app).await;
+        values.push(("{attached}", case.to_string()));
+        values.push(("{attachment}", attachment.to_string()));
+    }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.
         let caller = caller.unwrap_or(&org.target);
@@ -540,6 +599,150 @@ async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String
             })
     };
     (apply(route.path), apply(route.body))
+}
+
+/// Incident cases of organisation A for the placeholders, made through the store.
+mod incident_fixture {
+    use chrono::{Duration, Utc};
+    use tillit_domain::incident::{
+        plan, ClockMoments, DeviationAssessmentInput, FollowUpInput, IncidentContent, IntakeInput,
+        Targets, Track, TrackAssessment, TrackStatus,
+    };
+    use tillit_store::incidents::{self as store, Incident, NewAttachment, TrackDecision};
+    use tillit_store::Actor;
+
+    use crate::harness::TestApp;
+
+    fn actor() -> Actor {
+        Actor::system("test-fixture")
+    }
+
+    /// A new open case at the ward, reported through the API by the service desk.
+    pub async fn case(app: &TestApp) -> Incident {
+        let discovered = tillit_store::now() - Duration::hours(2);
+        let draft = IntakeInput {
+            title: "Journalen går inte att nå",
+            description: "Inloggningen till journalen hänger.",
+            started_at: None,
+            discovered_at: Some(discovered),
+            unit_id: Some(app.a.ward),
+            system_ids: &[],
+            care_disrupted: true,
+            personal_data: false,
+            patient_harm: false,
+        }
+        .validate(Utc::now())
+        .expect("valid report");
+        store::create_incident(&app.db, app.a.id, &actor(), "api", &draft)
+            .await
+            .expect("case")
+    }
+
+    async fn reread(app: &TestApp, id: i64) -> Incident {
+        store::get_incident(&app.db, app.a.id, id)
+            .await
+            .expect("case")
+    }
+
+    /// A case whose cybersecurity track is reportable, and its first report's id.
+    pub async fn reportable(app: &TestApp) -> (Incident, i64) {
+        let case = case(app).await;
+        let content = IncidentContent::builtin().expect("content");
+        let regime = content
+            .regime_for(Track::Cybersecurity, case.occurred_on)
+            .expect("regime");
+        let awareness = case.discovered_at + Duration::minutes(30);
+        let moments = ClockMoments {
+            discovery: case.discovered_at,
+            awareness: Some(awareness),
+            decision: Some(awareness),
+        };
+        let decision = TrackDecision {
+            assessment: TrackAssessment {
+                track: Track::Cybersecurity,
+                decision: TrackStatus::Reportable,
+                reasoning: "Betydande".into(),
+                awareness_at: Some(awareness),
+                consulted: String::new(),
+                answers: Default::default(),
+                details: Default::default(),
+            },
+            regime: regime.id.clone(),
+            planned: plan(regime, TrackStatus::Reportable, moments, &Targets::new()),
+            forward_to: vec![],
+        };
+        store::decide_track(
+            &app.db,
+            app.a.id,
+            &actor(),
+            case.id,
+            case.version,
+            &decision,
+        )
+        .await
+        .expect("decision");
+        let obligation = store::obligations(&app.db, app.a.id, case.id)
+            .await
+            .expect("obligations")[0]
+            .id;
+        (reread(app, case.id).await, obligation)
+    }
+
+    /// A case that is assessed and followed up, with no tracks: ready to close.
+    pub async fn closable(app: &TestApp) -> Incident {
+        let case = case(app).await;
+        let assessment = DeviationAssessmentInput {
+            category: Some(tillit_domain::incident::Category::Outage),
+            reasoning: "Kort avbrott",
+            measures_taken: "",
+            escalate: &[],
+        }
+        .validate()
+        .expect("assessment");
+        let case = store::record_assessment(
+            &app.db,
+            app.a.id,
+            &actor(),
+            case.id,
+            case.version,
+            &assessment,
+        )
+        .await
+        .expect("assessed");
+        let follow_up = FollowUpInput {
+            root_cause: "Certifikat gick ut",
+            lessons_learned: "Bevaka certifikat",
+            measures_taken: "",
+            ended_at: None,
+        }
+        .validate(case.discovered_at, Utc::now())
+        .expect("follow-up");
+        store::update_follow_up(
+            &app.db,
+            app.a.id,
+            &actor(),
+            case.id,
+            case.version,
+            &follow_up,
+        )
+        .await
+        .expect("followed up")
+    }
+
+    /// A case with one attachment: (case id, attachment id).
+    pub async fn attached(app: &TestApp) -> (i64, i64) {
+        let case = case(app).await;
+        let file = NewAttachment {
+            file_name: "logg.txt",
+            content_type: "text/plain",
+            content: b"07:02 nekad",
+        };
+        let attachment =
+            store::add_attachment(&app.db, app.a.id, &actor(), case.id, case.version, &file)
+                .await
+                .expect("attachment");
+        (case.id, attachment.id)
+    }
 }
 
 /// Risk-analysis objects of organisation A for the placeholders, made through the store
@@ -865,6 +1068,7 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/pages/risk/mod.rs", ""),
         ("src/pages/risk/measures.rs", ""),
         ("src/pages/risk/catalogue.rs", ""),
+        ("src/pages/incidents/mod.rs", ""),
         ("src/api/mod.rs", "/api/v1"),
     ] {
         let source =

@@ -550,3 +550,33 @@ async fn track_states(tx: &mut Tx, incident_id: i64) -> Result<Vec<TrackState>> 
         })
         .collect())
 }
+
+/// What waits for an assessment among the open cases a user may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiting {
+    /// Open cases the head of operations has not assessed.
+    pub unassessed: i64,
+    /// Escalated tracks waiting for their assessor, by track.
+    pub escalated: Vec<(String, i64)>,
+}
+
+pub async fn waiting(db: &Db, organisation_id: i64, visibility: &Visibility) -> Result<Waiting> {
+    let mut conditions = Conditions::for_organisation("i.organisation_id", organisation_id);
+    conditions.and_fixed("i.status = 'open'");
+    visible(&mut conditions, visibility);
+    let sql = format!(
+        "SELECT COUNT(*) FROM incident i WHERE {} AND i.assessed_at IS NULL",
+        conditions.sql()
+    );
+    let unassessed = read_args!(db, fetch_one, (i64,), &sql, conditions.args_with([]))?.0;
+    let sql = format!(
+        "SELECT t.track, COUNT(*) FROM incident_track t JOIN incident i ON i.id = t.incident_id \
+         WHERE {} AND t.status = 'escalated' GROUP BY t.track ORDER BY t.track",
+        conditions.sql()
+    );
+    let escalated = read_args!(db, fetch_all, (String, i64), &sql, conditions.args_with([]))?;
+    Ok(Waiting {
+        unassessed,
+        escalated,
+    })
+}

@@ -255,3 +255,35 @@ pub async fn open_clocks(
         conditions.args_with([Arg::Int(filter.limit)])
     )?)
 }
+
+/// How many clocks run and how many of them are overdue at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockSummary {
+    pub running: i64,
+    pub overdue: i64,
+}
+
+pub async fn clock_summary(
+    db: &Db,
+    organisation_id: i64,
+    visibility: &Visibility,
+    now: DateTime<Utc>,
+) -> Result<ClockSummary> {
+    let mut conditions = Conditions::for_organisation("o.organisation_id", organisation_id);
+    conditions.and_fixed("o.status = 'open' AND o.due_at IS NOT NULL");
+    visible(&mut conditions, visibility);
+    let next = conditions.next_placeholder();
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.due_at < ${next} THEN 1 ELSE 0 END), 0) \
+         FROM incident_obligation o JOIN incident i ON i.id = o.incident_id WHERE {}",
+        conditions.sql()
+    );
+    let (running, overdue) = read_args!(
+        db,
+        fetch_one,
+        (i64, i64),
+        &sql,
+        conditions.args_with([Arg::Time(now)])
+    )?;
+    Ok(ClockSummary { running, overdue })
+}

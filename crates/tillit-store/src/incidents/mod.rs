@@ -15,12 +15,12 @@ mod tracks;
 
 pub use cases::{
     close_incident, create_incident, create_incident_in, get_incident, incident_systems,
-    list_incidents, record_assessment, record_assessment_in, update_follow_up, FollowUp, Incident,
-    IncidentFilter, IncidentRow, Visibility,
+    list_incidents, record_assessment, record_assessment_in, update_follow_up, waiting, FollowUp,
+    Incident, IncidentFilter, IncidentRow, Visibility, Waiting,
 };
 pub use clocks::{
-    obligations, open_clocks, start_clock_in, submit_report, submit_report_in, ClockFilter,
-    Obligation, OpenClock, Submission,
+    clock_summary, obligations, open_clocks, start_clock_in, submit_report, submit_report_in,
+    ClockFilter, ClockSummary, Obligation, OpenClock, Submission,
 };
 pub use links::{
     incident_measures, incident_risks, link_measure, link_risk, LinkedMeasure, LinkedRisk,

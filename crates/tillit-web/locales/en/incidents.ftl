@@ -205,3 +205,11 @@ field-error-lessons-missing = The lessons learned are not described.
 field-error-file-too-large = The file is larger than 20 MB.
 field-error-file-type = This type of file is not accepted.
 field-error-no-regime = No regime applied when the event happened.
+
+start-card-incidents = Incidents and clocks
+start-incidents-running = Running clocks
+start-incidents-overdue = Overdue
+start-incidents-unassessed = Awaiting the head of operations
+start-incidents-urgent = Due soonest
+start-incidents-escalated = Awaiting assessment ({$count}):
+start-show-incidents = Show incidents

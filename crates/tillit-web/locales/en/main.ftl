@@ -65,7 +65,7 @@ start-audit-checkpoint = Verified and signed up to event { $size } at
 start-audit-no-checkpoint = No signed checkpoint yet.
 start-show-audit = Open the audit trail
 start-card-coming = Coming
-start-coming-text = Information classification, risk analysis, incident handling, follow-up and management reports fill this page as the modules arrive.
+start-coming-text = Access and log follow-up, continuity plans and management reports fill this page as those modules arrive.
 
 organisation-title = Organisation
 organisation-kind = Kind of organisation

@@ -205,3 +205,11 @@ field-error-lessons-missing = Lärdomarna är inte beskrivna.
 field-error-file-too-large = Filen är större än 20 MB.
 field-error-file-type = Den filtypen tas inte emot.
 field-error-no-regime = Inget regelverk gällde när händelsen inträffade.
+
+start-card-incidents = Incidenter och klockor
+start-incidents-running = Klockor som löper
+start-incidents-overdue = Försenade
+start-incidents-unassessed = Väntar på verksamhetschefens bedömning
+start-incidents-urgent = Närmast i tid
+start-incidents-escalated = Väntar på bedömning ({$count}):
+start-show-incidents = Visa incidenterna

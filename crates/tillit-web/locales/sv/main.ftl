@@ -65,7 +65,7 @@ start-audit-checkpoint = Verifierad och signerad till och med händelse { $size 
 start-audit-no-checkpoint = Ingen signerad kontrollpunkt ännu.
 start-show-audit = Öppna granskningsloggen
 start-card-coming = På väg
-start-coming-text = Informationsklassning, riskanalys, incidenthantering, uppföljning och rapporter till ledningen fyller startsidan när modulerna är på plats.
+start-coming-text = Uppföljning av behörigheter och loggar, kontinuitetsplaner och rapporter till ledningen fyller startsidan när de modulerna är på plats.
 
 organisation-title = Organisation
 organisation-kind = Typ av organisation

@@ -26,6 +26,17 @@ struct StartPage {
     tasks: Vec<OpenTask>,
     coverage: Coverage,
     risks: Option<crate::services::risk::RiskStatus>,
+    incidents: Option<IncidentCard>,
+}
+
+/// The incident card: running clocks, the most urgent first, and what waits for
+/// an assessment.
+struct IncidentCard {
+    running: i64,
+    overdue: i64,
+    urgent: Vec<(i64, String, String, crate::pages::incidents::ClockView)>,
+    unassessed: i64,
+    escalated: Vec<(String, i64)>,
 }
 
 pub async fn page(
@@ -51,7 +62,39 @@ pub async fn page(
     let tasks = crate::services::classification::my_tasks(&state, &principal).await?;
     let (coverage, _) = crate::services::classification::coverage(&state, &principal).await?;
     let risks = crate::services::risk::status(&state, &principal).await?;
+    let now = chrono::Utc::now();
+    let incidents = crate::services::incidents::start_status(&state, &principal)
+        .await?
+        .map(|status| IncidentCard {
+            running: status.clocks.running,
+            overdue: status.clocks.overdue,
+            urgent: status
+                .urgent
+                .iter()
+                .map(|c| {
+                    (
+                        c.incident_id,
+                        format!("{} {}", c.designation, c.title),
+                        crate::pages::incidents::list::report_label(&ctx, &c.regime, &c.code),
+                        crate::pages::incidents::clock_view(&ctx, &c.due_at, now),
+                    )
+                })
+                .collect(),
+            unassessed: status.waiting.unassessed,
+            escalated: status
+                .waiting
+                .escalated
+                .iter()
+                .map(|(track, count)| {
+                    (
+                        crate::pages::risk::code_label(&ctx, "incident-track", track),
+                        *count,
+                    )
+                })
+                .collect(),
+        });
     render(&StartPage {
+        incidents,
         risks,
         register,
         tasks,

@@ -760,3 +760,28 @@ pub async fn draft(
     };
     Ok((detail, draft, rule))
 }
+
+/// What the start page shows about incidents.
+#[derive(Debug, Clone)]
+pub struct StartStatus {
+    pub clocks: tillit_store::incidents::ClockSummary,
+    pub urgent: Vec<OpenClock>,
+    pub waiting: tillit_store::incidents::Waiting,
+}
+
+/// `None` for those who only see their own reports.
+pub async fn start_status(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Option<StartStatus>, AppError> {
+    if !principal.can(Action::ViewIncidents) {
+        return Ok(None);
+    }
+    let organisation_id = principal.organisation_id;
+    let visibility = visibility(principal);
+    Ok(Some(StartStatus {
+        clocks: store::clock_summary(&state.db, organisation_id, &visibility, Utc::now()).await?,
+        urgent: clocks(state, principal, 5).await?,
+        waiting: store::waiting(&state.db, organisation_id, &visibility).await?,
+    }))
+}

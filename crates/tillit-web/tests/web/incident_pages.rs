@@ -150,6 +150,13 @@ web_test!(
         assert_eq!(codes, ["early_warning", "notification", "final_report"]);
         let page = head.get(&format!("/incidents/{id}")).await;
         assert!(page.page().contains("Cybersäkerhetslagen: Tidig varning"));
+        // The start page shows the running clocks to those who read incidents, not to
+        // the employee who reported.
+        let start = head.get("/").await;
+        assert!(start.page().contains(&sv(&app, "start-card-incidents")));
+        assert!(start.page().contains("Cybersäkerhetslagen: Tidig varning"));
+        let start = employee.get("/").await;
+        assert!(!start.page().contains(&sv(&app, "start-card-incidents")));
         assert!(page.page().contains(&sv(&app, "incident-clock-waiting")));
 
         // The draft carries the answers and details; the JSON has the same fields.

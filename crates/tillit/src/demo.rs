@@ -10,6 +10,7 @@
 //! its audit event, recorded as the system actor `demo`.
 
 mod classification;
+mod incidents;
 mod large_registers;
 mod large_risk;
 mod registers;
@@ -53,6 +54,7 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
         classifications = demo.classifications.approved,
         risks = demo.risk.risks,
         measures = demo.risk.measures,
+        incidents = demo.incidents.cases,
         "demo organisation loaded"
     );
     Ok(demo.organisation_id)
@@ -770,6 +772,7 @@ struct DemoCounts {
     register: registers::DemoRegister,
     classifications: classification::DemoClassifications,
     risk: risk::DemoRisks,
+    incidents: incidents::DemoIncidents,
 }
 
 /// Writes the whole demo organisation in `tx`.
@@ -788,7 +791,11 @@ async fn insert_demo(tx: &mut Tx, password_hash: &str) -> anyhow::Result<DemoCou
     let risk = writer
         .create_risk_work(&people, &units, &register, now)
         .await?;
+    let incidents = writer
+        .create_incidents(&people, &units, &register, now)
+        .await?;
     Ok(DemoCounts {
+        incidents,
         organisation_id,
         units: units.len(),
         users: people.len(),
@@ -1260,7 +1267,12 @@ mod tests {
             .iter()
             .partition(|e| e.actor_label == "demo" && e.actor_id.is_none());
         assert_eq!(by_demo.len(), expected);
-        // Classifications are approved, assessed and prompted by the demo's own people.
+        // The service desk reports two incidents through the API, as a system.
+        let (by_service_desk, by_people): (Vec<_>, Vec<_>) = by_people
+            .into_iter()
+            .partition(|e| e.actor_label == incidents::SERVICE_DESK && e.actor_id.is_none());
+        assert_eq!(by_service_desk.len(), 2);
+        // Everything else is done by the demo's own people.
         assert!(!by_people.is_empty());
         assert!(by_people
             .iter()
@@ -1336,8 +1348,87 @@ mod tests {
         let by_people = events.items.iter().filter(|e| e.actor_id.is_some()).count();
         assert_eq!(
             by_people,
-            classification::demo_classification_events(prompts.len()) + risk::demo_risk_events()
+            classification::demo_classification_events(prompts.len())
+                + risk::demo_risk_events()
+                + incidents::DEMO_INCIDENT_EVENTS_BY_PEOPLE
         );
+    }
+
+    #[tokio::test]
+    async fn demo_incidents_show_running_overdue_and_closed_cases_under_each_regime() {
+        use tillit_store::incidents::{self as store, IncidentFilter, Visibility};
+
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let cases = store::list_incidents(
+            &db,
+            organisation_id,
+            &Visibility::All,
+            &IncidentFilter::default(),
+            50,
+            0,
+        )
+        .await
+        .expect("cases");
+        assert_eq!(cases.total, 5);
+        let case = |title: &str| {
+            cases
+                .items
+                .iter()
+                .find(|c| c.title == title)
+                .unwrap_or_else(|| panic!("{title}"))
+                .clone()
+        };
+        let now = chrono::Utc::now();
+
+        // The ransomware case: early warning submitted, two 72-hour clocks still running.
+        let ransomware = case(incidents::RANSOMWARE);
+        assert_eq!(ransomware.status, "open");
+        let reports = store::obligations(&db, organisation_id, ransomware.id)
+            .await
+            .expect("reports");
+        let open: Vec<&str> = reports
+            .iter()
+            .filter(|o| o.is_open() && o.due_at.is_some_and(|due| due > now))
+            .map(|o| o.code.as_str())
+            .collect();
+        assert_eq!(open, ["notification", "imy_notification"]);
+        assert!(reports
+            .iter()
+            .any(|o| o.code == "early_warning" && o.submitted_at.is_some()));
+
+        // The Lex Maria case: the report to IVO is overdue and the NIS assessors still
+        // have the material to assess.
+        let alarm = case(incidents::SAFETY_ALARM);
+        let reports = store::obligations(&db, organisation_id, alarm.id)
+            .await
+            .expect("reports");
+        let report = reports.iter().find(|o| o.code == "report").expect("report");
+        assert!(report.is_open() && report.due_at.is_some_and(|due| due < now));
+        assert_eq!(alarm.cybersecurity.as_deref(), Some("escalated"));
+
+        // The old outage is judged by the NIS Act; the others closed under today's rules.
+        let old = case(incidents::OLD_OUTAGE);
+        assert_eq!(old.status, "closed");
+        let tracks = store::tracks(&db, organisation_id, old.id)
+            .await
+            .expect("tracks");
+        assert_eq!(tracks[0].regime.as_deref(), Some("nis-2018"));
+        for title in [incidents::WRONG_PATIENT, incidents::ACCESS_CARDS] {
+            assert_eq!(case(title).status, "closed", "{title}");
+        }
+        let clocks = store::open_clocks(
+            &db,
+            organisation_id,
+            &store::ClockFilter {
+                visibility: Visibility::All,
+                due_before: None,
+                limit: 10,
+            },
+        )
+        .await
+        .expect("clocks");
+        assert_eq!(clocks[0].code, "report", "the overdue clock comes first");
     }
 
     #[tokio::test]

@@ -10,7 +10,7 @@ use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use super::tracks::escalate_in;
-use super::{bump, log, refused};
+use super::{bump, log, refused, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
@@ -314,14 +314,16 @@ pub async fn create_incident_in(
         id,
         actor,
         at,
-        "reported",
-        &draft.description,
-        &json!({
-            "care_disrupted": draft.care_disrupted,
-            "personal_data": draft.personal_data,
-            "patient_harm": draft.patient_harm,
-            "source": source,
-        }),
+        NewEntry {
+            kind: "reported",
+            text: &draft.description,
+            data: json!({
+                "care_disrupted": draft.care_disrupted,
+                "personal_data": draft.personal_data,
+                "patient_harm": draft.patient_harm,
+                "source": source,
+            }),
+        },
     )
     .await?;
     if draft.personal_data {
@@ -391,12 +393,14 @@ pub async fn record_assessment_in(
         id,
         actor,
         at,
-        "assessed",
-        &assessment.reasoning,
-        &json!({
-            "category": assessment.category.as_str(),
-            "escalate": assessment.escalate.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
-        }),
+        NewEntry {
+            kind: "assessed",
+            text: &assessment.reasoning,
+            data: json!({
+                "category": assessment.category.as_str(),
+                "escalate": assessment.escalate.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            }),
+        },
     )
     .await?;
     for track in &assessment.escalate {
@@ -425,12 +429,34 @@ pub async fn update_follow_up(
     expected_version: i64,
     follow_up: &FollowUp,
 ) -> Result<Incident> {
-    let at = now();
     let mut tx = db.begin().await?;
-    let before = incident_tx(&mut tx, organisation_id, id).await?;
-    bump(&mut tx, organisation_id, id, expected_version, at).await?;
-    exec_tx!(
+    let incident = update_follow_up_in(
         &mut tx,
+        organisation_id,
+        actor,
+        id,
+        expected_version,
+        follow_up,
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(incident)
+}
+
+pub async fn update_follow_up_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    follow_up: &FollowUp,
+    at: DateTime<Utc>,
+) -> Result<Incident> {
+    let before = incident_tx(tx, organisation_id, id).await?;
+    bump(tx, organisation_id, id, expected_version, at).await?;
+    exec_tx!(
+        &mut *tx,
         "UPDATE incident SET root_cause = $1, lessons_learned = $2, measures_taken = $3, ended_at = $4 \
          WHERE id = $5 AND organisation_id = $6",
         follow_up.root_cause.as_str(),
@@ -440,27 +466,17 @@ pub async fn update_follow_up(
         id,
         organisation_id
     )?;
-    log(
-        &mut tx,
-        organisation_id,
-        id,
-        actor,
-        at,
-        "follow_up",
-        &follow_up.lessons_learned,
-        &json!({ "root_cause": follow_up.root_cause, "measures_taken": follow_up.measures_taken }),
-    )
+    log(tx, organisation_id, id, actor, at, NewEntry { kind: "follow_up", text: &follow_up.lessons_learned, data: json!({ "root_cause": follow_up.root_cause, "measures_taken": follow_up.measures_taken }) })
     .await?;
-    let after = incident_tx(&mut tx, organisation_id, id).await?;
+    let after = incident_tx(tx, organisation_id, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "update", "incident", id)
             .before(&before)
             .after(&after),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -473,16 +489,29 @@ pub async fn close_incident(
     id: i64,
     expected_version: i64,
 ) -> Result<Incident> {
-    let at = now();
     let mut tx = db.begin().await?;
-    let before = incident_tx(&mut tx, organisation_id, id).await?;
+    let incident =
+        close_incident_in(&mut tx, organisation_id, actor, id, expected_version, now()).await?;
+    tx.commit().await?;
+    Ok(incident)
+}
+
+pub async fn close_incident_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    at: DateTime<Utc>,
+) -> Result<Incident> {
+    let before = incident_tx(tx, organisation_id, id).await?;
     if before.version != expected_version {
         return Err(StoreError::Conflict);
     }
     if !before.is_open() {
         return Err(refused("status", "incident-closed"));
     }
-    let states = track_states(&mut tx, id).await?;
+    let states = track_states(tx, id).await?;
     let blockers = close_blockers(
         before.assessed_at.is_some(),
         &states,
@@ -496,9 +525,9 @@ pub async fn close_incident(
         }
         return Err(errors.into());
     }
-    bump(&mut tx, organisation_id, id, expected_version, at).await?;
+    bump(tx, organisation_id, id, expected_version, at).await?;
     exec_tx!(
-        &mut tx,
+        &mut *tx,
         "UPDATE incident SET status = 'closed', closed_at = $1, closed_by_label = $2 WHERE id = $3 AND organisation_id = $4",
         at,
         actor.label.as_str(),
@@ -506,26 +535,27 @@ pub async fn close_incident(
         organisation_id
     )?;
     log(
-        &mut tx,
+        tx,
         organisation_id,
         id,
         actor,
         at,
-        "closed",
-        "",
-        &json!({}),
+        NewEntry {
+            kind: "closed",
+            text: "",
+            data: json!({}),
+        },
     )
     .await?;
-    let after = incident_tx(&mut tx, organisation_id, id).await?;
+    let after = incident_tx(tx, organisation_id, id).await?;
     audit::append(
-        &mut tx,
+        tx,
         actor,
         NewEvent::new(Some(organisation_id), "close", "incident", id)
             .before(&before)
             .after(&after),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -579,4 +609,17 @@ pub async fn waiting(db: &Db, organisation_id: i64, visibility: &Visibility) -> 
         unassessed,
         escalated,
     })
+}
+
+/// The case's current version, inside the caller's transaction.
+pub async fn version_in(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<i64> {
+    in_tx_scalar!(
+        &mut *tx,
+        fetch_optional,
+        i64,
+        "SELECT version FROM incident WHERE id = $1 AND organisation_id = $2",
+        id,
+        organisation_id
+    )?
+    .ok_or(StoreError::NotFound)
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::cases::{visible, Visibility};
-use super::{bump, log, refused};
+use super::{bump, log, refused, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
@@ -60,6 +60,25 @@ pub async fn obligations(
     )?)
 }
 
+/// [`obligations`] inside the caller's transaction.
+pub async fn obligations_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    incident_id: i64,
+) -> Result<Vec<Obligation>> {
+    let sql = format!(
+        "{SELECT} WHERE o.incident_id = $1 AND o.organisation_id = $2 ORDER BY o.track, o.id"
+    );
+    Ok(in_tx!(
+        &mut *tx,
+        fetch_all,
+        Obligation,
+        &sql,
+        incident_id,
+        organisation_id
+    )?)
+}
+
 /// How a report was submitted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Submission {
@@ -70,17 +89,23 @@ pub struct Submission {
     pub reference: String,
 }
 
-/// Marks the report submitted and starts the clocks that wait for it: `started` holds
-/// each waiting obligation's id and its due time counted from the submission.
+/// A report marked as submitted, and the clocks that start with it: each waiting
+/// obligation's id and its due time counted from the submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted<'a> {
+    pub obligation_id: i64,
+    pub submission: &'a Submission,
+    pub started: &'a [(i64, DateTime<Utc>)],
+}
+
+/// Marks the report submitted and starts the clocks that wait for it.
 pub async fn submit_report(
     db: &Db,
     organisation_id: i64,
     actor: &Actor,
     incident_id: i64,
     expected_version: i64,
-    obligation_id: i64,
-    submission: &Submission,
-    started: &[(i64, DateTime<Utc>)],
+    submitted: &Submitted<'_>,
 ) -> Result<Obligation> {
     let mut tx = db.begin().await?;
     let obligation = submit_report_in(
@@ -89,9 +114,7 @@ pub async fn submit_report(
         actor,
         incident_id,
         expected_version,
-        obligation_id,
-        submission,
-        started,
+        submitted,
         now(),
     )
     .await?;
@@ -99,18 +122,20 @@ pub async fn submit_report(
     Ok(obligation)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn submit_report_in(
     tx: &mut Tx,
     organisation_id: i64,
     actor: &Actor,
     incident_id: i64,
     expected_version: i64,
-    obligation_id: i64,
-    submission: &Submission,
-    started: &[(i64, DateTime<Utc>)],
+    submitted: &Submitted<'_>,
     at: DateTime<Utc>,
 ) -> Result<Obligation> {
+    let Submitted {
+        obligation_id,
+        submission,
+        started,
+    } = *submitted;
     let sql = format!("{SELECT} WHERE o.id = $1 AND o.incident_id = $2 AND o.organisation_id = $3");
     let before = in_tx!(
         &mut *tx,
@@ -149,14 +174,16 @@ pub async fn submit_report_in(
         incident_id,
         actor,
         at,
-        "submitted",
-        &submission.reference,
-        &json!({
-            "obligation": before.code,
-            "regime": before.regime,
-            "channel": submission.channel,
-            "submitted_at": submission.submitted_at,
-        }),
+        NewEntry {
+            kind: "submitted",
+            text: &submission.reference,
+            data: json!({
+                "obligation": before.code,
+                "regime": before.regime,
+                "channel": submission.channel,
+                "submitted_at": submission.submitted_at,
+            }),
+        },
     )
     .await?;
     let after = in_tx!(

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 use tillit_domain::ValidationErrors;
 
-use super::{bump, log};
+use super::{bump, log, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::Db;
 use crate::error::Result;
@@ -112,9 +112,11 @@ async fn link(
             incident_id,
             actor,
             at,
-            "linked",
-            "",
-            &json!({ kind: target_id }),
+            NewEntry {
+                kind: "linked",
+                text: "",
+                data: json!({ kind: target_id }),
+            },
         )
         .await?;
         audit::append(

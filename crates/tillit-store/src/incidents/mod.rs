@@ -14,13 +14,14 @@ mod timeline;
 mod tracks;
 
 pub use cases::{
-    close_incident, create_incident, create_incident_in, get_incident, incident_systems,
-    list_incidents, record_assessment, record_assessment_in, update_follow_up, waiting, FollowUp,
-    Incident, IncidentFilter, IncidentRow, Visibility, Waiting,
+    close_incident, close_incident_in, create_incident, create_incident_in, get_incident,
+    incident_systems, list_incidents, record_assessment, record_assessment_in, update_follow_up,
+    update_follow_up_in, version_in, waiting, FollowUp, Incident, IncidentFilter, IncidentRow,
+    Visibility, Waiting,
 };
 pub use clocks::{
-    clock_summary, obligations, open_clocks, start_clock_in, submit_report, submit_report_in,
-    ClockFilter, ClockSummary, Obligation, OpenClock, Submission,
+    clock_summary, obligations, obligations_in, open_clocks, start_clock_in, submit_report,
+    submit_report_in, ClockFilter, ClockSummary, Obligation, OpenClock, Submission, Submitted,
 };
 pub use links::{
     incident_measures, incident_risks, link_measure, link_risk, LinkedMeasure, LinkedRisk,
@@ -81,6 +82,13 @@ async fn bump(
     }
 }
 
+/// An entry for the case's timeline.
+struct NewEntry<'a> {
+    kind: &'a str,
+    text: &'a str,
+    data: serde_json::Value,
+}
+
 /// Adds an entry to the case's timeline.
 async fn log(
     tx: &mut Tx,
@@ -88,9 +96,7 @@ async fn log(
     incident_id: i64,
     actor: &Actor,
     at: DateTime<Utc>,
-    kind: &str,
-    text: &str,
-    data: &serde_json::Value,
+    entry: NewEntry<'_>,
 ) -> Result<()> {
     exec_tx!(
         &mut *tx,
@@ -99,11 +105,11 @@ async fn log(
         organisation_id,
         incident_id,
         at,
-        kind,
+        entry.kind,
         actor.user_id,
         actor.label.as_str(),
-        text,
-        data.to_string()
+        entry.text,
+        entry.data.to_string()
     )?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{bump, from_json, log};
+use super::{bump, from_json, log, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::Db;
 use crate::error::{Result, StoreError};
@@ -77,9 +77,11 @@ pub async fn add_note(
         incident_id,
         actor,
         at,
-        "note",
-        text,
-        &json!({}),
+        NewEntry {
+            kind: "note",
+            text,
+            data: json!({}),
+        },
     )
     .await?;
     audit::append(
@@ -163,9 +165,11 @@ pub async fn add_attachment(
         incident_id,
         actor,
         at,
-        "attachment",
-        file.file_name,
-        &json!({ "attachment_id": id, "sha256": sha256, "size_bytes": size }),
+        NewEntry {
+            kind: "attachment",
+            text: file.file_name,
+            data: json!({ "attachment_id": id, "sha256": sha256, "size_bytes": size }),
+        },
     )
     .await?;
     let attachment = in_tx!(

@@ -9,7 +9,7 @@ use serde_json::json;
 use tillit_domain::incident::{PlannedObligation, Track, TrackAssessment};
 
 use super::cases::incident_tx;
-use super::{bump, from_json, log, refused, to_json};
+use super::{bump, from_json, log, refused, to_json, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::Result;
@@ -122,9 +122,11 @@ pub(super) async fn escalate_in(
         incident_id,
         actor,
         at,
-        "escalated",
-        "",
-        &json!({ "track": track.as_str() }),
+        NewEntry {
+            kind: "escalated",
+            text: "",
+            data: json!({ "track": track.as_str() }),
+        },
     )
     .await?;
     Ok(true)
@@ -237,15 +239,17 @@ pub async fn decide_track_in(
         incident_id,
         actor,
         at,
-        "decided",
-        &assessment.reasoning,
-        &json!({
-            "track": track.as_str(),
-            "decision": assessment.decision.as_str(),
-            "regime": decision.regime,
-            "consulted": assessment.consulted,
-            "awareness_at": assessment.awareness_at,
-        }),
+        NewEntry {
+            kind: "decided",
+            text: &assessment.reasoning,
+            data: json!({
+                "track": track.as_str(),
+                "decision": assessment.decision.as_str(),
+                "regime": decision.regime,
+                "consulted": assessment.consulted,
+                "awareness_at": assessment.awareness_at,
+            }),
+        },
     )
     .await?;
     for other in &decision.forward_to {

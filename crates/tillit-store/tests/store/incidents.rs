@@ -191,9 +191,11 @@ db_test!(
             &actor(),
             case.id,
             case.version,
-            obligations[0].id,
-            &submission,
-            &[],
+            &incidents::Submitted {
+                obligation_id: obligations[0].id,
+                submission: &submission,
+                started: &[],
+            },
         )
         .await
         .unwrap();
@@ -204,9 +206,11 @@ db_test!(
             &actor(),
             case.id,
             case.version,
-            obligations[0].id,
-            &submission,
-            &[],
+            &incidents::Submitted {
+                obligation_id: obligations[0].id,
+                submission: &submission,
+                started: &[],
+            },
         )
         .await
         .unwrap_err();
@@ -222,9 +226,11 @@ db_test!(
             &actor(),
             case.id,
             case.version,
-            obligations[1].id,
-            &submission,
-            &[(obligations[2].id, final_due)],
+            &incidents::Submitted {
+                obligation_id: obligations[1].id,
+                submission: &submission,
+                started: &[(obligations[2].id, final_due)],
+            },
         )
         .await
         .unwrap();
@@ -276,9 +282,11 @@ db_test!(
             &actor(),
             case.id,
             case.version,
-            obligations[2].id,
-            &submission,
-            &[],
+            &incidents::Submitted {
+                obligation_id: obligations[2].id,
+                submission: &submission,
+                started: &[],
+            },
         )
         .await
         .unwrap();

@@ -395,9 +395,11 @@ pub async fn submit(
         &principal.actor(),
         id,
         expected_version,
-        obligation_id,
-        &submission,
-        &started,
+        &store::Submitted {
+            obligation_id,
+            submission: &submission,
+            started: &started,
+        },
     )
     .await?)
 }

@@ -4,6 +4,7 @@
 //! nothing is sent.
 
 pub mod digest;
+pub mod incident_notices;
 #[cfg(test)]
 pub mod test_server;
 

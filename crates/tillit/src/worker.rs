@@ -13,7 +13,7 @@ use tillit_store::reminders::{self, Reminder};
 use tillit_store::{audit, sessions, throttle, Db};
 use tokio::sync::watch;
 
-use crate::mail::{self, digest, MailSettings};
+use crate::mail::{self, digest, incident_notices, MailSettings};
 
 const CHECKPOINT: &str = "audit.checkpoint";
 const CLEANUP: &str = "cleanup";
@@ -21,6 +21,9 @@ const CLEANUP: &str = "cleanup";
 const REMINDERS_DAILY: &str = "reminders.daily";
 /// One organisation's digest mails for one day, composed into the outbox.
 const REMINDERS_DIGEST: &str = "reminders.digest";
+/// Composes the incident notices (new cases, escalations, reminder points of running
+/// clocks) of every organisation into the outbox; every minute.
+const INCIDENT_NOTICES: &str = "incidents.notices";
 /// Sends the outbox through SMTP; enqueued every minute while mail is on.
 const MAIL_SEND: &str = "mail.send";
 /// The digest is composed at or after this hour, Swedish time.
@@ -34,6 +37,12 @@ struct DigestPayload {
     /// `None` for the daily job, which covers every organisation.
     organisation_id: Option<i64>,
     date: NaiveDate,
+}
+
+/// The moment an [`INCIDENT_NOTICES`] job composes for: the round that enqueued it.
+#[derive(Debug, Serialize, Deserialize)]
+struct NoticesPayload {
+    at: DateTime<Utc>,
 }
 
 /// Enqueues the periodic jobs for the current minute/hour/day (idempotent) and runs due jobs.
@@ -58,6 +67,15 @@ async fn round(
 ) -> anyhow::Result<()> {
     let minute = now.format("%Y-%m-%dT%H:%M").to_string();
     jobs::enqueue(db, CHECKPOINT, &minute, "{}", tillit_store::now()).await?;
+    let notices = NoticesPayload { at: now };
+    jobs::enqueue(
+        db,
+        INCIDENT_NOTICES,
+        &minute,
+        &serde_json::to_string(&notices)?,
+        tillit_store::now(),
+    )
+    .await?;
     if now.minute() == 0 || now.minute() == 30 {
         jobs::enqueue(
             db,
@@ -137,6 +155,17 @@ async fn perform(db: &Db, key: &SigningKey, mail: &MailSettings, job: &Job) -> a
                 compose_digests(db, organisation_id, payload.date, &mail.public_url).await?;
             tracing::debug!(organisation_id, added, "reminder digests composed");
         }
+        INCIDENT_NOTICES => {
+            let payload: NoticesPayload = serde_json::from_str(&job.payload)?;
+            for organisation_id in reminders::organisation_ids(db).await? {
+                let added =
+                    compose_incident_notices(db, organisation_id, payload.at, &mail.public_url)
+                        .await?;
+                if added > 0 {
+                    tracing::debug!(organisation_id, added, "incident notices composed");
+                }
+            }
+        }
         MAIL_SEND => {
             if let Some(mailer) = &mail.mailer {
                 let report = mail::send_pending(db, mailer).await?;
@@ -196,6 +225,29 @@ async fn compose_digests(
             subject: &digest.subject,
             body: &digest.body,
             dedupe_key,
+        })
+        .collect();
+    Ok(outbox::enqueue(db, organisation_id, &mails).await?)
+}
+
+/// Composes the organisation's incident notices due at `now` into the outbox; returns
+/// how many were new.
+async fn compose_incident_notices(
+    db: &Db,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> anyhow::Result<u64> {
+    let notices = incident_notices::compose(db, organisation_id, now, public_url).await?;
+    let mails: Vec<NewMail<'_>> = notices
+        .iter()
+        .map(|n| NewMail {
+            recipient_user_id: Some(n.user_id),
+            recipient_name: &n.name,
+            recipient_address: &n.address,
+            subject: &n.subject,
+            body: &n.body,
+            dedupe_key: &n.dedupe_key,
         })
         .collect();
     Ok(outbox::enqueue(db, organisation_id, &mails).await?)

@@ -9,6 +9,7 @@
 mod cases;
 mod clocks;
 mod links;
+pub mod notices;
 mod settings;
 mod timeline;
 mod tracks;

@@ -284,3 +284,234 @@ async fn a_dead_server_leaves_mail_for_a_later_try() {
         .all(|m| m.sent_at.is_none() && m.attempts == 1 && m.last_error.is_some()));
     test.finish().await;
 }
+
+/// A region with a ward, its head of operations (Swedish) and a NIS assessor for the
+/// whole organisation (English); returns (organisation, ward, head of operations).
+async fn incident_region(db: &Db) -> (i64, i64, i64) {
+    let mut tx = db.begin().await.unwrap();
+    let id = org::create_organisation(
+        &mut tx,
+        &actor(),
+        &NewOrganisation {
+            name: "Region Incident",
+            kind: OrganisationKind::Region,
+            org_number: "232100-0024",
+            demo: false,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    tx.commit().await.unwrap();
+    let ward = org::create_unit(
+        db,
+        id,
+        &actor(),
+        &tillit_domain::org::UnitDraft {
+            name: "Avdelning 12".into(),
+            kind: tillit_domain::org::UnitKind::Unit,
+            parent_id: None,
+            manager_id: None,
+            description: String::new(),
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let head = user(db, id, "vc@region.test", "Vera Verksamhetschef", None).await;
+    let mut tx = db.begin().await.unwrap();
+    users::assign_role_in(
+        &mut tx,
+        id,
+        &actor(),
+        head,
+        Assignment {
+            role: Role::HeadOfOperations,
+            unit_id: Some(ward),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let assessor = user(
+        db,
+        id,
+        "nis@region.test",
+        "Nils Assessor",
+        Some(Role::NisAssessor),
+    )
+    .await;
+    users::set_locale(db, id, &actor(), assessor, "en")
+        .await
+        .unwrap();
+    (id, ward, head)
+}
+
+async fn incident_notices_reach_a_real_smtp_server_once(engine: Engine) {
+    use tillit_domain::incident::{
+        plan, Category, ClockMoments, DeviationAssessmentInput, IncidentContent, IntakeInput,
+        Targets, Track, TrackAssessment, TrackStatus,
+    };
+    use tillit_store::incidents::{self as store, TrackDecision};
+
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    let Some(test) = TestDb::new(engine).await else {
+        return;
+    };
+    let db = &test.db;
+    let (region, ward, head) = incident_region(db).await;
+    let key = key();
+    // Each round is in its own minute: the job of a minute is enqueued once. The region
+    // has no one the daily digest would write to.
+    let start = Utc::now() - chrono::Duration::minutes(10);
+    let discovered = tillit_store::now() - chrono::Duration::hours(14);
+    let draft = IntakeInput {
+        title: "Journalen krypterad",
+        description: "Meddelande om lösensumma på alla skärmar.",
+        started_at: None,
+        discovered_at: Some(discovered),
+        unit_id: Some(ward),
+        system_ids: &[],
+        care_disrupted: true,
+        personal_data: false,
+        patient_harm: false,
+    }
+    .validate(Utc::now())
+    .unwrap();
+    let case = store::create_incident(db, region, &actor(), "intake", &draft)
+        .await
+        .unwrap();
+
+    // Mail is off: the notice waits in the outbox and is sent once mail is on.
+    round(db, &key, &settings(None), start).await.unwrap();
+    let waiting = outbox::mails(db, region, 10).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].sent_at.is_none() && waiting[0].attempts == 0);
+    let mail = settings(Some(
+        Mailer::new(&server.url(), "tillit <noreply@region.test>").unwrap(),
+    ));
+    round(db, &key, &mail, start + chrono::Duration::minutes(2))
+        .await
+        .unwrap();
+    let received = server.messages();
+    assert_eq!(received.len(), 1, "{received:#?}");
+    assert!(received[0].rcpt_to.contains("vc@region.test"));
+    assert_eq!(
+        received[0].subject,
+        format!(
+            "Ny avvikelse att bedöma: {} Journalen krypterad",
+            case.designation
+        )
+    );
+    assert!(received[0]
+        .body
+        .contains(&format!("{PUBLIC_URL}/incidents/{}", case.id)));
+
+    // Assessed and escalated: the NIS assessor is told, in English.
+    let assessment = DeviationAssessmentInput {
+        category: Some(Category::ItSecurity),
+        reasoning: "Misstänkt betydande incident",
+        measures_taken: "",
+        escalate: &[Track::Cybersecurity],
+    }
+    .validate()
+    .unwrap();
+    let case = store::record_assessment(db, region, &actor(), case.id, case.version, &assessment)
+        .await
+        .unwrap();
+    round(db, &key, &mail, start + chrono::Duration::minutes(3))
+        .await
+        .unwrap();
+    let received = server.messages();
+    assert_eq!(received.len(), 2, "{received:#?}");
+    let escalation = received
+        .iter()
+        .find(|m| m.rcpt_to.contains("nis@region.test"))
+        .expect("the assessor's notice");
+    assert_eq!(
+        escalation.subject,
+        format!("To assess: {} Journalen krypterad", case.designation)
+    );
+
+    // Reportable with awareness 13 hours ago: the 24-hour clock is past half.
+    let content = IncidentContent::builtin().unwrap();
+    let regime = content
+        .regime_for(Track::Cybersecurity, case.occurred_on)
+        .unwrap();
+    let awareness = tillit_store::now() - chrono::Duration::hours(13);
+    let moments = ClockMoments {
+        discovery: case.discovered_at,
+        awareness: Some(awareness),
+        decision: Some(awareness),
+    };
+    let decision = TrackDecision {
+        assessment: TrackAssessment {
+            track: Track::Cybersecurity,
+            decision: TrackStatus::Reportable,
+            reasoning: "Betydande".into(),
+            awareness_at: Some(awareness),
+            consulted: String::new(),
+            answers: Default::default(),
+            details: Default::default(),
+        },
+        regime: regime.id.clone(),
+        planned: plan(regime, TrackStatus::Reportable, moments, &Targets::new()),
+        forward_to: vec![],
+    };
+    store::decide_track(db, region, &actor(), case.id, case.version, &decision)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    round(db, &key, &mail, now).await.unwrap();
+    round(db, &key, &mail, now + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let received = server.messages();
+    let half: Vec<_> = received
+        .iter()
+        .filter(|m| m.subject.contains("Tidig varning") || m.subject.contains("Early warning"))
+        .collect();
+    assert_eq!(
+        half.len(),
+        2,
+        "the mandate holder and the assessor: {received:#?}"
+    );
+    assert!(half.iter().any(|m| m.rcpt_to.contains("vc@region.test")
+        && m.subject
+            .starts_with("Cybersäkerhetslagen: Tidig varning för ")));
+
+    // Past the deadline: one overdue notice each, and nothing twice.
+    let late = now + chrono::Duration::hours(12);
+    round(db, &key, &mail, late).await.unwrap();
+    round(db, &key, &mail, late + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let received = server.messages();
+    let overdue: Vec<_> = received
+        .iter()
+        .filter(|m| m.subject.starts_with("Försenad") || m.subject.starts_with("Overdue"))
+        .collect();
+    assert_eq!(overdue.len(), 2, "{received:#?}");
+    assert_eq!(received.len(), 6);
+    let keys: std::collections::HashSet<String> = outbox::mails(db, region, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.dedupe_key)
+        .collect();
+    assert!(keys.contains(&format!("incident-reported:{}:{head}", case.id)));
+    drop(server);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn incident_notices_reach_a_real_smtp_server_once_sqlite() {
+    incident_notices_reach_a_real_smtp_server_once(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn incident_notices_reach_a_real_smtp_server_once_postgres() {
+    incident_notices_reach_a_real_smtp_server_once(Engine::Postgres).await;
+}

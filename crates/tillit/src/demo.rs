@@ -11,6 +11,7 @@
 
 mod classification;
 mod incidents;
+pub(crate) mod large_incidents;
 mod large_registers;
 mod large_risk;
 mod registers;
@@ -74,6 +75,8 @@ pub struct LargeSummary {
     pub risk_analyses: usize,
     pub risks: usize,
     pub measures: usize,
+    /// Incident cases, open and closed.
+    pub incidents: usize,
 }
 
 /// Loads the demo organisation plus a large dataset: extra administrations with
@@ -128,6 +131,15 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         "large risk dataset loaded"
     );
 
+    let incidents =
+        large_incidents::load_large_incidents(db, demo.organisation_id, &tree, &systems, now)
+            .await?;
+    tracing::info!(
+        open = incidents.open,
+        closed = incidents.closed,
+        "large incident dataset loaded"
+    );
+
     // Fresh statistics, so the planner knows the tables are no longer tiny.
     db.analyze().await?;
     Ok(LargeSummary {
@@ -139,6 +151,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         risk_analyses: demo.risk.analyses.len() + risk.analyses,
         risks: demo.risk.risks + risk.risks,
         measures: demo.risk.measures + risk.measures,
+        incidents: demo.incidents.cases + incidents.open + incidents.closed,
     })
 }
 

@@ -211,8 +211,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 Scale::Large => {
                     let summary = demo::load_large(&db, &hash).await?;
                     println!(
-                        "large dataset loaded: {} units, {} users, {} systems, {} assets",
-                        summary.units, summary.users, summary.systems, summary.assets
+                        "large dataset loaded: {} units, {} users, {} systems, {} assets, {} risk analyses \
+                         with {} risks and {} measures, {} incidents",
+                        summary.units,
+                        summary.users,
+                        summary.systems,
+                        summary.assets,
+                        summary.risk_analyses,
+                        summary.risks,
+                        summary.measures,
+                        summary.incidents
                     );
                 }
             }

@@ -6,6 +6,7 @@
 //! (`tillit_domain::incident::plan`) with their due times, so the deadline scan is an
 //! index range over open obligations.
 
+mod bulk;
 mod cases;
 mod clocks;
 mod links;
@@ -14,6 +15,7 @@ mod settings;
 mod timeline;
 mod tracks;
 
+pub use bulk::{insert_incidents, NewIncident, NewTrack};
 pub use cases::{
     close_incident, close_incident_in, create_incident, create_incident_in, get_incident,
     incident_systems, list_incidents, record_assessment, record_assessment_in, update_follow_up,

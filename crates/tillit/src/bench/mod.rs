@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 use crate::demo::DEMO_PASSWORD;
 
 mod import;
+mod incidents;
 mod registers;
 mod risk;
 
@@ -95,6 +96,12 @@ enum Scenario {
     RiskAnalysisPage,
     /// An analysis exported as PDF, with a browser session.
     RiskPdf,
+    /// The start page with every running incident clock, with a browser session.
+    IncidentStart,
+    /// Incidents reported through the API at concurrency 4, then the audit trail verified.
+    IncidentIntake,
+    /// The deadline scan over every open report, straight on the database.
+    IncidentScan,
     /// Create and update org units, then verify the audit trail.
     Write,
     /// Import 10,000 assets from an XLSX file and export them again.
@@ -186,6 +193,7 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
     let scenarios = run_scenarios(args.scenario, &server, &client, token.clone(), duration).await?;
     let transfers = import::run(args.scenario, &server, &client, &token).await?;
     server.stop().await?;
+    let scan = incidents::deadline_scan(args.scenario, site).await?;
     let (verified, million) = check_audit(args.scenario, site).await?;
     Ok(Report {
         engine: args.engine.name(),
@@ -203,6 +211,7 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
         verified,
         million,
         transfers,
+        scan,
     })
 }
 
@@ -248,6 +257,7 @@ async fn run_scenarios(
     }
     scenarios.extend(registers::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(risk::run(chosen, server, client, &token, duration).await?);
+    scenarios.extend(incidents::run(chosen, server, client, &token, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -271,12 +281,15 @@ async fn check_audit(
     chosen: Scenario,
     site: &Site,
 ) -> anyhow::Result<(Option<Verified>, Option<Million>)> {
-    let verify_label = if chosen.includes(Scenario::Write) {
-        "audit verify after writes"
-    } else {
-        "audit verify after load"
-    };
-    let needs_verify = chosen.includes(Scenario::Write) || chosen.includes(Scenario::Audit);
+    let verify_label =
+        if chosen.includes(Scenario::Write) || chosen.includes(Scenario::IncidentIntake) {
+            "audit verify after writes"
+        } else {
+            "audit verify after load"
+        };
+    let needs_verify = chosen.includes(Scenario::Write)
+        || chosen.includes(Scenario::IncidentIntake)
+        || chosen.includes(Scenario::Audit);
     let verified = if needs_verify {
         Some(site.verify(verify_label).await?)
     } else {
@@ -735,6 +748,8 @@ enum Workload {
     Systems(registers::SystemsList),
     /// Risk overview, lists, pages and exports.
     Risk(risk::RiskLoad),
+    /// The start page with its clocks and the incident intake.
+    Incident(incidents::IncidentLoad),
 }
 
 /// A workload aimed at one server.
@@ -769,6 +784,7 @@ impl Load {
             }
             Workload::Systems(list) => list.operation(&self.client, &self.base, n, log).await,
             Workload::Risk(load) => load.operation(&self.client, &self.base, n, log).await,
+            Workload::Incident(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];
@@ -980,6 +996,7 @@ struct Report {
     verified: Option<Verified>,
     million: Option<Million>,
     transfers: Option<import::Transfers>,
+    scan: Option<incidents::Scan>,
 }
 
 impl Report {
@@ -1051,6 +1068,9 @@ impl fmt::Display for Report {
         }
         if let Some(transfers) = &self.transfers {
             write!(f, "{transfers}")?;
+        }
+        if let Some(scan) = &self.scan {
+            write!(f, "{scan}")?;
         }
         if let Some(million) = &self.million {
             let append = format!("append {} events", thousands(million.added));

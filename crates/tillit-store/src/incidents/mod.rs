@@ -12,6 +12,7 @@ mod clocks;
 mod links;
 pub mod notices;
 mod settings;
+mod stats;
 mod timeline;
 mod tracks;
 
@@ -30,6 +31,7 @@ pub use links::{
     incident_measures, incident_risks, link_measure, link_risk, LinkedMeasure, LinkedRisk,
 };
 pub use settings::{settings, update_settings, Settings, SettingsDraft};
+pub use stats::{statistics, Count, OnTime, Statistics};
 pub use timeline::{
     add_attachment, add_note, attachment, attachments, entries, Attachment, AttachmentContent,
     Entry, NewAttachment,

@@ -678,3 +678,86 @@ pub async fn clocks(
             .collect(),
     ))
 }
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct StatisticsQuery {
+    /// The year the cases happened; this year when left out.
+    pub year: Option<i32>,
+}
+
+/// A count under a label: a code, a unit or system name, or a month `YYYY-MM`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountDto {
+    pub label: String,
+    pub count: i64,
+}
+
+/// Submitted reports of one regime and how many were on time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnTimeDto {
+    pub regime: String,
+    pub submitted: i64,
+    pub on_time: i64,
+}
+
+/// A year's incident statistics.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatisticsDto {
+    pub year: i32,
+    pub total: i64,
+    pub by_category: Vec<CountDto>,
+    /// Labels are `<track>:<status>`.
+    pub by_track: Vec<CountDto>,
+    pub by_unit: Vec<CountDto>,
+    pub by_system: Vec<CountDto>,
+    pub by_month: Vec<CountDto>,
+    pub breaches_registered: i64,
+    pub breaches_reported: i64,
+    pub on_time: Vec<OnTimeDto>,
+}
+
+fn counts(rows: Vec<tillit_store::incidents::Count>) -> Vec<CountDto> {
+    rows.into_iter()
+        .map(|c| CountDto {
+            label: c.label,
+            count: c.count,
+        })
+        .collect()
+}
+
+/// Counts by kind, track, unit, system and month; personal data breaches registered and
+/// notified to IMY; the share of reports submitted on time.
+#[utoipa::path(get, path = "/api/v1/incident-statistics", tag = "incidents", params(StatisticsQuery),
+    responses((status = 200, body = StatisticsDto), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    principal: Principal,
+    QueryParams(query): QueryParams<StatisticsQuery>,
+) -> Result<Json<StatisticsDto>, AppError> {
+    use chrono::Datelike;
+    let year = query
+        .year
+        .unwrap_or_else(|| crate::services::risk::today().year());
+    let s = service::statistics(&state, &principal, year).await?;
+    Ok(Json(StatisticsDto {
+        year,
+        total: s.total,
+        by_category: counts(s.by_category),
+        by_track: counts(s.by_track),
+        by_unit: counts(s.by_unit),
+        by_system: counts(s.by_system),
+        by_month: counts(s.by_month),
+        breaches_registered: s.breaches_registered,
+        breaches_reported: s.breaches_reported,
+        on_time: s
+            .on_time
+            .into_iter()
+            .map(|o| OnTimeDto {
+                regime: o.regime,
+                submitted: o.submitted,
+                on_time: o.on_time,
+            })
+            .collect(),
+    }))
+}

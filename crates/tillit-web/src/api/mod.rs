@@ -201,6 +201,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(incidents::close),
         )
         .route("/incident-clocks", get(incidents::clocks))
+        .route("/incident-statistics", get(incidents::statistics))
         .route("/audit-events", get(audit::list))
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))

@@ -89,6 +89,7 @@ use crate::api;
         api::incidents::draft,
         api::incidents::close,
         api::incidents::clocks,
+        api::incidents::statistics,
         api::risks::overview,
         api::measures::list,
         api::measures::create,

@@ -787,3 +787,84 @@ pub async fn start_status(
         waiting: store::waiting(&state.db, organisation_id, &visibility).await?,
     }))
 }
+
+/// The statistics of the cases that happened in `year` (the annual report reads the
+/// same figures). Counts only, so every role that reads incidents may see them.
+pub async fn statistics(
+    state: &AppState,
+    principal: &Principal,
+    year: i32,
+) -> Result<tillit_store::incidents::Statistics, AppError> {
+    principal.require(Action::ViewIncidents)?;
+    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| AppError::invalid("year", "out-of-range"))?;
+    let until = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        .ok_or_else(|| AppError::invalid("year", "out-of-range"))?;
+    Ok(store::statistics(&state.db, principal.organisation_id, from, until).await?)
+}
+
+/// The statistics as an XLSX workbook, one sheet per table.
+pub async fn statistics_xlsx(
+    statistics: tillit_store::incidents::Statistics,
+    labels: StatisticsLabels,
+) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let counts = |rows: &[tillit_store::incidents::Count]| {
+            rows.iter()
+                .map(|c| vec![c.label.clone(), c.count.to_string()])
+                .collect::<Vec<_>>()
+        };
+        let mut summary = vec![
+            vec![labels.total.clone(), statistics.total.to_string()],
+            vec![
+                labels.breaches_registered.clone(),
+                statistics.breaches_registered.to_string(),
+            ],
+            vec![
+                labels.breaches_reported.clone(),
+                statistics.breaches_reported.to_string(),
+            ],
+        ];
+        summary.extend(statistics.on_time.iter().map(|o| {
+            vec![
+                format!("{}: {}", labels.on_time, o.regime),
+                format!("{} / {}", o.on_time, o.submitted),
+            ]
+        }));
+        let sheet = |name: &'static str, header: [&'static str; 2], rows: Vec<Vec<String>>| {
+            tillit_reports::Sheet {
+                name,
+                header: header.to_vec(),
+                widths: vec![40.0, 12.0],
+                rows: Box::new(rows.into_iter()),
+            }
+        };
+        tillit_reports::write_xlsx(vec![
+            sheet("Summary", ["figure", "value"], summary),
+            sheet(
+                "Category",
+                ["category", "count"],
+                counts(&statistics.by_category),
+            ),
+            sheet(
+                "Track",
+                ["track:status", "count"],
+                counts(&statistics.by_track),
+            ),
+            sheet("Unit", ["unit", "count"], counts(&statistics.by_unit)),
+            sheet("System", ["system", "count"], counts(&statistics.by_system)),
+            sheet("Month", ["month", "count"], counts(&statistics.by_month)),
+        ])
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)
+}
+
+/// The summary rows' labels, in the reader's language.
+pub struct StatisticsLabels {
+    pub total: String,
+    pub breaches_registered: String,
+    pub breaches_reported: String,
+    pub on_time: String,
+}

@@ -486,3 +486,143 @@ web_test!(
         assert!(tracks.iter().all(|t| t.status == "not_reportable"));
     }
 );
+
+web_test!(
+    statistics_count_breaches_registered_and_reported_and_reports_on_time,
+    |app| async move {
+        use tillit_domain::incident::{
+            plan, ClockMoments, IncidentContent, IntakeInput, Targets, Track, TrackAssessment,
+            TrackStatus,
+        };
+        use tillit_store::incidents::{Submission, Submitted, TrackDecision};
+        use tillit_store::Actor;
+
+        let actor = Actor::system("test");
+        let content = IncidentContent::builtin().unwrap();
+        let regime = content.regime("gdpr").unwrap();
+        // Three breaches: two notified to IMY (one on time, one late), one only documented.
+        for (n, decision, submit_after_hours) in [
+            (1, TrackStatus::Reportable, Some(10)),
+            (2, TrackStatus::Reportable, Some(80)),
+            (3, TrackStatus::DocumentedOnly, None),
+        ] {
+            let discovered = tillit_store::now() - Duration::hours(100);
+            let title = format!("Fel mottagare {n}");
+            let draft = IntakeInput {
+                title: &title,
+                description: "Brev till fel patient.",
+                started_at: None,
+                discovered_at: Some(discovered),
+                unit_id: Some(app.a.ward),
+                system_ids: &[],
+                care_disrupted: false,
+                personal_data: true,
+                patient_harm: false,
+            }
+            .validate(Utc::now())
+            .unwrap();
+            let case = incidents::create_incident(&app.db, app.a.id, &actor, "intake", &draft)
+                .await
+                .unwrap();
+            let moments = ClockMoments {
+                discovery: discovered,
+                awareness: Some(discovered),
+                decision: Some(discovered),
+            };
+            let decision_record = TrackDecision {
+                assessment: TrackAssessment {
+                    track: Track::PersonalData,
+                    decision,
+                    reasoning: "Bedömd".into(),
+                    awareness_at: Some(discovered),
+                    consulted: String::new(),
+                    answers: Default::default(),
+                    details: Default::default(),
+                },
+                regime: regime.id.clone(),
+                planned: plan(regime, decision, moments, &Targets::new()),
+                forward_to: vec![],
+            };
+            incidents::decide_track(
+                &app.db,
+                app.a.id,
+                &actor,
+                case.id,
+                case.version,
+                &decision_record,
+            )
+            .await
+            .unwrap();
+            if let Some(hours) = submit_after_hours {
+                let case = incidents::get_incident(&app.db, app.a.id, case.id)
+                    .await
+                    .unwrap();
+                let obligation = incidents::obligations(&app.db, app.a.id, case.id)
+                    .await
+                    .unwrap()[0]
+                    .id;
+                let submission = Submission {
+                    submitted_at: discovered + Duration::hours(hours),
+                    channel: "IMY:s e-tjänst".into(),
+                    reference: String::new(),
+                };
+                incidents::submit_report(
+                    &app.db,
+                    app.a.id,
+                    &actor,
+                    case.id,
+                    case.version,
+                    &Submitted {
+                        obligation_id: obligation,
+                        submission: &submission,
+                        started: &[],
+                    },
+                )
+                .await
+                .unwrap();
+            }
+        }
+        let year = (tillit_store::now() - Duration::hours(100))
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y")
+            .to_string();
+        let mut coordinator = app.signed_in(app.a.member(Role::Coordinator)).await;
+        let page = coordinator
+            .get(&format!("/incidents/statistics?year={year}"))
+            .await;
+        page.expect(200);
+        let stats = app
+            .api(
+                axum::http::Method::GET,
+                &format!("/api/v1/incident-statistics?year={year}"),
+            )
+            .token(&app.a.member(Role::Coordinator).token)
+            .send()
+            .await;
+        stats.expect(200);
+        let stats = stats.json();
+        assert_eq!(stats["total"], 3);
+        assert_eq!(stats["breaches_registered"], 3);
+        assert_eq!(stats["breaches_reported"], 2);
+        assert_eq!(stats["on_time"][0]["regime"], "gdpr");
+        assert_eq!(stats["on_time"][0]["submitted"], 2);
+        assert_eq!(stats["on_time"][0]["on_time"], 1);
+        assert!(page
+            .page()
+            .contains(&sv(&app, "incident-statistics-breaches-reported")));
+        let xlsx = coordinator
+            .get(&format!("/incidents/statistics/export.xlsx?year={year}"))
+            .await;
+        xlsx.expect(200);
+        assert!(
+            xlsx.body.starts_with(b"PK"),
+            "an XLSX file is a zip archive"
+        );
+        // Employees see only their own reports, not the organisation's statistics.
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        employee
+            .get(&format!("/incidents/statistics?year={year}"))
+            .await
+            .expect(403);
+    }
+);

@@ -6,6 +6,7 @@ pub mod draft;
 pub mod intake;
 pub mod list;
 pub mod settings;
+pub mod statistics;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -19,6 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/incidents", get(list::page).post(intake::submit))
         .route("/incidents/new", get(intake::form))
+        .route("/incidents/statistics", get(statistics::page))
+        .route("/incidents/statistics/export.xlsx", get(statistics::export))
         .route(
             "/incidents/settings",
             get(settings::page).post(settings::save),

@@ -49,7 +49,7 @@ impl IncidentLoad {
                         "description": "Tjänsten svarar inte på hälsokontrollen.",
                         "discovered_at": discovered,
                         "unit_id": unit,
-                        "care_disrupted": n % 3 == 0,
+                        "care_disrupted": n.is_multiple_of(3),
                     }))
             }
         };

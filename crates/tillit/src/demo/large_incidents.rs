@@ -88,15 +88,15 @@ fn case(
         discovered_at: Some(discovered),
         unit_id: Some(placement.unit_id),
         system_ids: &system_ids,
-        care_disrupted: n % 3 == 0,
-        personal_data: n % 4 == 0,
-        patient_harm: n % 7 == 0,
+        care_disrupted: n.is_multiple_of(3),
+        personal_data: n.is_multiple_of(4),
+        patient_harm: n.is_multiple_of(7),
     }
     .validate(now)
     .map_err(|e| anyhow!("case {n}: {e:?}"))?;
     let assessed_at = discovered + Duration::hours(2);
     // One open case in five still waits for the head of operations.
-    let unassessed = open && n % 5 == 0;
+    let unassessed = open && n.is_multiple_of(5);
     let assessment = (!unassessed).then(|| {
         (
             category,
@@ -108,9 +108,9 @@ fn case(
     let occurred = draft.occurred_on();
     let mut tracks = Vec::new();
     let candidates = [
-        (n % 3 == 0, Track::Cybersecurity),
-        (n % 4 == 0, Track::PersonalData),
-        (n % 7 == 0, Track::PatientSafety),
+        (n.is_multiple_of(3), Track::Cybersecurity),
+        (n.is_multiple_of(4), Track::PersonalData),
+        (n.is_multiple_of(7), Track::PatientSafety),
     ];
     for (applies, track) in candidates {
         if !applies || assessment.is_none() {
@@ -120,10 +120,10 @@ fn case(
             continue;
         };
         let decided_at = (discovered + Duration::hours(3)).min(now);
-        let waiting = open && n % 11 == 0;
+        let waiting = open && n.is_multiple_of(11);
         let status = if waiting {
             TrackStatus::Escalated
-        } else if n % 2 == 0 {
+        } else if n.is_multiple_of(2) {
             TrackStatus::Reportable
         } else {
             TrackStatus::NotReportable
@@ -143,11 +143,11 @@ fn case(
                 continue;
             };
             let at = if open {
-                if due - Duration::hours(12) > now || n % 9 == 0 {
+                if due - Duration::hours(12) > now || n.is_multiple_of(9) {
                     continue;
                 }
                 (due - Duration::hours(6)).min(now)
-            } else if n % 10 == 0 {
+            } else if n.is_multiple_of(10) {
                 due + Duration::hours(5)
             } else {
                 due - Duration::hours(2)
@@ -187,12 +187,12 @@ fn case(
         }),
         draft,
         reported_at: discovered + Duration::minutes(15),
-        reporter_label: if n % 6 == 0 {
+        reporter_label: if n.is_multiple_of(6) {
             "Intraservice (servicedesk)".to_owned()
         } else {
             "medarbetare@region.example".to_owned()
         },
-        source: if n % 6 == 0 { "api" } else { "intake" },
+        source: if n.is_multiple_of(6) { "api" } else { "intake" },
         assessment,
         tracks,
     })

@@ -8,6 +8,7 @@
 //! The PDFs are tagged for accessibility and carry their title and language.
 
 mod document;
+mod draft;
 mod labels;
 #[cfg(feature = "sample")]
 mod sample;
@@ -20,6 +21,7 @@ pub use document::{
     FollowUpRow, LevelSummary, MatrixSummary, MeasureRow, MethodSummary, RiskAnalysisDocument,
     RiskRow,
 };
+pub use draft::{Field, ReportDraftDocument};
 pub use labels::Labels;
 #[cfg(feature = "sample")]
 pub use sample::sample_document;
@@ -27,6 +29,7 @@ pub use sample::sample_document;
 use world::TemplateWorld;
 
 const RISK_ANALYSIS: &str = include_str!("../templates/risk_analysis.typ");
+const REPORT_DRAFT: &str = include_str!("../templates/report_draft.typ");
 
 /// Why a PDF could not be made. Either is a bug in tillit, not in the user's data.
 #[derive(thiserror::Error, Debug)]
@@ -40,6 +43,12 @@ pub enum PdfError {
 /// Renders a risk analysis with its action plan.
 pub fn risk_analysis_pdf(doc: &RiskAnalysisDocument) -> Result<Vec<u8>, PdfError> {
     render(RISK_ANALYSIS, typst_data(doc)?, &doc.generated_on)
+}
+
+/// Renders the draft of a report to an authority.
+pub fn report_draft_pdf(doc: &ReportDraftDocument) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
+    render(REPORT_DRAFT, data, &doc.generated_on)
 }
 
 /// The `data.json` the risk analysis template reads.
@@ -77,6 +86,30 @@ mod tests {
         };
         assert!(message.contains("trasig"), "{message}");
         assert!(message.contains("(template line 2)"), "{message}");
+    }
+
+    #[test]
+    fn a_report_draft_prints_its_fields_as_text() {
+        let field = |label: &str, value: &str| Field {
+            label: label.into(),
+            value: value.into(),
+        };
+        let doc = ReportDraftDocument {
+            lang: "sv".into(),
+            title: "Cybersäkerhetslagen: Tidig varning – AVV-0001".into(),
+            organisation: "Region Sörmark".into(),
+            facts: vec![field("Mottagare", "CSIRT-enheten (CERT-SE)")],
+            note: "Kopiera uppgifterna till mottagarens e-tjänst.".into(),
+            fields: vec![
+                field("Beskrivning", "Journalen krypterad #[panic()] *inte fet*"),
+                field("Gränsöverskridande verkan", ""),
+            ],
+            missing: "Saknas i ärendet".into(),
+            generated: "Skapad 2026-11-23 10:00".into(),
+            generated_on: "2026-11-23".into(),
+        };
+        let pdf = report_draft_pdf(&doc).expect("a PDF");
+        assert!(pdf.starts_with(b"%PDF-"));
     }
 
     #[test]

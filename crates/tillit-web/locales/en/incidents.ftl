@@ -232,3 +232,4 @@ incident-statistics-by-unit = By unit (the 20 with most)
 incident-statistics-by-system = By system (the 20 with most)
 incident-statistics-link = Statistics
 incident-category-unassessed = Not assessed
+incident-draft-pdf = Download the draft as PDF

@@ -232,3 +232,4 @@ incident-statistics-by-unit = Per enhet (de 20 med flest)
 incident-statistics-by-system = Per system (de 20 med flest)
 incident-statistics-link = Statistik
 incident-category-unassessed = Inte bedömd
+incident-draft-pdf = Hämta utkastet som PDF

@@ -176,6 +176,14 @@ web_test!(
             .await;
         let json = json.json();
         assert_eq!(json["fields"]["suspected_malicious"], "yes");
+        let pdf = head
+            .get(&format!(
+                "/incidents/{id}/obligations/{}/draft.pdf",
+                obligations[0].id
+            ))
+            .await;
+        pdf.expect(200);
+        assert!(pdf.body.starts_with(b"%PDF-"));
         assert!(json["fields"]["summary"]
             .as_str()
             .unwrap()

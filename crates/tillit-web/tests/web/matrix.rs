@@ -179,6 +179,7 @@ fn page_routes() -> Vec<Route> {
         route("POST", "/incidents/{incident}/tracks/{track}", "version={incident_version}&decision=not_reportable&reasoning=Inga personuppgifter", 303, [N,  N,  N,  N,  N,  N,  Y,  N,  N], N),
         route("GET",  "/incidents/{reportable}/obligations/{obligation}", "",                                             200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("GET",  "/incidents/{reportable}/obligations/{obligation}/draft.json", "",                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/incidents/{reportable}/obligations/{obligation}/draft.pdf", "",                                   200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("POST", "/incidents/{reportable}/obligations/{obligation}", "version={reportable_version}&channel=Telefon&reference=R-{n}", 303, [N,  N,  N,  Y,  N,  N,  N,  N,  N], N),
         route("POST", "/incidents/{incident}/follow-up",      "version={incident_version}&root_cause=Orsak {n}&lessons_learned=Lärdom", 303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),
         route("POST", "/incidents/{incident}/notes",          "version={incident_version}&text=Anteckning {n}",           303, [Y,  Y,  N,  Y,  Y,  Y,  Y,  N,  N], N),

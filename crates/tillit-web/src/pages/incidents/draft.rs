@@ -136,3 +136,73 @@ pub async fn json(
     let (_, draft, _) = service::draft(&state, &principal, id, obligation_id).await?;
     Ok(Json(draft_json(&draft)).into_response())
 }
+
+/// The draft as a PDF, in the reader's language.
+pub async fn pdf(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+    Path((id, obligation_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let (detail, draft, rule) = service::draft(&state, &principal, id, obligation_id).await?;
+    let obligation = detail
+        .obligations
+        .iter()
+        .find(|o| o.id == obligation_id)
+        .ok_or(AppError::NotFound)?;
+    let organisation = crate::services::org::organisation(&state, &principal).await?;
+    let field = |label: String, value: String| tillit_pdf::Field { label, value };
+    let now = Utc::now();
+    let doc = tillit_pdf::ReportDraftDocument {
+        lang: ctx.lang_code().to_owned(),
+        title: format!(
+            "{} – {}",
+            report_label(&ctx, &obligation.regime, &obligation.code),
+            detail.incident.designation
+        ),
+        organisation: organisation.name,
+        facts: vec![
+            field(
+                ctx.t("incident-field-case"),
+                format!("{} {}", detail.incident.designation, detail.incident.title),
+            ),
+            field(ctx.t("incident-recipient"), draft.recipient.clone()),
+            field(ctx.t("incident-due"), ctx.time_opt(&draft.due_at)),
+            field(ctx.t("incident-sources"), rule.sources.join("; ")),
+        ],
+        note: ctx.t("incident-draft-hint"),
+        fields: draft
+            .fields
+            .iter()
+            .map(|(code, value)| field(code_label(&ctx, "report-field", code), value.clone()))
+            .collect(),
+        missing: ctx.t("incident-draft-missing"),
+        generated: format!("tillit – {}", ctx.time(&now)),
+        generated_on: now
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d")
+            .to_string(),
+    };
+    let bytes = tokio::task::spawn_blocking(move || tillit_pdf::report_draft_pdf(&doc))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let file_name = format!(
+        "{}-{}-{}.pdf",
+        detail.incident.designation, obligation.regime, obligation.code
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

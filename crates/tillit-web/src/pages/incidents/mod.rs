@@ -37,6 +37,10 @@ pub fn routes() -> Router<AppState> {
             "/incidents/{id}/obligations/{obligation_id}/draft.json",
             get(draft::json),
         )
+        .route(
+            "/incidents/{id}/obligations/{obligation_id}/draft.pdf",
+            get(draft::pdf),
+        )
         .route("/incidents/{id}/follow-up", post(case::follow_up))
         .route("/incidents/{id}/notes", post(case::note))
         .route(

@@ -298,11 +298,16 @@ pub async fn clock_summary(
 ) -> Result<ClockSummary> {
     let mut conditions = Conditions::for_organisation("o.organisation_id", organisation_id);
     conditions.and_fixed("o.status = 'open' AND o.due_at IS NOT NULL");
-    visible(&mut conditions, visibility);
+    // Only a scoped view needs the case's unit and reporter.
+    let from = if *visibility == Visibility::All {
+        "incident_obligation o"
+    } else {
+        visible(&mut conditions, visibility);
+        "incident_obligation o JOIN incident i ON i.id = o.incident_id"
+    };
     let next = conditions.next_placeholder();
     let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.due_at < ${next} THEN 1 ELSE 0 END), 0) \
-         FROM incident_obligation o JOIN incident i ON i.id = o.incident_id WHERE {}",
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.due_at < ${next} THEN 1 ELSE 0 END), 0) FROM {from} WHERE {}",
         conditions.sql()
     );
     let (running, overdue) = read_args!(

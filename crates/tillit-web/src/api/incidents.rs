@@ -199,11 +199,11 @@ async fn case_dto(
     principal: &Principal,
     id: i64,
 ) -> Result<IncidentDto, AppError> {
-    let detail = service::case(state, principal, id).await?;
+    let (incident, systems, tracks) = service::case_summary(state, principal, id).await?;
     Ok(incident_dto(
-        detail.incident,
-        detail.systems.into_iter().map(SystemRefDto::from).collect(),
-        detail.tracks,
+        incident,
+        systems.into_iter().map(SystemRefDto::from).collect(),
+        tracks,
     ))
 }
 

@@ -178,6 +178,23 @@ pub async fn require_on_case(
     principal.require_at(action, &path)
 }
 
+/// A case with the systems it names and its tracks, without its history: what the API
+/// answers after a change.
+pub async fn case_summary(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<(Incident, Vec<SystemRef>, Vec<TrackRecord>), AppError> {
+    let (incident, _) = visible_case(state, principal, id).await?;
+    let db = &state.db;
+    let organisation_id = principal.organisation_id;
+    Ok((
+        incident,
+        store::incident_systems(db, organisation_id, id).await?,
+        store::tracks(db, organisation_id, id).await?,
+    ))
+}
+
 pub async fn case(
     state: &AppState,
     principal: &Principal,

@@ -233,3 +233,4 @@ incident-statistics-by-system = By system (the 20 with most)
 incident-statistics-link = Statistics
 incident-category-unassessed = Not assessed
 incident-draft-pdf = Download the draft as PDF
+incident-provisional = The track awaits assessment. If the event is reportable, the deadlines already run from the discovery:

@@ -233,3 +233,4 @@ incident-statistics-by-system = Per system (de 20 med flest)
 incident-statistics-link = Statistik
 incident-category-unassessed = Inte bedömd
 incident-draft-pdf = Hämta utkastet som PDF
+incident-provisional = Spåret väntar på bedömning. Om händelsen är anmälningspliktig löper tidsgränserna redan från upptäckten:

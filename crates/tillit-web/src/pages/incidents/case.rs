@@ -68,6 +68,9 @@ pub struct TrackView {
     detail_inputs: Vec<(String, String, String)>,
     questions: Vec<QuestionView>,
     suggestion: Option<String>,
+    /// While the track waits: the reports it would owe whose clocks already run from
+    /// the discovery (awareness is taken as the discovery until the assessor says).
+    provisional: Vec<(String, ClockView)>,
 }
 
 pub struct EntryView {
@@ -229,9 +232,50 @@ fn track_view(
                 )
             })
             .collect(),
+        provisional: provisional_clocks(ctx, detail, record, regime),
         questions,
         suggestion,
     })
+}
+
+/// The clocks an undecided track would run if it is reportable, counted from the
+/// discovery: a legal deadline does not wait for the assessment.
+fn provisional_clocks(
+    ctx: &PageContext,
+    detail: &CaseDetail,
+    record: &TrackRecord,
+    regime: Option<&tillit_domain::incident::Regime>,
+) -> Vec<(String, ClockView)> {
+    let (Some(regime), true) = (regime, record.status == TrackStatus::Escalated.as_str()) else {
+        return Vec::new();
+    };
+    let moments = tillit_domain::incident::ClockMoments {
+        discovery: detail.incident.discovered_at,
+        awareness: None,
+        decision: None,
+    };
+    let planned = tillit_domain::incident::plan(
+        regime,
+        TrackStatus::Reportable,
+        moments,
+        &tillit_domain::incident::Targets::new(),
+    );
+    planned
+        .into_iter()
+        .filter(|p| p.clock_start == "awareness" || p.clock_start == "discovery")
+        .filter_map(|p| {
+            let rule = regime.obligation(&p.code)?;
+            let due = p.due_at?;
+            Some((
+                format!(
+                    "{}: {}",
+                    regime.name.in_language(ctx.lang),
+                    rule.name.in_language(ctx.lang)
+                ),
+                clock_view(ctx, &due, Utc::now()),
+            ))
+        })
+        .collect()
 }
 
 fn entry_kind(ctx: &PageContext, entry: &tillit_store::incidents::Entry) -> String {

@@ -28,7 +28,9 @@ pub use deadline::{
     due_at, from_swedish, parse_reminder_points, ClockState, ReminderPoint, DEFAULT_REMINDER_POINTS,
 };
 pub use intake::{parse_swedish_time, FollowUpDraft, FollowUpInput, IntakeDraft, IntakeInput};
-pub use obligation::{clock_start_time, effective_deadline, plan, PlannedObligation, Targets};
+pub use obligation::{
+    clock_start_time, effective_deadline, plan, started_by, PlannedObligation, Targets,
+};
 pub use regime::{
     ClockStart, Condition, Deadline, IncidentContent, IncidentContentError, ObligationRule, Regime,
     SignificanceQuestion,

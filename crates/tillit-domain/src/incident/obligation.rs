@@ -1,6 +1,6 @@
 //! Which reports a reportable track owes, and when each falls due.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -21,7 +21,7 @@ pub struct PlannedObligation {
 
 /// The organisation's own targets for "as soon as possible", keyed `<regime>/<code>`,
 /// in days; they replace the content's default targets but never a legal deadline.
-pub type Targets = HashMap<String, u32>;
+pub type Targets = BTreeMap<String, u32>;
 
 /// The deadline of `rule` in `regime` once the organisation's targets are applied.
 pub fn effective_deadline(regime: &Regime, rule: &ObligationRule, targets: &Targets) -> Deadline {
@@ -60,6 +60,26 @@ pub fn plan(
                 starts_at,
                 due_at: starts_at.map(|s| due_at(s, effective_deadline(regime, rule, targets))),
             }
+        })
+        .collect()
+}
+
+/// The reports of `regime` whose clocks start when report `code` is submitted at `at`,
+/// each with its due time counted from then.
+pub fn started_by(
+    regime: &Regime,
+    code: &str,
+    at: DateTime<Utc>,
+    targets: &Targets,
+) -> Vec<(String, DateTime<Utc>)> {
+    let start = ClockStart::After(code.to_owned());
+    regime
+        .obligations
+        .iter()
+        .filter(|rule| rule.clock_start == start)
+        .map(|rule| {
+            let deadline = effective_deadline(regime, rule, targets);
+            (rule.code.clone(), due_at(at, deadline))
         })
         .collect()
 }

@@ -121,6 +121,16 @@ impl Regime {
     pub fn obligation(&self, code: &str) -> Option<&ObligationRule> {
         self.obligations.iter().find(|o| o.code == code)
     }
+
+    /// The role that may mark this regime's reports as submitted: for the cybersecurity
+    /// track the organisation's reporting mandate when it has named one, otherwise the
+    /// regime's own reporting role.
+    pub fn reporting_role(&self, mandate: Option<Role>) -> Role {
+        match (self.track, mandate) {
+            (Track::Cybersecurity, Some(role)) => role,
+            _ => self.reporter_role,
+        }
+    }
 }
 
 /// A question of the decision support for "betydande incident".

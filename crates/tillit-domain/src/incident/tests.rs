@@ -498,3 +498,26 @@ proptest! {
         prop_assert!(ClockState::at(due, due).is_overdue());
     }
 }
+
+#[test]
+fn a_submission_starts_the_reports_that_wait_for_it_and_the_mandate_applies_to_cybersecurity() {
+    use crate::auth::Role;
+    let content = content();
+    let csl = content.regime("csl-2025").unwrap();
+    let at = utc("2026-01-31T09:00:00Z");
+    assert_eq!(
+        started_by(csl, "notification", at, &Targets::new()),
+        [("final_report".to_owned(), due_at(at, Deadline::Months(1)))]
+    );
+    assert!(started_by(csl, "early_warning", at, &Targets::new()).is_empty());
+    assert_eq!(csl.reporting_role(None), Role::HeadOfOperations);
+    assert_eq!(
+        csl.reporting_role(Some(Role::Coordinator)),
+        Role::Coordinator
+    );
+    let gdpr = content.regime("gdpr").unwrap();
+    assert_eq!(
+        gdpr.reporting_role(Some(Role::Coordinator)),
+        Role::DataProtectionOfficer
+    );
+}

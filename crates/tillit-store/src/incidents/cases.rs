@@ -10,7 +10,7 @@ use tillit_domain::search::{contains_pattern, fold};
 use tillit_domain::ValidationErrors;
 
 use super::tracks::escalate_in;
-use super::{bump, log, refused, NewEntry};
+use super::{bump, log, NewEntry};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
@@ -505,12 +505,9 @@ pub async fn close_incident_in(
     at: DateTime<Utc>,
 ) -> Result<Incident> {
     let before = incident_tx(tx, organisation_id, id).await?;
-    if before.version != expected_version {
-        return Err(StoreError::Conflict);
-    }
-    if !before.is_open() {
-        return Err(refused("status", "incident-closed"));
-    }
+    // Refuses a stale version or a closed case; undone with the transaction if the
+    // close check refuses below.
+    bump(tx, organisation_id, id, expected_version, at).await?;
     let states = track_states(tx, id).await?;
     let blockers = close_blockers(
         before.assessed_at.is_some(),
@@ -525,7 +522,6 @@ pub async fn close_incident_in(
         }
         return Err(errors.into());
     }
-    bump(tx, organisation_id, id, expected_version, at).await?;
     exec_tx!(
         &mut *tx,
         "UPDATE incident SET status = 'closed', closed_at = $1, closed_by_label = $2 WHERE id = $3 AND organisation_id = $4",

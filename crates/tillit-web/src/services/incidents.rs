@@ -13,9 +13,9 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::auth::{Action, Role};
 use tillit_domain::incident::{
-    due_at, effective_deadline, parse_reminder_points, plan, ClockMoments, ClockStart,
-    DeviationAssessmentInput, FollowUpInput, IncidentContent, IncidentContentError, IntakeInput,
-    ObligationRule, Regime, Targets, Track, TrackAssessmentInput, REPORT_FIELDS,
+    parse_reminder_points, plan, started_by, ClockMoments, DeviationAssessmentInput, FollowUpInput,
+    IncidentContent, IncidentContentError, IntakeInput, ObligationRule, Regime, Track,
+    TrackAssessmentInput, REPORT_FIELDS,
 };
 use tillit_domain::validation::optional_text;
 use tillit_domain::ValidationErrors;
@@ -255,14 +255,6 @@ pub fn regime_for(incident: &Incident, track: Track) -> Result<&'static Regime, 
         .ok_or_else(|| AppError::invalid("track", "no-regime"))
 }
 
-fn targets(settings: &Settings) -> Targets {
-    settings
-        .targets
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect()
-}
-
 /// A track assessor's decision; the MAS/MAR may forward the material to the NIS
 /// assessors with it (seed 000).
 pub async fn decide(
@@ -286,7 +278,7 @@ pub async fn decide(
         awareness: assessment.awareness_at,
         decision: Some(tillit_store::now()),
     };
-    let planned = plan(regime, assessment.decision, moments, &targets(&settings));
+    let planned = plan(regime, assessment.decision, moments, &settings.targets);
     let forward_to = if forward_to_nis && input.track == Track::PatientSafety {
         vec![Track::Cybersecurity]
     } else {
@@ -311,12 +303,7 @@ pub async fn decide(
 
 /// The role that may mark reports of `regime` as submitted in this organisation.
 pub fn reporter_role(regime: &Regime, settings: &Settings) -> Role {
-    match regime.track {
-        Track::Cybersecurity => {
-            Role::parse(&settings.reporting_mandate_role).unwrap_or(regime.reporter_role)
-        }
-        _ => regime.reporter_role,
-    }
+    regime.reporting_role(Role::parse(&settings.reporting_mandate_role))
 }
 
 /// The recipient of `regime`'s reports in this organisation.
@@ -395,17 +382,25 @@ pub async fn submit(
         return Err(AppError::Forbidden);
     }
     let submission = validate_submission(input, incident.discovered_at)?;
-    let started: Vec<(i64, DateTime<Utc>)> = obligations
-        .iter()
-        .filter(|o| o.is_open() && o.starts_at.is_none() && o.regime == obligation.regime)
-        .filter_map(|o| {
-            let rule = regime.obligation(&o.code)?;
-            (rule.clock_start == ClockStart::After(obligation.code.clone())).then(|| {
-                let deadline = effective_deadline(regime, rule, &targets(&settings));
-                (o.id, due_at(submission.submitted_at, deadline))
+    let started: Vec<(i64, DateTime<Utc>)> = started_by(
+        regime,
+        &obligation.code,
+        submission.submitted_at,
+        &settings.targets,
+    )
+    .into_iter()
+    .filter_map(|(code, due)| {
+        obligations
+            .iter()
+            .find(|o| {
+                o.is_open()
+                    && o.starts_at.is_none()
+                    && o.regime == obligation.regime
+                    && o.code == code
             })
-        })
-        .collect();
+            .map(|o| (o.id, due))
+    })
+    .collect();
     Ok(store::submit_report(
         &state.db,
         organisation_id,

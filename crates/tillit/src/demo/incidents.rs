@@ -9,8 +9,8 @@
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use tillit_domain::incident::{
-    due_at, plan, Category, ClockMoments, DeviationAssessmentInput, FollowUpInput, IncidentContent,
-    IntakeInput, Targets, Track, TrackAssessment, TrackStatus,
+    plan, started_by, Category, ClockMoments, DeviationAssessmentInput, FollowUpInput,
+    IncidentContent, IntakeInput, Targets, Track, TrackAssessment, TrackStatus,
 };
 use tillit_store::incidents::{self as store, Submission, TrackDecision};
 use tillit_store::Actor;
@@ -210,13 +210,13 @@ impl Writer<'_> {
             .content
             .regime(&obligation.regime)
             .ok_or_else(|| anyhow!("unknown regime"))?;
-        let started: Vec<(i64, DateTime<Utc>)> = obligations
-            .iter()
-            .filter(|o| o.starts_at.is_none())
-            .filter_map(|o| {
-                let rule = regime.obligation(&o.code)?;
-                (rule.clock_start.as_code() == format!("after:{code}"))
-                    .then(|| (o.id, due_at(at, rule.deadline)))
+        let started: Vec<(i64, DateTime<Utc>)> = started_by(regime, code, at, &Targets::new())
+            .into_iter()
+            .filter_map(|(waiting, due)| {
+                obligations
+                    .iter()
+                    .find(|o| o.code == waiting && o.starts_at.is_none())
+                    .map(|o| (o.id, due))
             })
             .collect();
         let submission = Submission {

@@ -8,7 +8,8 @@
 use anyhow::anyhow;
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::incident::{
-    due_at, plan, Category, ClockMoments, IncidentContent, IntakeInput, Targets, Track, TrackStatus,
+    plan, started_by, Category, ClockMoments, IncidentContent, IntakeInput, Targets, Track,
+    TrackStatus,
 };
 use tillit_store::incidents::{self as store, NewIncident, NewTrack};
 use tillit_store::Db;
@@ -155,11 +156,13 @@ fn case(
             submitted.push((planned[index].code.clone(), at));
             // The reports that wait for this one start when it is submitted.
             let code = planned[index].code.clone();
-            for waiting in planned.iter_mut().filter(|p| p.starts_at.is_none()) {
-                let rule = regime.obligation(&waiting.code);
-                if rule.is_some_and(|r| r.clock_start.as_code() == format!("after:{code}")) {
+            for (waiting_code, due) in started_by(regime, &code, at, &Targets::new()) {
+                for waiting in planned
+                    .iter_mut()
+                    .filter(|p| p.starts_at.is_none() && p.code == waiting_code)
+                {
                     waiting.starts_at = Some(at);
-                    waiting.due_at = rule.map(|r| due_at(at, r.deadline));
+                    waiting.due_at = Some(due);
                 }
             }
         }

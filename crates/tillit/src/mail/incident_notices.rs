@@ -291,12 +291,7 @@ fn clock_notices(
     let Some(track) = Track::parse(&clock.track) else {
         return Vec::new();
     };
-    let reporter = match track {
-        Track::Cybersecurity => {
-            Role::parse(&settings.reporting_mandate_role).unwrap_or(regime.reporter_role)
-        }
-        _ => regime.reporter_role,
-    };
+    let reporter = regime.reporting_role(Role::parse(&settings.reporting_mandate_role));
     let due = local(&clock.due_at);
     let overdue = now >= clock.due_at;
     directory

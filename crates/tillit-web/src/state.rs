@@ -5,6 +5,7 @@ use tillit_store::Db;
 
 use crate::i18n::I18n;
 use crate::services::register_import::ImportTasks;
+use crate::services::start::StartCache;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct AppState {
     pub audit_key: Arc<SigningKey>,
     /// Imports started from the pages, running in this process.
     pub imports: Arc<ImportTasks>,
+    /// The start page's figures per user, checked against the database on each use.
+    pub start_cache: Arc<StartCache>,
 }
 
 impl AppState {
@@ -50,6 +53,7 @@ impl AppState {
             i18n: Arc::new(I18n::load()),
             audit_key: Arc::new(audit_key),
             imports: Arc::default(),
+            start_cache: Arc::default(),
         }
     }
 }

@@ -60,5 +60,7 @@ mod risk_api;
 mod risk_pages;
 #[path = "web/security.rs"]
 mod security;
+#[path = "web/start_page.rs"]
+mod start_page;
 #[path = "web/unit_scope.rs"]
 mod unit_scope;

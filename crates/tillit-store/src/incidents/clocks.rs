@@ -283,19 +283,13 @@ pub async fn open_clocks(
     )?)
 }
 
-/// How many clocks run and how many of them are overdue at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ClockSummary {
-    pub running: i64,
-    pub overdue: i64,
-}
-
-pub async fn clock_summary(
+/// The due times of every running clock a user may see, the earliest first. How many
+/// of them are overdue depends on the moment asked, so callers count that themselves.
+pub async fn running_due_times(
     db: &Db,
     organisation_id: i64,
     visibility: &Visibility,
-    now: DateTime<Utc>,
-) -> Result<ClockSummary> {
+) -> Result<Vec<DateTime<Utc>>> {
     let mut conditions = Conditions::for_organisation("o.organisation_id", organisation_id);
     conditions.and_fixed("o.status = 'open' AND o.due_at IS NOT NULL");
     // Only a scoped view needs the case's unit and reporter.
@@ -305,17 +299,16 @@ pub async fn clock_summary(
         visible(&mut conditions, visibility);
         "incident_obligation o JOIN incident i ON i.id = o.incident_id"
     };
-    let next = conditions.next_placeholder();
     let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN o.due_at < ${next} THEN 1 ELSE 0 END), 0) FROM {from} WHERE {}",
+        "SELECT o.due_at FROM {from} WHERE {} ORDER BY o.due_at",
         conditions.sql()
     );
-    let (running, overdue) = read_args!(
+    let rows = read_args!(
         db,
-        fetch_one,
-        (i64, i64),
+        fetch_all,
+        (DateTime<Utc>,),
         &sql,
-        conditions.args_with([Arg::Time(now)])
+        conditions.args_with([])
     )?;
-    Ok(ClockSummary { running, overdue })
+    Ok(rows.into_iter().map(|(due,)| due).collect())
 }

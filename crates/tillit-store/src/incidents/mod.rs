@@ -24,8 +24,8 @@ pub use cases::{
     Visibility, Waiting,
 };
 pub use clocks::{
-    clock_summary, obligations, obligations_in, open_clocks, start_clock_in, submit_report,
-    submit_report_in, ClockFilter, ClockSummary, Obligation, OpenClock, Submission, Submitted,
+    obligations, obligations_in, open_clocks, running_due_times, start_clock_in, submit_report,
+    submit_report_in, ClockFilter, Obligation, OpenClock, Submission, Submitted,
 };
 pub use links::{
     incident_measures, incident_risks, link_measure, link_risk, LinkedMeasure, LinkedRisk,

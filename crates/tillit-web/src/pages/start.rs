@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use chrono::Utc;
 
 use tillit_store::classification::Coverage;
 use tillit_store::tasks::OpenTask;
@@ -10,6 +11,8 @@ use tillit_store::tasks::OpenTask;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::pages::{render, PageContext};
+use crate::services::incidents::StartStatus;
+use crate::services::risk::RiskStatus;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -25,49 +28,26 @@ struct StartPage {
     register: (Option<String>, bool),
     tasks: Vec<OpenTask>,
     coverage: Coverage,
-    risks: Option<crate::services::risk::RiskStatus>,
+    risks: Option<RiskStatus>,
     incidents: Option<IncidentCard>,
 }
 
 /// The incident card: running clocks, the most urgent first, and what waits for
 /// an assessment.
 struct IncidentCard {
-    running: i64,
-    overdue: i64,
+    running: usize,
+    overdue: usize,
     urgent: Vec<(i64, String, String, crate::pages::incidents::ClockView)>,
     unassessed: i64,
     escalated: Vec<(String, i64)>,
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    principal: Principal,
-) -> Result<Response, AppError> {
-    let organisation = crate::services::org::organisation(&state, &principal).await?;
-    let units = tillit_store::org::count_units(&state.db, principal.organisation_id).await?;
-    let users = tillit_store::users::count_active(&state.db, principal.organisation_id).await?;
-    let checkpoint = if ctx.can("audit") {
-        crate::services::audit::latest_checkpoint(&state, &principal)
-            .await?
-            .map(|c| (c.tree_size, crate::time::format_local(&c.issued_at)))
-    } else {
-        None
-    };
-    let (latest, overdue) = crate::services::registers::register_status(&state, &principal).await?;
-    let register = (
-        latest.map(|c| crate::time::format_local(&c.confirmed_at)),
-        overdue,
-    );
-    let tasks = crate::services::classification::my_tasks(&state, &principal).await?;
-    let (coverage, _) = crate::services::classification::coverage(&state, &principal).await?;
-    let risks = crate::services::risk::status(&state, &principal).await?;
-    let now = chrono::Utc::now();
-    let incidents = crate::services::incidents::start_status(&state, &principal)
-        .await?
-        .map(|status| IncidentCard {
-            running: status.clocks.running,
-            overdue: status.clocks.overdue,
+impl IncidentCard {
+    fn new(ctx: &PageContext, status: &StartStatus) -> Self {
+        let now = Utc::now();
+        Self {
+            running: status.running(),
+            overdue: status.overdue(now),
             urgent: status
                 .urgent
                 .iter()
@@ -75,8 +55,8 @@ pub async fn page(
                     (
                         c.incident_id,
                         format!("{} {}", c.designation, c.title),
-                        crate::pages::incidents::list::report_label(&ctx, &c.regime, &c.code),
-                        crate::pages::incidents::clock_view(&ctx, &c.due_at, now),
+                        crate::pages::incidents::list::report_label(ctx, &c.regime, &c.code),
+                        crate::pages::incidents::clock_view(ctx, &c.due_at, now),
                     )
                 })
                 .collect(),
@@ -87,21 +67,45 @@ pub async fn page(
                 .iter()
                 .map(|(track, count)| {
                     (
-                        crate::pages::risk::code_label(&ctx, "incident-track", track),
+                        crate::pages::risk::code_label(ctx, "incident-track", track),
                         *count,
                     )
                 })
                 .collect(),
-        });
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    let figures = crate::services::start::figures(&state, &principal).await?;
+    // The signed checkpoint moves without a change of the organisation's own, so it is
+    // read at every request.
+    let checkpoint = if ctx.can("audit") {
+        crate::services::audit::latest_checkpoint(&state, &principal)
+            .await?
+            .map(|c| (c.tree_size, crate::time::format_local(&c.issued_at)))
+    } else {
+        None
+    };
     render(&StartPage {
-        incidents,
-        risks,
-        register,
-        tasks,
-        coverage,
-        organisation_name: organisation.name,
-        units,
-        users,
+        incidents: figures
+            .incidents
+            .as_ref()
+            .map(|status| IncidentCard::new(&ctx, status)),
+        risks: figures.risks,
+        register: (
+            figures.register.0.as_ref().map(crate::time::format_local),
+            figures.register.1,
+        ),
+        tasks: figures.tasks.clone(),
+        coverage: figures.coverage,
+        organisation_name: figures.organisation_name.clone(),
+        units: figures.units,
+        users: figures.users,
         two_factor_enabled: principal.two_factor_enabled,
         checkpoint,
         ctx,

@@ -364,13 +364,20 @@ pub async fn coverage(
     state: &AppState,
     principal: &Principal,
 ) -> Result<(Coverage, Vec<Unclassified>), AppError> {
+    Ok((
+        coverage_counts(state, principal).await?,
+        classification::unclassified(&state.db, principal.organisation_id, 20).await?,
+    ))
+}
+
+/// How much of each register is classified, and how much of that is still current.
+pub async fn coverage_counts(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Coverage, AppError> {
     principal.require(Action::ViewRegisters)?;
     let today = Utc::now().date_naive();
-    let organisation_id = principal.organisation_id;
-    Ok((
-        classification::coverage(&state.db, organisation_id, today).await?,
-        classification::unclassified(&state.db, organisation_id, 20).await?,
-    ))
+    Ok(classification::coverage(&state.db, principal.organisation_id, today).await?)
 }
 
 pub async fn own_requirements(

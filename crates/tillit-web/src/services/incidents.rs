@@ -778,9 +778,21 @@ pub async fn draft(
 /// What the start page shows about incidents.
 #[derive(Debug, Clone)]
 pub struct StartStatus {
-    pub clocks: tillit_store::incidents::ClockSummary,
+    /// The due time of every running clock, the earliest first.
+    pub due_times: Vec<DateTime<Utc>>,
     pub urgent: Vec<OpenClock>,
     pub waiting: tillit_store::incidents::Waiting,
+}
+
+impl StartStatus {
+    pub fn running(&self) -> usize {
+        self.due_times.len()
+    }
+
+    /// Clocks whose due time has passed at `now`.
+    pub fn overdue(&self, now: DateTime<Utc>) -> usize {
+        self.due_times.partition_point(|due| *due < now)
+    }
 }
 
 /// `None` for those who only see their own reports.
@@ -794,7 +806,7 @@ pub async fn start_status(
     let organisation_id = principal.organisation_id;
     let visibility = visibility(principal);
     Ok(Some(StartStatus {
-        clocks: store::clock_summary(&state.db, organisation_id, &visibility, Utc::now()).await?,
+        due_times: store::running_due_times(&state.db, organisation_id, &visibility).await?,
         urgent: clocks(state, principal, 5).await?,
         waiting: store::waiting(&state.db, organisation_id, &visibility).await?,
     }))

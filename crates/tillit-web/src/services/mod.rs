@@ -12,4 +12,5 @@ pub mod register_import;
 pub mod registers;
 pub mod risk;
 pub mod risk_export;
+pub mod start;
 pub mod users;

@@ -369,6 +369,11 @@ impl TestApp {
     }
 
     /// A browser with no cookies yet.
+    /// An API call to another app instance, such as [`TestApp::second_process`] gives.
+    pub fn api_on(router: &Router, method: Method, path: &str) -> Call {
+        Call::new(router.clone(), method, path)
+    }
+
     pub fn browser(&self) -> Browser {
         Browser::new(self.router.clone())
     }

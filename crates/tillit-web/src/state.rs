@@ -1,11 +1,14 @@
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
+use tillit_store::org::OrgUnit;
 use tillit_store::Db;
 
 use crate::i18n::I18n;
+use crate::services::checked_cache::CheckedCache;
 use crate::services::register_import::ImportTasks;
-use crate::services::start::StartCache;
+use crate::services::risk::Overview;
+use crate::services::start::StartFigures;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -41,8 +44,12 @@ pub struct AppState {
     pub audit_key: Arc<SigningKey>,
     /// Imports started from the pages, running in this process.
     pub imports: Arc<ImportTasks>,
-    /// The start page's figures per user, checked against the database on each use.
-    pub start_cache: Arc<StartCache>,
+    /// The start page's figures per user (ADR 0008).
+    pub start_figures: Arc<CheckedCache<i64, StartFigures>>,
+    /// The risk overview per user and unit filter (ADR 0008).
+    pub risk_overviews: Arc<CheckedCache<(i64, Option<i64>), Overview>>,
+    /// Each organisation's units, which most pages offer as a choice (ADR 0008).
+    pub unit_lists: Arc<CheckedCache<i64, Vec<OrgUnit>>>,
 }
 
 impl AppState {
@@ -53,7 +60,9 @@ impl AppState {
             i18n: Arc::new(I18n::load()),
             audit_key: Arc::new(audit_key),
             imports: Arc::default(),
-            start_cache: Arc::default(),
+            start_figures: Arc::default(),
+            risk_overviews: Arc::default(),
+            unit_lists: Arc::default(),
         }
     }
 }

@@ -24,14 +24,14 @@ pub struct TreeRow {
 }
 
 /// Depth-first order of the units, children sorted by name (the input is sorted).
-fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
-    let mut children: std::collections::HashMap<Option<i64>, Vec<OrgUnit>> =
+fn tree_rows(units: &[OrgUnit]) -> Vec<TreeRow> {
+    let mut children: std::collections::HashMap<Option<i64>, Vec<&OrgUnit>> =
         std::collections::HashMap::new();
     for unit in units {
         children.entry(unit.parent_id).or_default().push(unit);
     }
     let mut rows = Vec::new();
-    let mut stack: Vec<(OrgUnit, usize)> = children
+    let mut stack: Vec<(&OrgUnit, usize)> = children
         .remove(&None)
         .unwrap_or_default()
         .into_iter()
@@ -42,7 +42,10 @@ fn tree_rows(units: Vec<OrgUnit>) -> Vec<TreeRow> {
         if let Some(kids) = children.remove(&Some(unit.id)) {
             stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
         }
-        rows.push(TreeRow { unit, depth });
+        rows.push(TreeRow {
+            unit: unit.clone(),
+            depth,
+        });
     }
     rows
 }
@@ -116,7 +119,7 @@ impl Choices {
 }
 
 async fn choices(state: &AppState, principal: &Principal) -> Result<Choices, AppError> {
-    let units = tree_rows(service::all_units(state, principal).await?);
+    let units = tree_rows(&service::all_units(state, principal).await?);
     let managers =
         tillit_store::users::user_choices(&state.db, principal.organisation_id, 2000).await?;
     Ok(Choices { units, managers })
@@ -536,7 +539,7 @@ pub async fn tree_rows_for(
     state: &AppState,
     principal: &Principal,
 ) -> Result<Vec<TreeRow>, AppError> {
-    Ok(tree_rows(service::all_units(state, principal).await?))
+    Ok(tree_rows(&service::all_units(state, principal).await?))
 }
 
 #[cfg(test)]
@@ -562,7 +565,7 @@ mod tests {
 
     #[test]
     fn tree_is_depth_first_with_depths() {
-        let rows = tree_rows(vec![
+        let rows = tree_rows(&[
             unit(2, Some(1), "B"),
             unit(1, None, "A"),
             unit(3, Some(2), "C"),

@@ -1,6 +1,7 @@
 //! What the pages and the API both call: permission check, validation, storage.
 
 pub mod audit;
+pub mod checked_cache;
 pub mod classification;
 pub mod classification_export;
 pub mod incidents;

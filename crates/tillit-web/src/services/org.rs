@@ -1,5 +1,7 @@
 //! Organisation units and data controllers.
 
+use std::sync::Arc;
+
 use tillit_domain::auth::Action;
 use tillit_domain::org::{ControllerInput, OrganisationInput, UnitInput};
 use tillit_domain::pagination::PageRequest;
@@ -28,9 +30,18 @@ pub async fn list_units(
     Ok(org::list_units(&state.db, principal.organisation_id, filter, page).await?)
 }
 
-pub async fn all_units(state: &AppState, principal: &Principal) -> Result<Vec<OrgUnit>, AppError> {
+pub async fn all_units(
+    state: &AppState,
+    principal: &Principal,
+) -> Result<Arc<Vec<OrgUnit>>, AppError> {
     principal.require(Action::ViewOrganisation)?;
-    Ok(org::all_units(&state.db, principal.organisation_id).await?)
+    let organisation_id = principal.organisation_id;
+    state
+        .unit_lists
+        .get(state, organisation_id, organisation_id, || async move {
+            Ok(org::all_units(&state.db, organisation_id).await?)
+        })
+        .await
 }
 
 pub async fn get_unit(

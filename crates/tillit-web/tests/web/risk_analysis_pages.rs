@@ -199,6 +199,11 @@ web_test!(
             )
             .await
             .expect(303);
+        // Seen before the change, the management overview still shows it after.
+        let before = owner.get("/risks").await;
+        assert!(before
+            .text()
+            .contains("Utpressningsvirus stoppar journalen"));
         let current = risk::get_risk(&app.db, org.id, risk_id).await.unwrap();
         let mut revised = fields("2");
         revised[0] = ("title", "Utpressningsvirus slår ut journal och lab");

@@ -91,31 +91,39 @@ pub async fn page(
     principal: Principal,
     QueryParams(query): QueryParams<OverviewQuery>,
 ) -> Result<Response, AppError> {
-    let overview = service::overview(&state, &principal, query.unit_id).await?;
+    let overview = state
+        .risk_overviews
+        .get(
+            &state,
+            principal.organisation_id,
+            (principal.user_id, query.unit_id),
+            || service::overview(&state, &principal, query.unit_id),
+        )
+        .await?;
     let units = crate::pages::org::tree_rows_for(&state, &principal).await?;
     let largest = overview
         .largest
-        .into_iter()
+        .iter()
         .map(|large| {
             let measures = large
                 .measures
-                .into_iter()
+                .iter()
                 .map(|m| MeasureLine {
                     id: m.id,
-                    designation: m.designation,
-                    title: m.title,
+                    designation: m.designation.clone(),
+                    title: m.title.clone(),
                     planned_on: m.planned_on.to_string(),
                     done: m.done_on.is_some(),
                 })
                 .collect();
-            risk_line(&ctx, large.risk, measures)
+            risk_line(&ctx, large.risk.clone(), measures)
         })
         .collect();
     let untreated = overview
         .serious_untreated
         .items
-        .into_iter()
-        .map(|risk| risk_line(&ctx, risk, Vec::new()))
+        .iter()
+        .map(|risk| risk_line(&ctx, risk.clone(), Vec::new()))
         .collect();
     let page = OverviewPage {
         current: HeatMapView::new(&ctx, &overview.matrix, &overview.heat_map.current),

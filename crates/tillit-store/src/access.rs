@@ -1,5 +1,5 @@
-//! Who is behind a session cookie or an API token, with their roles, in one query:
-//! this runs on every request.
+//! Who is behind a session cookie or an API token, with their roles and the position of
+//! their organisation's audit trail, in one query: this runs on every request.
 
 use chrono::{DateTime, Utc};
 use tillit_domain::auth::{Assignment, Role};
@@ -17,6 +17,8 @@ pub struct SessionAccess {
     pub last_seen_at: DateTime<Utc>,
     pub identity: Identity,
     pub assignments: Vec<Assignment>,
+    /// The sequence number of the organisation's latest audit event, 0 before its first.
+    pub audit_head: i64,
 }
 
 /// The account behind an API token.
@@ -24,6 +26,8 @@ pub struct SessionAccess {
 pub struct TokenAccess {
     pub identity: Identity,
     pub assignments: Vec<Assignment>,
+    /// As for [`SessionAccess::audit_head`].
+    pub audit_head: i64,
 }
 
 /// One row per role assignment (or one row with no role).
@@ -41,10 +45,12 @@ struct AccessRow {
     demo: bool,
     role: Option<String>,
     unit_id: Option<i64>,
+    audit_head: i64,
 }
 
 const IDENTITY_COLUMNS: &str = "u.id, u.organisation_id, u.email, u.display_name, u.locale, \
-    (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo, r.role, r.unit_id";
+    (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo, r.role, r.unit_id, \
+    (SELECT COALESCE(MAX(a.seq), 0) FROM audit_event a WHERE a.organisation_id = u.organisation_id) AS audit_head";
 
 fn assignments(rows: &[AccessRow]) -> Vec<Assignment> {
     rows.iter()
@@ -85,6 +91,7 @@ pub async fn by_session(db: &Db, id_hash: &str) -> Result<Option<SessionAccess>>
         last_seen_at: first.last_seen_at,
         identity: identity(first),
         assignments: assignments(&rows),
+        audit_head: first.audit_head,
     }))
 }
 
@@ -101,5 +108,6 @@ pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<TokenAccess>> 
     Ok(rows.first().map(|first| TokenAccess {
         identity: identity(first),
         assignments: assignments(&rows),
+        audit_head: first.audit_head,
     }))
 }

@@ -238,7 +238,7 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
         let access = access::by_token(db, &token_hash(token))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let principal = principal(access.identity, access.assignments, None);
+        let principal = principal(access.identity, access.assignments, access.audit_head, None);
         request.extensions_mut().insert(principal);
         return Ok(());
     }
@@ -265,7 +265,12 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
             session: info,
         });
     } else {
-        let principal = principal(access.identity, access.assignments, Some(info));
+        let principal = principal(
+            access.identity,
+            access.assignments,
+            access.audit_head,
+            Some(info),
+        );
         request.extensions_mut().insert(principal);
     }
     Ok(())
@@ -274,6 +279,7 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
 fn principal(
     identity: Identity,
     assignments: Vec<Assignment>,
+    audit_head: i64,
     session: Option<SessionInfo>,
 ) -> Principal {
     Principal {
@@ -286,6 +292,7 @@ fn principal(
         demo: identity.demo,
         two_factor_enabled: identity.two_factor_enabled,
         session,
+        audit_head,
     }
 }
 

@@ -533,19 +533,6 @@ pub async fn latest_checkpoint(db: &Db) -> Result<Option<LatestCheckpoint>> {
     }))
 }
 
-/// The sequence number of the organisation's latest audit event, 0 before its first.
-/// Every change appends an event in its own transaction, so anything read after this
-/// number still holds for as long as the number stays the same.
-pub async fn organisation_head(db: &Db, organisation_id: i64) -> Result<i64> {
-    Ok(read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        "SELECT COALESCE(MAX(seq), 0) FROM audit_event WHERE organisation_id = $1",
-        organisation_id
-    )?)
-}
-
 /// A single event with everything needed to check it independently: its leaf hash,
 /// the audit path to a signed checkpoint, the checkpoint and its signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

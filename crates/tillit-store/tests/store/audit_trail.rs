@@ -338,28 +338,3 @@ db_test!(
         );
     }
 );
-
-db_test!(
-    organisation_head_moves_with_the_organisations_own_changes,
-    |db| async move {
-        let region = some_history(db).await;
-        let other = organisation(db, "Region B", "232100-0024").await;
-        let head = audit::organisation_head(db, region).await.unwrap();
-        assert!(head > 0);
-        let unit = |name: &str| UnitDraft {
-            name: name.into(),
-            kind: UnitKind::Unit,
-            parent_id: None,
-            manager_id: None,
-            description: String::new(),
-        };
-        org::create_unit(db, other, &actor(), &unit("Annan"))
-            .await
-            .unwrap();
-        assert_eq!(audit::organisation_head(db, region).await.unwrap(), head);
-        org::create_unit(db, region, &actor(), &unit("Fem"))
-            .await
-            .unwrap();
-        assert!(audit::organisation_head(db, region).await.unwrap() > head);
-    }
-);

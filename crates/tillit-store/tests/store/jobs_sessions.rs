@@ -1,8 +1,9 @@
 use chrono::Duration;
+use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_store::sessions::{self, NewSession};
 use tillit_store::throttle::{self, Scope};
 use tillit_store::users::{self, NewUser};
-use tillit_store::{access, db_test, jobs, now, Db};
+use tillit_store::{access, db_test, jobs, now, org, Db};
 
 use crate::{actor, organisation};
 
@@ -170,5 +171,51 @@ db_test!(
                 .unwrap(),
             0
         );
+    }
+);
+
+db_test!(
+    access_carries_the_position_of_the_organisations_own_audit_trail,
+    |db| async move {
+        let (region, user_id) = user(db).await;
+        let other = organisation(db, "Region B", "232100-0024").await;
+        sessions::create(
+            db,
+            &NewSession {
+                id_hash: "live",
+                user_id,
+                organisation_id: region,
+                csrf_token: "csrf",
+                second_factor_pending: false,
+                lifetime: Duration::minutes(10),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+        let head = || async {
+            access::by_session(db, "live")
+                .await
+                .unwrap()
+                .expect("live session")
+                .audit_head
+        };
+        let unit = |name: &str| UnitDraft {
+            name: name.into(),
+            kind: UnitKind::Unit,
+            parent_id: None,
+            manager_id: None,
+            description: String::new(),
+        };
+        let before = head().await;
+        assert!(before > 0, "creating the organisation and user left events");
+        org::create_unit(db, other, &actor(), &unit("Annan"))
+            .await
+            .unwrap();
+        assert_eq!(head().await, before, "another organisation's change");
+        org::create_unit(db, region, &actor(), &unit("Egen"))
+            .await
+            .unwrap();
+        assert!(head().await > before, "the organisation's own change");
     }
 );

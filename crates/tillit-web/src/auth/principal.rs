@@ -27,6 +27,9 @@ pub struct Principal {
     pub two_factor_enabled: bool,
     /// Set when signed in through the browser; `None` for API tokens.
     pub session: Option<SessionInfo>,
+    /// The organisation's latest audit sequence number when the request began: what was
+    /// counted at this position still holds (ADR 0008).
+    pub audit_head: i64,
 }
 
 impl Principal {

@@ -1,10 +1,12 @@
-//! Figures kept per user and checked against the audit trail (ADR 0008).
+//! Figures kept and checked against the audit trail (ADR 0008).
 //!
 //! Every change appends to the audit trail in its own transaction, so figures read after
 //! the organisation's latest audit sequence number still hold while that number stays the
 //! same — on the same day, since many figures count what is late today. A
-//! [`CheckedCache`] keeps what it counted per key (which names the user when the
-//! figures are a user's own), and counts anew when either has moved. It reads the number from the database on every use, so several server
+//! [`CheckedCache`] keeps what it counted per key (which names the user when the figures
+//! are a user's own), and counts anew when either has moved. The number is read with the
+//! signed-in user at the start of every request
+//! ([`Principal::audit_head`](crate::auth::Principal::audit_head)), so several server
 //! processes sharing a database never show each other stale figures.
 
 use std::collections::HashMap;
@@ -15,7 +17,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{NaiveDate, Utc};
 
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Entries one process keeps per cache; past it, every entry is counted anew.
 const KEPT_ENTRIES: usize = 10_000;
@@ -44,21 +45,15 @@ impl<K, V> Default for CheckedCache<K, V> {
 }
 
 impl<K: Hash + Eq, V> CheckedCache<K, V> {
-    /// What `count` gives for `key`, counted anew only when something in the organisation
-    /// has changed or the day has turned since it was last counted.
-    pub async fn get<F, Fut>(
-        &self,
-        state: &AppState,
-        organisation_id: i64,
-        key: K,
-        count: F,
-    ) -> Result<Arc<V>, AppError>
+    /// What `count` gives for `key`, counted anew only when the organisation's audit
+    /// trail has moved from `head` or the day has turned since it was last counted.
+    /// `head` must be read before counting, so that a change landing during the count
+    /// only causes one more.
+    pub async fn get<F, Fut>(&self, head: i64, key: K, count: F) -> Result<Arc<V>, AppError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, AppError>>,
     {
-        // Read before counting: a change landing during the count only causes one more.
-        let head = tillit_store::audit::organisation_head(&state.db, organisation_id).await?;
         let days = (Utc::now().date_naive(), crate::services::risk::today());
         // Holding the slot while counting makes concurrent requests for the same figures
         // wait for one count instead of each running their own.

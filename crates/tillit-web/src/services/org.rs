@@ -38,7 +38,7 @@ pub async fn all_units(
     let organisation_id = principal.organisation_id;
     state
         .unit_lists
-        .get(state, organisation_id, organisation_id, || async move {
+        .get(principal.audit_head, organisation_id, || async move {
             Ok(org::all_units(&state.db, organisation_id).await?)
         })
         .await

@@ -36,7 +36,7 @@ pub async fn figures(
 ) -> Result<Arc<StartFigures>, AppError> {
     state
         .start_figures
-        .get(state, principal.organisation_id, principal.user_id, || {
+        .get(principal.audit_head, principal.user_id, || {
             count(state, principal)
         })
         .await

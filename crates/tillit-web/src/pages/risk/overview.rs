@@ -94,8 +94,7 @@ pub async fn page(
     let overview = state
         .risk_overviews
         .get(
-            &state,
-            principal.organisation_id,
+            principal.audit_head,
             (principal.user_id, query.unit_id),
             || service::overview(&state, &principal, query.unit_id),
         )

@@ -7,6 +7,7 @@ use tillit_store::Db;
 use crate::i18n::I18n;
 use crate::services::checked_cache::CheckedCache;
 use crate::services::register_import::ImportTasks;
+use crate::services::registers::RegisterStatus;
 use crate::services::risk::Overview;
 use crate::services::start::StartFigures;
 
@@ -48,6 +49,9 @@ pub struct AppState {
     pub start_figures: Arc<CheckedCache<i64, StartFigures>>,
     /// The risk overview per user and unit filter (ADR 0008).
     pub risk_overviews: Arc<CheckedCache<(i64, Option<i64>), Overview>>,
+    /// Each organisation's latest register confirmation, shown with the register
+    /// (ADR 0008).
+    pub register_statuses: Arc<CheckedCache<i64, RegisterStatus>>,
     /// Each organisation's units, which most pages offer as a choice (ADR 0008).
     pub unit_lists: Arc<CheckedCache<i64, Vec<OrgUnit>>>,
 }
@@ -63,6 +67,7 @@ impl AppState {
             start_figures: Arc::default(),
             risk_overviews: Arc::default(),
             unit_lists: Arc::default(),
+            register_statuses: Arc::default(),
         }
     }
 }

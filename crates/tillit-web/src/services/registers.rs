@@ -431,12 +431,22 @@ pub async fn confirm_register(
 pub async fn register_status(
     state: &AppState,
     principal: &Principal,
-) -> Result<(Option<RegisterConfirmation>, bool), AppError> {
+) -> Result<RegisterStatus, AppError> {
     principal.require(Action::ViewRegisters)?;
-    let latest = registers::latest_confirmation(&state.db, principal.organisation_id).await?;
-    let overdue = confirmation_overdue(
-        latest.as_ref().map(|c| c.confirmed_at.date_naive()),
-        tillit_store::now().date_naive(),
-    );
-    Ok((latest, overdue))
+    let organisation_id = principal.organisation_id;
+    let status = state
+        .register_statuses
+        .get(principal.audit_head, organisation_id, || async move {
+            let latest = registers::latest_confirmation(&state.db, organisation_id).await?;
+            let overdue = confirmation_overdue(
+                latest.as_ref().map(|c| c.confirmed_at.date_naive()),
+                tillit_store::now().date_naive(),
+            );
+            Ok((latest, overdue))
+        })
+        .await?;
+    Ok((*status).clone())
 }
+
+/// The register's latest confirmation and whether a new one is overdue.
+pub type RegisterStatus = (Option<RegisterConfirmation>, bool);

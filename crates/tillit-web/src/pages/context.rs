@@ -21,6 +21,8 @@ pub struct NavItem {
     pub label_id: &'static str,
     /// Modules that have not landed yet are shown, but not as links.
     pub available: bool,
+    /// What the user must be allowed somewhere to see the module at all.
+    pub requires: Option<Action>,
 }
 
 const MODULES: [NavItem; 7] = [
@@ -28,36 +30,43 @@ const MODULES: [NavItem; 7] = [
         href: "/",
         label_id: "nav-start",
         available: true,
+        requires: None,
     },
     NavItem {
         href: "/register",
         label_id: "nav-register",
         available: true,
+        requires: None,
     },
     NavItem {
         href: "/classification",
         label_id: "nav-classification",
         available: true,
+        requires: None,
     },
     NavItem {
         href: "/risks",
         label_id: "nav-risks",
         available: true,
+        requires: Some(Action::ViewRisks),
     },
     NavItem {
         href: "/incidents",
         label_id: "nav-incidents",
         available: true,
+        requires: None,
     },
     NavItem {
         href: "/follow-up",
         label_id: "nav-follow-up",
         available: false,
+        requires: None,
     },
     NavItem {
         href: "/reports",
         label_id: "nav-reports",
         available: false,
+        requires: None,
     },
 ];
 
@@ -94,8 +103,18 @@ impl PageContext {
             .unwrap_or_default()
     }
 
-    pub fn modules(&self) -> &'static [NavItem] {
-        &MODULES
+    /// The modules the user may open, and those still to come.
+    pub fn modules(&self) -> Vec<&'static NavItem> {
+        MODULES
+            .iter()
+            .filter(|item| {
+                item.requires.is_none_or(|action| {
+                    self.principal
+                        .as_ref()
+                        .is_some_and(|principal| principal.can(action))
+                })
+            })
+            .collect()
     }
 
     pub fn is_current(&self, href: &str) -> bool {

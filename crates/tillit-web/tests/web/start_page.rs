@@ -62,3 +62,20 @@ web_test!(start_page_tasks_are_each_users_own, |app| async move {
         "{page}"
     );
 });
+
+web_test!(
+    navigation_offers_risk_work_only_to_those_who_may_read_it,
+    |app| async move {
+        let risks_link = format!(
+            "<a href=\"/risks\">{}</a>",
+            app.text(Language::Sv, "nav-risks")
+        );
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        let page = employee.get("/").await.expect(200).page();
+        assert!(!page.contains(&risks_link), "{page}");
+        employee.get("/risks").await.expect(403);
+        let mut coordinator = app.signed_in(app.a.member(Role::Coordinator)).await;
+        let page = coordinator.get("/").await.expect(200).page();
+        assert!(page.contains(&risks_link), "{page}");
+    }
+);

@@ -130,7 +130,7 @@ fn search_text(display_name: &str, email: &str) -> String {
     fold(&format!("{display_name} {email}"))
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct UserFilter {
     /// Name or e-mail contains this text.
     pub query: Option<String>,
@@ -422,15 +422,29 @@ pub async fn set_locale(
     tx.commit().await
 }
 
-/// Stores a new, not yet confirmed, TOTP secret.
-pub async fn set_pending_totp(db: &Db, id: i64, secret: &str) -> Result<()> {
+/// Stores a new, not yet confirmed, TOTP secret. Two-factor login is off until the user
+/// proves they hold it, so starting over is recorded like turning it on.
+pub async fn set_pending_totp(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    id: i64,
+    secret: &str,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     exec_tx!(
         &mut tx,
-        "UPDATE app_user SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2",
+        "UPDATE app_user SET totp_secret = $1, totp_enabled_at = NULL WHERE id = $2 AND organisation_id = $3",
         secret,
-        id
+        id,
+        organisation_id
     )?;
+    audit::append(
+        &mut tx,
+        actor,
+        NewEvent::new(Some(organisation_id), "two_factor_setup", "user", id),
+    )
+    .await?;
     tx.commit().await
 }
 

@@ -1,8 +1,10 @@
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
+use tillit_domain::pagination::PageRequest;
 use tillit_store::org::OrgUnit;
-use tillit_store::Db;
+use tillit_store::users::{UserFilter, UserWithRoles};
+use tillit_store::{Db, Page};
 
 use crate::i18n::I18n;
 use crate::services::checked_cache::CheckedCache;
@@ -54,7 +56,12 @@ pub struct AppState {
     pub register_statuses: Arc<CheckedCache<i64, RegisterStatus>>,
     /// Each organisation's units, which most pages offer as a choice (ADR 0008).
     pub unit_lists: Arc<CheckedCache<i64, Vec<OrgUnit>>>,
+    /// Pages of each organisation's user list, per filter (ADR 0008).
+    pub user_pages: Arc<CheckedCache<UserPageKey, Page<UserWithRoles>>>,
 }
+
+/// A page of an organisation's user list: the organisation, the filter and the page.
+pub type UserPageKey = (i64, UserFilter, PageRequest);
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, audit_key: SigningKey) -> Self {
@@ -68,6 +75,7 @@ impl AppState {
             risk_overviews: Arc::default(),
             unit_lists: Arc::default(),
             register_statuses: Arc::default(),
+            user_pages: Arc::default(),
         }
     }
 }

@@ -231,6 +231,20 @@ impl<T: ToSchema> ListResponse<T> {
             total: page.total,
         }
     }
+
+    /// A page kept in a cache, read without taking it.
+    pub fn borrowed<S>(
+        page: &tillit_store::Page<S>,
+        request: tillit_domain::pagination::PageRequest,
+        map: impl FnMut(&S) -> T,
+    ) -> Self {
+        Self {
+            items: page.items.iter().map(map).collect(),
+            page: request.page,
+            per_page: request.per_page,
+            total: page.total,
+        }
+    }
 }
 
 /// `?page=&per_page=` on every list.

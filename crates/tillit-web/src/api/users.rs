@@ -68,6 +68,11 @@ impl UserDto {
             updated_at: user.updated_at,
         }
     }
+
+    /// A user of a list kept in the cache.
+    fn of_listed(u: &UserWithRoles) -> Self {
+        Self::new(u.user.clone(), u.roles.clone())
+    }
 }
 
 impl From<UserWithRoles> for UserDto {
@@ -111,7 +116,7 @@ pub async fn list(
         active: query.active,
     };
     let page = service::list(&state, &principal, &filter, paging).await?;
-    Ok(Json(ListResponse::new(page, paging, UserDto::from)))
+    Ok(Json(ListResponse::borrowed(&page, paging, UserDto::of_listed)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

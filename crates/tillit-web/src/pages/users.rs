@@ -1,5 +1,7 @@
 //! User administration: list, create, edit, roles.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -34,7 +36,7 @@ pub struct ListQuery {
 struct ListPage {
     ctx: PageContext,
     query: ListQuery,
-    page: Page<UserWithRoles>,
+    page: Arc<Page<UserWithRoles>>,
     current_page: u32,
     page_count: u32,
     roles: Vec<Role>,

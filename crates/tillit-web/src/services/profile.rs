@@ -61,7 +61,14 @@ pub async fn begin_two_factor(
     principal: &Principal,
 ) -> Result<TwoFactorSetup, AppError> {
     let secret = totp::new_secret();
-    users::set_pending_totp(&state.db, principal.user_id, &secret).await?;
+    users::set_pending_totp(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        principal.user_id,
+        &secret,
+    )
+    .await?;
     let url = totp::provisioning_url(&secret, &principal.email)?;
     Ok(TwoFactorSetup {
         qr_svg: totp::qr_svg(&url)?,

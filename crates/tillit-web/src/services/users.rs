@@ -1,5 +1,7 @@
 //! User administration and role assignment.
 
+use std::sync::Arc;
+
 use tillit_domain::auth::{Action, Assignment, Role};
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::users::NewUserInput;
@@ -17,9 +19,16 @@ pub async fn list(
     principal: &Principal,
     filter: &UserFilter,
     page: PageRequest,
-) -> Result<Page<UserWithRoles>, AppError> {
+) -> Result<Arc<Page<UserWithRoles>>, AppError> {
     principal.require(Action::ViewUsers)?;
-    Ok(users::list_users(&state.db, principal.organisation_id, filter, page).await?)
+    let organisation_id = principal.organisation_id;
+    let key = (organisation_id, filter.clone(), page);
+    state
+        .user_pages
+        .get(principal.audit_head, key, || async move {
+            Ok(users::list_users(&state.db, organisation_id, filter, page).await?)
+        })
+        .await
 }
 
 /// A user with their roles. Everyone may see themselves.

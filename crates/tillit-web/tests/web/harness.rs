@@ -43,7 +43,7 @@ pub fn unique() -> u32 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-fn fixture_actor() -> Actor {
+pub fn fixture_actor() -> Actor {
     Actor::system("test-fixture")
 }
 
@@ -287,7 +287,7 @@ pub async fn create_account(
 /// Turns on two-factor login for a user the way the profile page does, returning the secret.
 pub async fn enable_two_factor(db: &Db, organisation_id: i64, user_id: i64) -> String {
     let secret = totp::new_secret();
-    tillit_store::users::set_pending_totp(db, user_id, &secret)
+    tillit_store::users::set_pending_totp(db, organisation_id, &fixture_actor(), user_id, &secret)
         .await
         .expect("pending totp");
     tillit_store::users::enable_totp(db, organisation_id, &fixture_actor(), user_id)

@@ -258,3 +258,52 @@ fn urlencode(text: &str) -> String {
         .trim_start_matches('=')
         .to_owned()
 }
+
+web_test!(
+    the_user_list_shows_what_another_process_changed,
+    |app| async move {
+        let org = &app.a;
+        let target = &org.target;
+        let path = format!("/api/v1/users?q={}", urlencode(&target.display_name));
+        let find = |list: &Value| {
+            list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|u| u["id"] == target.id)
+                .cloned()
+                .expect("the target user is listed")
+        };
+        let before = find(&list(&app, &path).await);
+        assert_eq!(before["two_factor_enabled"], false);
+        assert_eq!(find(&list(&app, &path).await), before, "read twice");
+
+        let (other, other_db) = app.second_process().await;
+        TestApp::api_on(&other, Method::PUT, &format!("/api/v1/users/{}", target.id))
+            .token(&org.admin().token)
+            .json(&serde_json::json!({
+                "display_name": target.display_name,
+                "title": "Systemförvaltare",
+                "active": true,
+                "version": before["version"],
+            }))
+            .send()
+            .await
+            .expect(200);
+        let renamed = find(&list(&app, &path).await);
+        assert_eq!(renamed["title"], "Systemförvaltare");
+
+        crate::harness::enable_two_factor(&other_db, org.id, target.id).await;
+        let secured = find(&list(&app, &path).await);
+        assert_eq!(secured["two_factor_enabled"], true);
+
+        // Starting the set-up over turns two-factor login off until it is confirmed again.
+        let secret = tillit_web::auth::totp::new_secret();
+        let actor = crate::harness::fixture_actor();
+        tillit_store::users::set_pending_totp(&other_db, org.id, &actor, target.id, &secret)
+            .await
+            .expect("pending secret");
+        let restarted = find(&list(&app, &path).await);
+        assert_eq!(restarted["two_factor_enabled"], false);
+    }
+);

@@ -10,7 +10,7 @@ use tillit_domain::ValidationErrors;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
-use crate::references::user_in_organisation;
+use crate::references::user_name_in_organisation;
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -187,13 +187,13 @@ async fn unit_path_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Vec<
 }
 
 /// Checks the references a unit makes: parent and manager must belong to the same
-/// organisation, and a unit may not be moved below itself.
+/// organisation, and a unit may not be moved below itself. Gives the manager's name.
 async fn check_unit_references(
     tx: &mut Tx,
     organisation_id: i64,
     unit_id: Option<i64>,
     draft: &UnitDraft,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let mut errors = ValidationErrors::new();
     if let Some(parent) = draft.parent_id {
         let path = unit_path_tx(tx, organisation_id, parent).await?;
@@ -203,12 +203,14 @@ async fn check_unit_references(
             errors.add("parent_id", "cycle");
         }
     }
+    let mut manager_name = None;
     if let Some(manager) = draft.manager_id {
-        if !user_in_organisation(tx, organisation_id, manager).await? {
+        manager_name = user_name_in_organisation(tx, organisation_id, manager).await?;
+        if manager_name.is_none() {
             errors.add("manager_id", "unknown-reference");
         }
     }
-    errors.finish(()).map_err(StoreError::Invalid)
+    errors.finish(manager_name).map_err(StoreError::Invalid)
 }
 
 async fn get_unit_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<OrgUnit> {
@@ -234,7 +236,7 @@ pub async fn create_unit_in(
     actor: &Actor,
     draft: &UnitDraft,
 ) -> Result<OrgUnit> {
-    check_unit_references(tx, organisation_id, None, draft).await?;
+    let manager_name = check_unit_references(tx, organisation_id, None, draft).await?;
     let at = now();
     let id = in_tx_scalar!(
         &mut *tx,
@@ -251,7 +253,20 @@ pub async fn create_unit_in(
         draft.description.as_str(),
         at
     )?;
-    let unit = get_unit_tx(tx, organisation_id, id).await?;
+    // Written as given, so the row need not be read back.
+    let unit = OrgUnit {
+        id,
+        organisation_id,
+        parent_id: draft.parent_id,
+        name: draft.name.clone(),
+        kind: draft.kind.as_str().to_owned(),
+        manager_id: draft.manager_id,
+        manager_name,
+        description: draft.description.clone(),
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
     audit::append(
         tx,
         actor,
@@ -275,7 +290,8 @@ pub async fn update_unit(
     if before.version != expected_version {
         return Err(StoreError::Conflict);
     }
-    check_unit_references(&mut tx, organisation_id, Some(id), draft).await?;
+    let manager_name = check_unit_references(&mut tx, organisation_id, Some(id), draft).await?;
+    let at = now();
     let changed = exec_tx!(
         &mut tx,
         "UPDATE org_unit SET parent_id = $1, name = $2, search_name = $10, kind = $3, manager_id = $4, description = $5, \
@@ -285,7 +301,7 @@ pub async fn update_unit(
         draft.kind.as_str(),
         draft.manager_id,
         draft.description.as_str(),
-        now(),
+        at,
         id,
         organisation_id,
         expected_version,
@@ -294,7 +310,17 @@ pub async fn update_unit(
     if changed == 0 {
         return Err(StoreError::Conflict);
     }
-    let after = get_unit_tx(&mut tx, organisation_id, id).await?;
+    let after = OrgUnit {
+        parent_id: draft.parent_id,
+        name: draft.name.clone(),
+        kind: draft.kind.as_str().to_owned(),
+        manager_id: draft.manager_id,
+        manager_name,
+        description: draft.description.clone(),
+        version: before.version + 1,
+        updated_at: at,
+        ..before.clone()
+    };
     audit::append(
         &mut tx,
         actor,

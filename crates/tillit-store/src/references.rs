@@ -11,15 +11,25 @@ pub(crate) async fn user_in_organisation(
     organisation_id: i64,
     user_id: i64,
 ) -> Result<bool> {
+    Ok(user_name_in_organisation(tx, organisation_id, user_id)
+        .await?
+        .is_some())
+}
+
+/// The display name of `user_id` if it is an account of the organisation.
+pub(crate) async fn user_name_in_organisation(
+    tx: &mut Tx,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<Option<String>> {
     Ok(in_tx_scalar!(
         tx,
         fetch_optional,
-        i64,
-        "SELECT id FROM app_user WHERE id = $1 AND organisation_id = $2",
+        String,
+        "SELECT display_name FROM app_user WHERE id = $1 AND organisation_id = $2",
         user_id,
         organisation_id
-    )?
-    .is_some())
+    )?)
 }
 
 /// Whether `unit_id` is a unit of the organisation.

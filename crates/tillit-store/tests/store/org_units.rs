@@ -218,3 +218,64 @@ db_test!(
         assert_eq!(search("_").await, Vec::<String>::new());
     }
 );
+
+db_test!(
+    a_written_unit_is_returned_and_audited_as_it_is_stored,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let mut tx = db.begin().await.unwrap();
+        let manager = tillit_store::users::create_user_in(
+            &mut tx,
+            region,
+            &actor(),
+            &tillit_store::users::NewUser {
+                email: "chef@region.example",
+                display_name: "Karin Chef",
+                title: "",
+                password_hash: "x",
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let top = org::create_unit(db, region, &actor(), &draft("Top", None))
+            .await
+            .unwrap();
+
+        let mut led = draft("Vårdcentralen", Some(top.id));
+        led.manager_id = Some(manager.id);
+        led.description = "Primärvård".into();
+        let created = org::create_unit(db, region, &actor(), &led).await.unwrap();
+        assert_eq!(created.manager_name.as_deref(), Some("Karin Chef"));
+        assert_eq!(created, org::get_unit(db, region, created.id).await.unwrap());
+
+        let mut moved = draft("Vårdcentralen Norr", None);
+        moved.kind = UnitKind::Administration;
+        let updated = org::update_unit(db, region, &actor(), created.id, created.version, &moved)
+            .await
+            .unwrap();
+        assert_eq!(updated, org::get_unit(db, region, created.id).await.unwrap());
+        assert_eq!(updated.manager_name, None);
+
+        let trail = tillit_store::audit::list(
+            db,
+            region,
+            &tillit_store::audit::EventFilter {
+                object_type: Some("org_unit".into()),
+                object_id: Some(created.id.to_string()),
+                action: Some("update".into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        let stored = serde_json::to_value(&updated).unwrap();
+        let audited: serde_json::Value =
+            serde_json::from_str(trail.items[0].after_json.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            audited, stored,
+            "the update's audit event carries the stored unit"
+        );
+    }
+);

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use ed25519_dalek::SigningKey;
 use tillit_domain::pagination::PageRequest;
 use tillit_store::org::OrgUnit;
+use tillit_store::registers::{InformationSystem, SystemFilter};
 use tillit_store::users::{UserFilter, UserWithRoles};
 use tillit_store::{Db, Page};
 
@@ -58,10 +59,15 @@ pub struct AppState {
     pub unit_lists: Arc<CheckedCache<i64, Vec<OrgUnit>>>,
     /// Pages of each organisation's user list, per filter (ADR 0008).
     pub user_pages: Arc<CheckedCache<UserPageKey, Page<UserWithRoles>>>,
+    /// Pages of each organisation's register list, per filter (ADR 0008).
+    pub system_pages: Arc<CheckedCache<SystemPageKey, Page<InformationSystem>>>,
 }
 
 /// A page of an organisation's user list: the organisation, the filter and the page.
 pub type UserPageKey = (i64, UserFilter, PageRequest);
+
+/// A page of an organisation's register list: the organisation, the filter and the page.
+pub type SystemPageKey = (i64, SystemFilter, PageRequest);
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, audit_key: SigningKey) -> Self {
@@ -76,6 +82,7 @@ impl AppState {
             unit_lists: Arc::default(),
             register_statuses: Arc::default(),
             user_pages: Arc::default(),
+            system_pages: Arc::default(),
         }
     }
 }

@@ -499,7 +499,7 @@ pub async fn system_history(db: &Db, organisation_id: i64, id: i64) -> Result<Ve
     )?)
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SystemFilter {
     pub kind: Option<SystemKind>,
     pub criticality: Option<Criticality>,

@@ -52,6 +52,13 @@ pub struct SystemDto {
     pub updated_at: DateTime<Utc>,
 }
 
+impl SystemDto {
+    /// An entry of a list kept in the cache.
+    fn of_listed(s: &InformationSystem) -> Self {
+        Self::from(s.clone())
+    }
+}
+
 impl From<InformationSystem> for SystemDto {
     fn from(s: InformationSystem) -> Self {
         Self {
@@ -350,8 +357,8 @@ pub async fn list(
     }
     .request()?;
     let filter = query.filter()?;
-    let page = service::list_systems(&state, &principal, &filter, paging).await?;
-    Ok(Json(ListResponse::new(page, paging, SystemDto::from)))
+    let page = service::system_list_page(&state, &principal, &filter, paging).await?;
+    Ok(Json(ListResponse::borrowed(&page, paging, SystemDto::of_listed)))
 }
 
 /// Add an entry under the next free designation for its kind (administrators and coordinators).

@@ -2,6 +2,8 @@
 //! informationssystem): list, create, detail with history, edit, yearly confirmation.
 //! Every page calls the same service functions as the API.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -65,7 +67,7 @@ pub struct ListQuery {
 struct ListPage {
     ctx: PageContext,
     query: ListQuery,
-    page: Page<InformationSystem>,
+    page: Arc<Page<InformationSystem>>,
     current_page: u32,
     page_count: u32,
     kinds: Vec<&'static str>,
@@ -179,7 +181,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let filter = parse_filter(&query)?;
     let paging = PageRequest::parse(query.page, None)?;
-    let page = service::list_systems(&state, &principal, &filter, paging).await?;
+    let page = service::system_list_page(&state, &principal, &filter, paging).await?;
     let page_count = paging.page_count(page.total);
     let (latest, overdue) = service::register_status(&state, &principal).await?;
     render(&ListPage {

@@ -5,6 +5,8 @@
 //! change that entry. A refused change of an entry of another organisation is a 404,
 //! never a 403, so nothing about it leaks.
 
+use std::sync::Arc;
+
 use tillit_domain::auth::{may_edit_register_entry, Action};
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{confirmation_overdue, AssetInput, SystemInput};
@@ -43,6 +45,25 @@ pub async fn list_systems(
 ) -> Result<Page<InformationSystem>, AppError> {
     principal.require(Action::ViewRegisters)?;
     Ok(registers::list_systems(&state.db, principal.organisation_id, filter, page).await?)
+}
+
+/// A page of the register as its list page and the API show it, kept per filter and
+/// page and checked against the audit trail (ADR 0008).
+pub async fn system_list_page(
+    state: &AppState,
+    principal: &Principal,
+    filter: &SystemFilter,
+    page: PageRequest,
+) -> Result<Arc<Page<InformationSystem>>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    let organisation_id = principal.organisation_id;
+    let key = (organisation_id, filter.clone(), page);
+    state
+        .system_pages
+        .get(principal.audit_head, key, || async move {
+            Ok(registers::list_systems(&state.db, organisation_id, filter, page).await?)
+        })
+        .await
 }
 
 pub async fn get_system(

@@ -674,3 +674,51 @@ web_test!(
             .problem(404, "not-found");
     }
 );
+
+web_test!(
+    the_register_list_shows_what_another_process_changed,
+    |app| async move {
+        let org = &app.a;
+        let token = &org.admin().token;
+        let created = create_system(&app, token, &system_body("Labbsystemet")).await;
+        let list_path = "/api/v1/systems?q=labb&kind=information_system";
+        let names = |list: Value| -> Vec<String> {
+            list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|s| s["name"].as_str().expect("name").to_owned())
+                .collect()
+        };
+        let read = || async {
+            app.api(Method::GET, list_path)
+                .token(token)
+                .send()
+                .await
+                .expect(200)
+                .json()
+        };
+        assert_eq!(names(read().await), ["Labbsystemet"]);
+        assert_eq!(names(read().await), ["Labbsystemet"], "read twice");
+        let mut browser = app.signed_in(org.admin()).await;
+        let page = browser.get("/register?q=labb").await.expect(200).page();
+        assert!(page.contains("Labbsystemet"), "{page}");
+
+        let (other, _db) = app.second_process().await;
+        let path = format!("/api/v1/systems/{}", created["id"]);
+        let renamed = with(
+            system_body("Labbsystemet Klinisk kemi"),
+            json!({"version": created["version"]}),
+        );
+        TestApp::api_on(&other, Method::PUT, &path)
+            .token(token)
+            .json(&renamed)
+            .send()
+            .await
+            .expect(200);
+
+        assert_eq!(names(read().await), ["Labbsystemet Klinisk kemi"]);
+        let page = browser.get("/register?q=labb").await.expect(200).page();
+        assert!(page.contains("Labbsystemet Klinisk kemi"), "{page}");
+    }
+);

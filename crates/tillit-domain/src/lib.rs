@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod classification;
+pub mod hosting;
 pub mod incident;
 pub mod org;
 pub mod pagination;

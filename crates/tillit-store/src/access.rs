@@ -43,13 +43,16 @@ struct AccessRow {
     locale: Option<String>,
     two_factor_enabled: bool,
     demo: bool,
+    password_change_required: bool,
+    suspended: bool,
     role: Option<String>,
     unit_id: Option<i64>,
     audit_head: i64,
 }
 
 const IDENTITY_COLUMNS: &str = "u.id, u.organisation_id, u.email, u.display_name, u.locale, \
-    (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo, r.role, r.unit_id, \
+    (u.totp_enabled_at IS NOT NULL) AS two_factor_enabled, o.demo, u.password_change_required, \
+    (o.suspended_at IS NOT NULL) AS suspended, r.role, r.unit_id, \
     (SELECT COALESCE(MAX(a.seq), 0) FROM audit_event a WHERE a.organisation_id = u.organisation_id) AS audit_head";
 
 fn assignments(rows: &[AccessRow]) -> Vec<Assignment> {
@@ -73,6 +76,8 @@ fn identity(row: &AccessRow) -> Identity {
         locale: row.locale.clone(),
         two_factor_enabled: row.two_factor_enabled,
         demo: row.demo,
+        password_change_required: row.password_change_required,
+        suspended: row.suspended,
     }
 }
 

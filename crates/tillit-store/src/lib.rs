@@ -11,8 +11,10 @@ pub mod classification;
 pub mod db;
 mod designations;
 pub mod error;
+pub mod hosting;
 pub mod incidents;
 pub mod jobs;
+pub mod operators;
 pub mod org;
 mod references;
 pub mod registers;
@@ -49,6 +51,14 @@ impl Actor {
         Self {
             user_id: Some(id),
             label: label.into(),
+        }
+    }
+
+    /// An operator of the deployment; not a user of any organisation.
+    pub fn operator(email: &str) -> Self {
+        Self {
+            user_id: None,
+            label: format!("operator:{email}"),
         }
     }
 

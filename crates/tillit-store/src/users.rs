@@ -43,6 +43,8 @@ pub struct Credentials {
     pub totp_enabled_at: Option<DateTime<Utc>>,
     pub active: bool,
     pub demo: bool,
+    /// The organisation is suspended by an operator: nobody of it may sign in.
+    pub suspended: bool,
 }
 
 pub async fn credentials_by_email(db: &Db, email: &str) -> Result<Option<Credentials>> {
@@ -50,7 +52,8 @@ pub async fn credentials_by_email(db: &Db, email: &str) -> Result<Option<Credent
         db,
         fetch_optional,
         Credentials,
-        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo \
+        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo, \
+            (o.suspended_at IS NOT NULL) AS suspended \
          FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.email = $1",
         email
     )?)
@@ -61,7 +64,8 @@ pub async fn credentials_by_id(db: &Db, id: i64) -> Result<Credentials> {
         db,
         fetch_optional,
         Credentials,
-        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo \
+        "SELECT u.id, u.organisation_id, u.display_name, u.password_hash, u.totp_secret, u.totp_enabled_at, u.active, o.demo, \
+            (o.suspended_at IS NOT NULL) AS suspended \
          FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.id = $1",
         id
     )?
@@ -474,7 +478,7 @@ pub async fn set_password(
     password_hash: &str,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
-    exec_tx!(&mut tx, "UPDATE app_user SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3", password_hash, now(), id)?;
+    exec_tx!(&mut tx, "UPDATE app_user SET password_hash = $1, password_change_required = FALSE, updated_at = $2, version = version + 1 WHERE id = $3", password_hash, now(), id)?;
     audit::append(
         &mut tx,
         actor,
@@ -507,6 +511,10 @@ pub struct Identity {
     pub locale: Option<String>,
     pub two_factor_enabled: bool,
     pub demo: bool,
+    /// Signed in with a one-time password: must choose their own before anything else.
+    pub password_change_required: bool,
+    /// The organisation is suspended by an operator.
+    pub suspended: bool,
 }
 
 pub async fn count_active(db: &Db, organisation_id: i64) -> Result<i64> {

@@ -15,6 +15,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    #[error("the organisation is suspended")]
+    Suspended,
+    #[error("operator accounts cannot open an organisation's content")]
+    OperatorAccount,
     #[error("not found")]
     NotFound,
     #[error("the object was changed by someone else")]
@@ -37,7 +41,10 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Forbidden
+            | AppError::CsrfRejected
+            | AppError::Suspended
+            | AppError::OperatorAccount => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
@@ -54,6 +61,8 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
+            AppError::Suspended => "organisation-suspended",
+            AppError::OperatorAccount => "operator-account",
             AppError::NotFound => "not-found",
             AppError::Conflict => "conflict",
             AppError::MalformedBody(_) => "malformed-body",

@@ -12,18 +12,21 @@ use chrono::Duration;
 use tillit_domain::auth::{Assignment, Grants};
 use tillit_domain::users::Language;
 use tillit_store::users::Identity;
-use tillit_store::{access, sessions};
+use tillit_store::{access, operators, sessions};
 use tracing::Instrument;
 
+use crate::auth::operator::is_operator_path;
 use crate::auth::principal::{Lang, SessionInfo};
-use crate::auth::secrets::{constant_time_eq, token_hash};
-use crate::auth::{PendingLogin, Principal};
+use crate::auth::secrets::{constant_time_eq, is_operator_token, token_hash};
+use crate::auth::{OperatorPrincipal, PendingLogin, PendingOperatorLogin, Principal};
 use crate::error::{AppError, ErrorReport};
 use crate::pages::errors::render_error_page;
 use crate::state::AppState;
 use crate::BODY_LIMIT;
 
 pub const SESSION_COOKIE: &str = "tillit_session";
+/// Operators have their own session cookie: one browser may hold both kinds.
+pub const OPERATOR_SESSION_COOKIE: &str = "tillit_operator_session";
 pub const LOGIN_CSRF_COOKIE: &str = "tillit_csrf";
 pub const LANGUAGE_COOKIE: &str = "tillit_lang";
 pub const CSRF_FIELD: &str = "csrf_token";
@@ -96,6 +99,11 @@ fn wants_json(request: &Request) -> bool {
 
 async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let json = wants_json(&request);
+    let login = if is_operator_path(request.uri().path()) {
+        "/operator/login"
+    } else {
+        "/login"
+    };
     let method = request.method().clone();
     let target = request
         .uri()
@@ -122,9 +130,9 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
     }
     if report.status == StatusCode::UNAUTHORIZED {
         let next = if method == Method::GET {
-            format!("/login?next={}", urlencode(&target))
+            format!("{login}?next={}", urlencode(&target))
         } else {
-            "/login".to_owned()
+            login.to_owned()
         };
         return Redirect::to(&next).into_response();
     }
@@ -214,6 +222,8 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         Ok(()) => {}
         Err(error) => return error.into_response(),
     }
+    let operator_path = is_operator_path(request.uri().path());
+    let foreign = keep_own_realm(&mut request, operator_path);
     let language = request
         .extensions()
         .get::<Principal>()
@@ -222,6 +232,18 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     request.extensions_mut().insert(Lang(language));
     let principal = request.extensions().get::<Principal>().cloned();
     let mut response = next.run(request).await;
+    let unauthenticated = response
+        .extensions()
+        .get::<ErrorReport>()
+        .is_some_and(|report| report.status == StatusCode::UNAUTHORIZED);
+    if unauthenticated && foreign.is_some() {
+        // Signed in, but in the other realm: refused, not sent to a login page.
+        response = if operator_path {
+            AppError::Forbidden.into_response()
+        } else {
+            AppError::OperatorAccount.into_response()
+        };
+    }
     response.extensions_mut().insert(Lang(language));
     // An error page is rendered outside this layer and still shows the signed-in header.
     if let Some(principal) =
@@ -235,13 +257,69 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
 async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppError> {
     let db = &state.db;
     if let Some(token) = bearer_token(request.headers()) {
+        if is_operator_token(token) {
+            let access = operators::by_token(db, &token_hash(token))
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            request.extensions_mut().insert(OperatorPrincipal {
+                operator_id: access.id,
+                email: access.email,
+                two_factor_enabled: access.two_factor_enabled,
+                session: None,
+            });
+            return Ok(());
+        }
         let access = access::by_token(db, &token_hash(token))
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        if access.identity.suspended {
+            return Err(AppError::Suspended);
+        }
         let principal = principal(access.identity, access.assignments, access.audit_head, None);
         request.extensions_mut().insert(principal);
         return Ok(());
     }
+    identify_operator_session(state, request).await?;
+    identify_user_session(state, request).await
+}
+
+/// The operator behind the operator session cookie, if any.
+async fn identify_operator_session(state: &AppState, request: &mut Request) -> Result<(), AppError> {
+    let jar = CookieJar::from_headers(request.headers());
+    let Some(cookie) = jar.get(OPERATOR_SESSION_COOKIE) else {
+        return Ok(());
+    };
+    let id_hash = token_hash(cookie.value());
+    let Some(access) = operators::by_session(&state.db, &id_hash).await? else {
+        return Ok(());
+    };
+    if tillit_store::now() - access.last_seen_at > Duration::seconds(60) {
+        let lifetime = Duration::minutes(state.config.session_idle_minutes);
+        operators::touch_session(&state.db, &id_hash, lifetime).await?;
+    }
+    let session = SessionInfo {
+        id_hash,
+        csrf_token: access.csrf_token,
+    };
+    if access.second_factor_pending {
+        request.extensions_mut().insert(PendingOperatorLogin {
+            operator_id: access.id,
+            session,
+        });
+    } else {
+        request.extensions_mut().insert(OperatorPrincipal {
+            operator_id: access.id,
+            email: access.email,
+            two_factor_enabled: access.two_factor_enabled,
+            session: Some(session),
+        });
+    }
+    Ok(())
+}
+
+/// The user behind the session cookie, if any.
+async fn identify_user_session(state: &AppState, request: &mut Request) -> Result<(), AppError> {
+    let db = &state.db;
     let jar = CookieJar::from_headers(request.headers());
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(());
@@ -250,6 +328,9 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
     let Some(access) = access::by_session(db, &id_hash).await? else {
         return Ok(());
     };
+    if access.identity.suspended {
+        return Err(AppError::Suspended);
+    }
     let lifetime = Duration::minutes(state.config.session_idle_minutes);
     if tillit_store::now() - access.last_seen_at > Duration::seconds(60) {
         sessions::touch(db, &id_hash, lifetime).await?;
@@ -276,6 +357,42 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
     Ok(())
 }
 
+/// A signed-in identity of the realm the path does not belong to, taken out of the
+/// request so no handler sees it. Its CSRF token still counts, so that a browser
+/// holding only that session is refused for who it is rather than for a missing token.
+#[derive(Debug, Clone)]
+pub struct ForeignSession {
+    pub csrf_token: Option<String>,
+}
+
+fn keep_own_realm(request: &mut Request, operator_path: bool) -> Option<ForeignSession> {
+    let extensions = request.extensions_mut();
+    let csrf_token = if operator_path {
+        let principal = extensions.remove::<Principal>();
+        let pending = extensions.remove::<PendingLogin>();
+        if principal.is_none() && pending.is_none() {
+            return None;
+        }
+        principal
+            .and_then(|p| p.session)
+            .or(pending.map(|p| p.session))
+            .map(|s| s.csrf_token)
+    } else {
+        let operator = extensions.remove::<OperatorPrincipal>();
+        let pending = extensions.remove::<PendingOperatorLogin>();
+        if operator.is_none() && pending.is_none() {
+            return None;
+        }
+        operator
+            .and_then(|o| o.session)
+            .or(pending.map(|p| p.session))
+            .map(|s| s.csrf_token)
+    };
+    let foreign = ForeignSession { csrf_token };
+    extensions.insert(foreign.clone());
+    Some(foreign)
+}
+
 fn principal(
     identity: Identity,
     assignments: Vec<Assignment>,
@@ -291,6 +408,7 @@ fn principal(
         language: identity.locale.as_deref().and_then(Language::parse),
         demo: identity.demo,
         two_factor_enabled: identity.two_factor_enabled,
+        password_change_required: identity.password_change_required,
         session,
         audit_head,
     }
@@ -318,10 +436,28 @@ async fn csrf(request: Request, next: Next) -> Response {
                 .get::<PendingLogin>()
                 .map(|p| &p.session)
         })
-        .map(|s| s.csrf_token.clone());
-    let has_cookie_session = CookieJar::from_headers(request.headers())
-        .get(SESSION_COOKIE)
-        .is_some();
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<OperatorPrincipal>()
+                .and_then(|p| p.session.as_ref())
+        })
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<PendingOperatorLogin>()
+                .map(|p| &p.session)
+        })
+        .map(|s| s.csrf_token.clone())
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ForeignSession>()
+                .and_then(|f| f.csrf_token.clone())
+        });
+    let jar = CookieJar::from_headers(request.headers());
+    let has_cookie_session =
+        jar.get(SESSION_COOKIE).is_some() || jar.get(OPERATOR_SESSION_COOKIE).is_some();
     if session_token.is_none() && bearer_token(request.headers()).is_some() && !has_cookie_session {
         return next.run(request).await;
     }
@@ -395,17 +531,45 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
 /// Paths open to a user who still has to turn on two-factor login.
 const SETUP_PATHS: [&str; 4] = ["/profile/two-factor", "/logout", "/static/", "/language"];
 
-async fn two_factor_gate(request: Request, next: Next) -> Response {
-    let must_set_up = request
-        .extensions()
-        .get::<Principal>()
-        .is_some_and(Principal::must_set_up_two_factor);
+/// Paths open to an operator who still has to turn on two-factor sign-in.
+const OPERATOR_SETUP_PATHS: [&str; 4] = [
+    "/operator/two-factor",
+    "/operator/logout",
+    "/static/",
+    "/operator/language",
+];
+
+/// Paths open to a user who signed in with a one-time password and must choose their own.
+const PASSWORD_PATHS: [&str; 2] = ["/profile", "/profile/password"];
+
+/// Where a signed-in account must go before anything else, if anywhere.
+fn setup_step(request: &Request) -> Option<&'static str> {
     let path = request.uri().path();
-    if must_set_up && !SETUP_PATHS.iter().any(|p| path.starts_with(p)) {
+    let open = |paths: &[&str]| paths.iter().any(|p| path.starts_with(p));
+    if let Some(principal) = request.extensions().get::<Principal>() {
+        if principal.must_set_up_two_factor() && !open(&SETUP_PATHS) {
+            return Some("/profile/two-factor");
+        }
+        let password_open = open(&SETUP_PATHS) || PASSWORD_PATHS.contains(&path);
+        if principal.password_change_required && !password_open {
+            return Some("/profile");
+        }
+    }
+    let operator = request.extensions().get::<OperatorPrincipal>();
+    if operator.is_some_and(OperatorPrincipal::must_set_up_two_factor)
+        && !open(&OPERATOR_SETUP_PATHS)
+    {
+        return Some("/operator/two-factor");
+    }
+    None
+}
+
+async fn two_factor_gate(request: Request, next: Next) -> Response {
+    if let Some(step) = setup_step(&request) {
         if wants_json(&request) {
             return AppError::Forbidden.into_response();
         }
-        return Redirect::to("/profile/two-factor").into_response();
+        return Redirect::to(step).into_response();
     }
     next.run(request).await
 }

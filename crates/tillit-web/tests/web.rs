@@ -48,6 +48,10 @@ mod login;
 mod matrix;
 #[path = "web/openapi.rs"]
 mod openapi;
+#[path = "web/operator.rs"]
+mod operator;
+#[path = "web/operator_matrix.rs"]
+mod operator_matrix;
 #[path = "web/register_pages.rs"]
 mod register_pages;
 #[path = "web/registers.rs"]

@@ -37,6 +37,10 @@ pub struct DemoLogin {
 /// The password of every demo account, printed by `serve --demo`.
 pub const DEMO_PASSWORD: &str = "tillit-demo-2026";
 
+/// The demo operator, who signs in at `/operator/login` and must set up two-factor
+/// sign-in like every operator.
+pub const DEMO_OPERATOR: &str = "operator@drift.example";
+
 /// The nine demo accounts, one per role.
 pub fn demo_logins() -> &'static [DemoLogin] {
     &DEMO_LOGINS
@@ -49,6 +53,18 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
+        .await?
+        .is_none()
+    {
+        tillit_store::operators::create_operator(
+            db,
+            &tillit_store::Actor::system("demo"),
+            DEMO_OPERATOR,
+            password_hash,
+        )
+        .await?;
+    }
     tracing::info!(
         units = demo.units,
         users = demo.users,
@@ -91,6 +107,18 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
+        .await?
+        .is_none()
+    {
+        tillit_store::operators::create_operator(
+            db,
+            &tillit_store::Actor::system("demo"),
+            DEMO_OPERATOR,
+            password_hash,
+        )
+        .await?;
+    }
 
     let mut tx = db.begin().await?;
     let tree = Writer::new(&mut tx, demo.organisation_id)

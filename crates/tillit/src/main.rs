@@ -127,6 +127,20 @@ enum AdminCommand {
         #[arg(long, default_value = "command line")]
         name: String,
     },
+    /// Create an operator, who runs the deployment for its organisations but sees none
+    /// of their content. Without a password one is generated and printed once.
+    CreateOperator {
+        email: String,
+        /// The password; read from TILLIT_NEW_PASSWORD when not given.
+        #[arg(long, env = "TILLIT_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Print a new API token for an operator (for `/api/v1/operator/…` only).
+    OperatorToken {
+        email: String,
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -259,6 +273,10 @@ fn print_demo_logins() {
     for login in demo::demo_logins() {
         println!("  {:<36} {}", login.email, login.role_label_sv);
     }
+    println!(
+        "  {:<36} driftansvarig, loggar in på /operator/login och måste slå på tvåfaktorsinloggning",
+        demo::DEMO_OPERATOR
+    );
 }
 
 async fn serve(
@@ -440,8 +458,45 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
                 .await?;
             println!("{token}");
         }
+        AdminCommand::CreateOperator { email, password } => {
+            create_operator(&db, &actor, &email, password).await?;
+        }
+        AdminCommand::OperatorToken { email, name } => {
+            let operator = tillit_store::operators::find_by_email(&db, &email.trim().to_lowercase())
+                .await?
+                .with_context(|| format!("no operator {email}"))?;
+            let token = tillit_web::auth::secrets::new_operator_token();
+            let hash = tillit_web::auth::secrets::token_hash(&token);
+            tillit_store::operators::create_token(&db, &actor, operator.id, &name, &hash).await?;
+            println!("{token}");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn create_operator(
+    db: &Db,
+    actor: &Actor,
+    email: &str,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let email = tillit_domain::users::normalise_email(email)
+        .with_context(|| format!("{email} is not a valid e-mail address"))?;
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(tillit_web::auth::secrets::one_time_password);
+    let mut errors = tillit_domain::ValidationErrors::new();
+    tillit_domain::users::check_password(&mut errors, "password", &password);
+    if let Some(error) = errors.0.first() {
+        anyhow::bail!("invalid input: {} ({})", error.field, error.code);
+    }
+    let hash = tillit_web::auth::password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let operator = tillit_store::operators::create_operator(db, actor, &email, &hash).await?;
+    println!("operator {} created with id {}", operator.email, operator.id);
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    println!("sign in at /operator/login; two-factor sign-in is set up at the first login");
+    Ok(())
 }
 
 async fn verify(config: &Config) -> anyhow::Result<ExitCode> {

@@ -138,6 +138,7 @@ async fn perform(db: &Db, key: &SigningKey, mail: &MailSettings, job: &Job) -> a
         CLEANUP => {
             let now = tillit_store::now();
             sessions::delete_expired(db).await?;
+            tillit_store::operators::delete_expired_sessions(db).await?;
             throttle::delete_before(db, now - chrono::Duration::days(1)).await?;
             jobs::delete_finished_before(db, now - chrono::Duration::days(7)).await?;
             outbox::delete_before(db, now - chrono::Duration::days(OUTBOX_KEEP_DAYS)).await?;

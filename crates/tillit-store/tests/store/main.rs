@@ -4,6 +4,7 @@ mod audit_trail;
 mod classification;
 mod incidents;
 mod jobs_sessions;
+mod operators;
 mod org_units;
 mod register_import;
 mod registers;

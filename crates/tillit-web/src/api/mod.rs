@@ -7,6 +7,7 @@ pub mod health;
 pub mod incidents;
 pub mod measures;
 pub mod openapi;
+pub mod operator;
 pub mod org_units;
 pub mod register_import;
 pub mod requirements;
@@ -206,6 +207,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))
         .route("/audit/verify", get(audit::verify))
+        .merge(operator::routes())
         .fallback(crate::error::not_found)
 }
 

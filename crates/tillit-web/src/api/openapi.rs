@@ -101,6 +101,12 @@ use crate::api;
         api::audit::get,
         api::audit::proof,
         api::audit::verify,
+        api::operator::list,
+        api::operator::create,
+        api::operator::detail,
+        api::operator::suspend,
+        api::operator::reactivate,
+        api::operator::reset_admin,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -113,6 +119,7 @@ use crate::api;
         (name = "incidents", description = "Incidents and deviations: one intake, assessments per role, legal reporting tracks with their clocks, report drafts and the timeline"),
         (name = "tasks", description = "Tasks prompted by changes to register entries"),
         (name = "audit", description = "Tamper-evident audit trail"),
+        (name = "operator", description = "Operators of the deployment: organisations with hosting facts only, their first administrator, suspension and administrator access (operator tokens only)"),
         (name = "health", description = "Probes"),
     )
 )]

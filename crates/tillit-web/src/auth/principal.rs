@@ -25,6 +25,8 @@ pub struct Principal {
     pub language: Option<Language>,
     pub demo: bool,
     pub two_factor_enabled: bool,
+    /// Signed in with a one-time password given by an operator: must choose their own.
+    pub password_change_required: bool,
     /// Set when signed in through the browser; `None` for API tokens.
     pub session: Option<SessionInfo>,
     /// The organisation's latest audit sequence number when the request began: what was

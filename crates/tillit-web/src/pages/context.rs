@@ -11,7 +11,7 @@ use tillit_domain::users::Language;
 use tillit_domain::ValidationErrors;
 
 use crate::auth::principal::Lang;
-use crate::auth::Principal;
+use crate::auth::{OperatorPrincipal, PendingOperatorLogin, Principal};
 use crate::error::AppError;
 use crate::i18n::I18n;
 use crate::state::AppState;
@@ -74,6 +74,8 @@ pub struct PageContext {
     pub lang: Language,
     i18n: Arc<I18n>,
     pub principal: Option<Principal>,
+    /// The signed-in operator, on the operators' pages.
+    pub operator: Option<OperatorPrincipal>,
     pub csrf_token: String,
     pub path: String,
     pub notice: Option<String>,
@@ -123,6 +125,13 @@ impl PageContext {
         } else {
             self.path.starts_with(href)
         }
+    }
+
+    pub fn operator_email(&self) -> String {
+        self.operator
+            .as_ref()
+            .map(|o| o.email.clone())
+            .unwrap_or_default()
     }
 
     pub fn signed_in(&self) -> bool {
@@ -189,6 +198,7 @@ impl PageContext {
             lang,
             i18n: state.i18n.clone(),
             principal: principal.filter(|p| p.session.is_some()),
+            operator: None,
             csrf_token,
             path: String::new(),
             notice: None,
@@ -204,6 +214,7 @@ impl FromRequestParts<AppState> for PageContext {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let principal = parts.extensions.get::<Principal>().cloned();
+        let operator = parts.extensions.get::<OperatorPrincipal>().cloned();
         let lang = parts
             .extensions
             .get::<Lang>()
@@ -218,6 +229,17 @@ impl FromRequestParts<AppState> for PageContext {
                     .get::<crate::auth::PendingLogin>()
                     .map(|p| p.session.csrf_token.clone())
             })
+            .or_else(|| {
+                operator
+                    .as_ref()
+                    .and_then(|o| o.session.as_ref().map(|s| s.csrf_token.clone()))
+            })
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<PendingOperatorLogin>()
+                    .map(|p| p.session.csrf_token.clone())
+            })
             .unwrap_or_default();
         let notice = parts.uri.query().and_then(|q| {
             serde_urlencoded::from_str::<Vec<(String, String)>>(q)
@@ -230,6 +252,7 @@ impl FromRequestParts<AppState> for PageContext {
             lang,
             i18n: state.i18n.clone(),
             principal,
+            operator,
             csrf_token,
             path: parts.uri.path().to_owned(),
             notice,

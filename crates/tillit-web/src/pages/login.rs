@@ -65,7 +65,7 @@ pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .build()
 }
 
-fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
+pub(crate) fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build((LOGIN_CSRF_COOKIE, value))
         .path("/")
         .http_only(true)
@@ -222,6 +222,19 @@ pub async fn submit(
                 next,
                 errors,
                 StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
+        }
+        Err(AppError::Suspended) => {
+            let errors = FormErrors::single(&ctx, "email", "login-suspended");
+            login_page(
+                &state,
+                ctx,
+                jar,
+                form.email,
+                next,
+                errors,
+                StatusCode::FORBIDDEN,
             )
             .await
         }

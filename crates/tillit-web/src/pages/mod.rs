@@ -8,6 +8,7 @@ pub mod context;
 pub mod errors;
 pub mod incidents;
 pub mod login;
+pub mod operator;
 pub mod org;
 pub mod profile;
 pub mod register_import;
@@ -136,6 +137,7 @@ pub fn routes() -> Router<AppState> {
             get(tasks::system_events).post(tasks::record_system_event),
         )
         .route("/tasks/{id}/complete", post(tasks::complete))
+        .merge(operator::routes())
         .merge(risk::routes())
         .merge(incidents::routes())
         .route("/classification", get(classification::overview::overview))

@@ -24,6 +24,7 @@ struct ProfilePage {
     ctx: PageContext,
     email: String,
     two_factor_enabled: bool,
+    password_change_required: bool,
     tokens: Vec<ApiToken>,
     new_token: Option<String>,
     password_errors: FormErrors,
@@ -46,6 +47,7 @@ async fn profile_page(
     let page = ProfilePage {
         email: principal.email.clone(),
         two_factor_enabled: principal.two_factor_enabled,
+        password_change_required: principal.password_change_required,
         tokens: service::list_tokens(state, principal).await?,
         new_token,
         password_errors,

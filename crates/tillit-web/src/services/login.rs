@@ -19,7 +19,7 @@ pub struct IssuedSession {
     pub second_factor_pending: bool,
 }
 
-async fn throttled(state: &AppState, scope: Scope, subject: &str) -> Result<bool, AppError> {
+pub(crate) async fn throttled(state: &AppState, scope: Scope, subject: &str) -> Result<bool, AppError> {
     let since = tillit_store::now() - Duration::minutes(state.config.failed_login_window_minutes);
     Ok(
         throttle::failures_since(&state.db, scope, subject, since).await?
@@ -134,6 +134,17 @@ pub async fn sign_in(
             return Err(AppError::invalid("password", "bad-credentials"));
         }
     };
+    if credentials.suspended {
+        record_failure(
+            state,
+            &account,
+            address,
+            Some(credentials.organisation_id),
+            "suspended",
+        )
+        .await?;
+        return Err(AppError::Suspended);
+    }
     let two_factor = credentials.totp_enabled_at.is_some();
     let session = issue_session(state, &credentials, two_factor, replaces).await?;
     if !two_factor {
@@ -153,6 +164,9 @@ pub async fn confirm_second_factor(
     let subject = format!("user:{}", credentials.id);
     if throttled(state, Scope::Account, &subject).await? {
         return Err(AppError::TooManyAttempts);
+    }
+    if credentials.suspended {
+        return Err(AppError::Suspended);
     }
     let secret = credentials.totp_secret.as_deref().unwrap_or_default();
     if credentials.totp_enabled_at.is_none() || !totp::check(secret, code) {

@@ -40,17 +40,17 @@ const N: bool = false;
 /// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
 /// name) and `{nl}` (a line break, for the CSV files of the import API).
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
-struct Route {
-    method: Method,
-    path: &'static str,
-    body: &'static str,
-    ok: u16,
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) body: &'static str,
+    pub(crate) ok: u16,
     /// Columns in the order of `Role::ALL`.
-    roles: [bool; 9],
-    anonymous: bool,
+    pub(crate) roles: [bool; 9],
+    pub(crate) anonymous: bool,
 }
 
-fn route(
+pub(crate) fn route(
     method: &str,
     path: &'static str,
     body: &'static str,
@@ -69,7 +69,7 @@ fn route(
 }
 
 #[rustfmt::skip]
-fn page_routes() -> Vec<Route> {
+pub(crate) fn page_routes() -> Vec<Route> {
     vec![
         //                                                                                                                     adm coo own hop nis mas dpo emp aud  anon
         route("GET",  "/",                                    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
@@ -203,7 +203,7 @@ fn page_routes() -> Vec<Route> {
 }
 
 #[rustfmt::skip]
-fn api_routes() -> Vec<Route> {
+pub(crate) fn api_routes() -> Vec<Route> {
     vec![
         //                                                                                                                     adm coo own hop nis mas dpo emp aud  anon
         route("GET",    "/api/v1/org-units",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
@@ -299,13 +299,13 @@ fn api_routes() -> Vec<Route> {
 }
 
 impl Route {
-    fn is_api(&self) -> bool {
+    pub(crate) fn is_api(&self) -> bool {
         self.path.starts_with("/api/")
     }
 }
 
 /// Fills the placeholders of a route, creating fresh objects where it asks for them.
-async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String, String) {
+pub(crate) async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String, String) {
     let org = &app.a;
     let text = format!("{}\n{}", route.path, route.body);
     let n = unique();
@@ -891,9 +891,9 @@ fn form_fields(body: &str) -> Vec<(&str, &str)> {
 
 /// Who makes the request: a signed-in member (their browser for pages, their token for
 /// the API), or nobody.
-struct Caller<'a> {
-    account: Option<&'a Account>,
-    browser: &'a mut Browser,
+pub(crate) struct Caller<'a> {
+    pub(crate) account: Option<&'a Account>,
+    pub(crate) browser: &'a mut Browser,
 }
 
 impl Caller<'_> {
@@ -905,7 +905,7 @@ impl Caller<'_> {
     }
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &TestApp,
     route: &Route,
     caller: &mut Caller<'_>,
@@ -929,7 +929,7 @@ async fn send(
 }
 
 /// Whether the answer is the one the table asks for.
-fn judge(
+pub(crate) fn judge(
     app: &TestApp,
     route: &Route,
     path: &str,
@@ -943,7 +943,7 @@ fn judge(
         body["code"].as_str().unwrap_or_default().to_owned()
     };
     if allowed {
-        let landed_elsewhere = ["/login", "/profile/two-factor"]
+        let landed_elsewhere = ["/login", "/profile/two-factor", "/operator/login", "/operator/two-factor"]
             .iter()
             .any(|p| resp.location().starts_with(p));
         status == route.ok && !(status == 303 && landed_elsewhere)
@@ -962,9 +962,18 @@ fn judge(
             && resp.header("www-authenticate") == "Bearer"
     } else if route.method == Method::GET {
         let next = serde_urlencoded::to_string([("next", path)]).expect("query");
-        status == 303 && resp.location() == format!("/login?{next}")
+        status == 303 && resp.location() == format!("{}?{next}", login_page(path))
     } else {
-        status == 303 && resp.location() == "/login"
+        status == 303 && resp.location() == login_page(path)
+    }
+}
+
+/// Where nobody signed in is sent: the operators have their own login page.
+fn login_page(path: &str) -> &'static str {
+    if path.starts_with("/operator") {
+        "/operator/login"
+    } else {
+        "/login"
     }
 }
 
@@ -1074,6 +1083,8 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/pages/risk/catalogue.rs", ""),
         ("src/pages/incidents/mod.rs", ""),
         ("src/api/mod.rs", "/api/v1"),
+        ("src/pages/operator/mod.rs", ""),
+        ("src/api/operator.rs", "/api/v1"),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
@@ -1119,9 +1130,14 @@ fn the_matrix_lists_every_route() {
         registered.len() > 40,
         "the router source was read: {registered:?}"
     );
-    let mut listed: std::collections::BTreeSet<String> =
-        COVERED_ELSEWHERE.iter().map(|r| r.to_string()).collect();
-    for route in page_routes().iter().chain(api_routes().iter()) {
+    let mut listed: std::collections::BTreeSet<String> = COVERED_ELSEWHERE
+        .iter()
+        .chain(crate::operator_matrix::COVERED_ELSEWHERE.iter())
+        .map(|r| r.to_string())
+        .collect();
+    let operator_routes = crate::operator_matrix::operator_routes();
+    let operator_routes = operator_routes.iter().map(|row| &row.route);
+    for route in page_routes().iter().chain(api_routes().iter()).chain(operator_routes) {
         assert!(
             listed.insert(route_key(route.method.as_str(), route.path)),
             "{} {} is listed twice",

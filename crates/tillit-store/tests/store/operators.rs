@@ -215,7 +215,7 @@ db_test!(admin_access_is_reset_for_administrators_only, |db| async move {
     users::set_password(db, created.id, &Actor::user(admin.id, "chef"), admin.id, "own")
         .await
         .unwrap();
-    users::set_pending_totp(db, admin.id, "S").await.unwrap();
+    users::set_pending_totp(db, created.id, &Actor::user(admin.id, "chef"), admin.id, "S").await.unwrap();
     users::enable_totp(db, created.id, &Actor::user(admin.id, "chef"), admin.id)
         .await
         .unwrap();

@@ -13,6 +13,7 @@ mod confirmation;
 mod dependencies;
 mod events;
 pub mod import;
+pub mod import_runs;
 mod systems;
 
 pub use assets::{

@@ -20,6 +20,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/risk.ftl"),
             include_str!("../locales/sv/measures.ftl"),
             include_str!("../locales/sv/incidents.ftl"),
+            include_str!("../locales/sv/picker.ftl"),
         ],
     ),
     (
@@ -34,6 +35,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/risk.ftl"),
             include_str!("../locales/en/measures.ftl"),
             include_str!("../locales/en/incidents.ftl"),
+            include_str!("../locales/en/picker.ftl"),
         ],
     ),
 ];

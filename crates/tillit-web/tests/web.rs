@@ -48,6 +48,8 @@ mod login;
 mod matrix;
 #[path = "web/openapi.rs"]
 mod openapi;
+#[path = "web/pickers.rs"]
+mod pickers;
 #[path = "web/register_pages.rs"]
 mod register_pages;
 #[path = "web/registers.rs"]

@@ -93,6 +93,8 @@ fn page_routes() -> Vec<Route> {
         route("POST", "/users/{user}/two-factor/reset",       "",                                                         303, [Y,  N,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/register",                            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/register/confirm",                    "note=Årlig bekräftelse {n}",                               303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/lookup/systems?q=System",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/lookup/assets?q=Journal",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",  "/register/systems/new",                "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST", "/register/systems",                    "name=System {n}&kind=information_system&criticality=high&hosting=cloud", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/register/systems/{fresh_system}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),

@@ -102,11 +102,18 @@ describe('register of information assets', { timeout: 180_000 }, () => {
     await checkPage(page, `${assetPath} (created)`);
   });
 
-  it('links a system that holds the asset', async () => {
+  it('links a system found with the search, without waiting for script', async () => {
     await page.goto(assetPath);
-    const system = await firstChoice(page, '#link-system_id');
-    await page.selectOption('#link-system_id', system);
-    await clickAndWait(page, `main form[action="${assetPath}/systems"] button[type="submit"]`);
+    const form = `main form[action="${assetPath}/systems"]`;
+    await page.fill('#link-system_id-q', 'PACS');
+    await clickAndWait(page, `${form} input[name="picker_search"]`);
+    assert.equal(await page.inputValue('#link-system_id-q'), 'PACS', 'the search text is kept');
+    assert.ok((await textOf(page, '#link-system_id-count')).length > 0, 'the count of matches is told');
+    await checkPage(page, `${assetPath}/systems (searched)`);
+    const match = page.locator('#link-system_id-options input[name="system_id"]').first();
+    const system = await match.getAttribute('value');
+    await match.check();
+    await clickAndWait(page, `${form} button[type="submit"]`);
     assert.equal(new URL(page.url()).pathname, assetPath);
     const link = page.locator(`main section[aria-labelledby="systems-heading"] a[href="/register/systems/${system}"]`);
     assert.equal(await link.count(), 1, 'the system is listed as holding the asset');
@@ -127,6 +134,12 @@ describe('register of information assets', { timeout: 180_000 }, () => {
     assert.equal(await page.inputValue('#recovery-acceptable_recovery_time_hours'), 'ett dygn');
     await checkPage(page, `${systemPath} (refused recovery time)`);
 
+    await page.goto(systemPath);
+    // With script, typing searches as you type and tells the number of matches.
+    await page.fill('#dependencies-depends_on_id-q', 'VIS');
+    await page.locator('#dependencies-depends_on_id-options input[name="depends_on_id"]').first().waitFor();
+    assert.ok((await textOf(page, '#dependencies-depends_on_id-count')).length > 0, 'the live region tells the matches');
+    await checkPage(page, `${systemPath} (searched as typed)`);
     await page.goto(systemPath);
     await clickAndWait(page, `main form[action="${systemPath}/dependencies"] button[type="submit"]`);
     await page.locator('main .error-summary').waitFor();

@@ -149,8 +149,11 @@ describe('incidents: intake, assessment, cybersecurity decision and the early wa
     await employee.fill('#started_at', swedishLocal(-180));
     await employee.fill('#discovered_at', swedishLocal(-120));
     await chooseUnit(employee);
-    const systems = await employee.locator('#system_ids option').evaluateAll((options) => options.map((o) => o.value));
-    if (systems.length > 0) await employee.selectOption('#system_ids', [systems[0]]);
+    // The systems are searched as the employee types.
+    await employee.fill('#system_ids-q', 'Kosmos');
+    const system = employee.locator('#system_ids-options input[name="system_ids"]').first();
+    await system.waitFor();
+    await system.check();
     await employee.check('#care_disrupted');
     assert.equal(await employee.isChecked('#personal_data'), false);
     assert.equal(await employee.isChecked('#patient_harm'), false);

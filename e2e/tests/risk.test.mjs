@@ -57,6 +57,11 @@ function selectedValues(page, selector) {
   return page.locator(selector).evaluate((select) => [...select.selectedOptions].map((o) => o.value));
 }
 
+/** How many systems the systems picker has ticked. */
+function chosenSystems(page) {
+  return page.locator('#system_ids-options input[name="system_ids"]:checked').count();
+}
+
 /** The href of the first link in `scope` whose text contains `text`, or null. */
 async function linkWithText(page, scope, text) {
   const link = page.locator(`${scope} a`, { hasText: text });
@@ -159,10 +164,15 @@ describe('risk analysis', { timeout: 420_000 }, () => {
     assert.equal(await textOf(page, 'main h1'), sv('analyses-new'));
     await page.fill('#title', analysisTitle);
     await page.check('#scope-systems');
-    const systems = await page.locator('#system_ids option').evaluateAll((options) => options.map((o) => ({ value: o.value, text: o.textContent.trim() })));
-    assert.ok(systems.length > 0, 'the register offers systems');
-    const system = systems.find((s) => s.text.includes('Kosmos')) ?? systems[0];
-    await page.selectOption('#system_ids', [system.value]);
+    // Searched without waiting for script: the form comes back with what was typed.
+    await page.fill('#system_ids-q', 'Kosmos');
+    await clickAndWait(page, '#system_ids input[name="picker_search"]');
+    assert.equal(await page.inputValue('#title'), analysisTitle, 'the title is kept');
+    assert.ok(await page.isChecked('#scope-systems'), 'the scope is kept');
+    const match = page.locator('#system_ids-options input[name="system_ids"]').first();
+    assert.ok(await match.count(), 'the register offers a match');
+    const system = { text: (await textOf(page, `label[for="${await match.getAttribute('id')}"]`)).replace(/^\S+ /, '') };
+    await match.check();
     await page.fill('#participants', 'Informationsägare, systemförvaltare, samordnare');
     await page.fill('#external_developments', 'Fler angrepp med utpressningsprogram mot vården.');
     await submitAndWait(page, 'main form[action="/risks/analyses"] button[type="submit"]', /\/risks\/analyses\/\d+\?notice=analysis-created/);
@@ -179,7 +189,7 @@ describe('risk analysis', { timeout: 420_000 }, () => {
     await visit(page, `${analysisPath}/risks`, 'new risk form');
     assert.equal(await textOf(page, 'main h1'), sv('risk-new'));
     // Nothing filled: the analysis's systems are preselected, so take them away too.
-    await page.selectOption('#system_ids', []);
+    for (const chosen of await page.locator('#system_ids-options input[name="system_ids"]:checked').all()) await chosen.uncheck();
     await clickAndWait(page, `main form[action="${analysisPath}/risks"] button[type="submit"]`);
     const summary = page.locator('main .error-summary');
     await summary.waitFor();
@@ -215,7 +225,7 @@ describe('risk analysis', { timeout: 420_000 }, () => {
     assert.equal(await textOf(page, 'main p.notice'), sv('risk-from-catalogue-notice'));
     assert.ok((await page.inputValue('#title')).length > 0, 'the title comes from the catalogue');
     assert.ok((await page.inputValue('#threat')).length > 0, 'the threat comes from the catalogue');
-    assert.ok((await selectedValues(page, '#system_ids')).length > 0, "the analysis's systems are preselected");
+    assert.ok((await chosenSystems(page)) > 0, "the analysis's systems are preselected");
 
     await page.check('#likelihood-3');
     await page.check('#consequence-4');
@@ -319,7 +329,7 @@ describe('risk analysis', { timeout: 420_000 }, () => {
     await visit(page, `/risks/measures/new?risk=${riskId}`, 'new measure for the risk');
     assert.equal(await textOf(page, 'main h1'), sv('measure-new-title'));
     assert.deepEqual(await selectedValues(page, '#risk_ids'), [String(riskId)], 'the risk is preselected');
-    assert.ok((await selectedValues(page, '#system_ids')).length > 0, "the risk's systems are preselected");
+    assert.ok((await chosenSystems(page)) > 0, "the risk's systems are preselected");
     await page.fill('#title', 'Inför offline-säkerhetskopior av journalen');
     await page.fill('#description', 'Dagliga kopior som inte kan nås från nätverket.');
     await page.selectOption('#category', 'technical');

@@ -8,6 +8,7 @@
 mod columns;
 mod cycles;
 mod rows;
+mod runs;
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 pub use columns::{columns, yes_no, Column, ColumnValue, ASSET_COLUMNS, SYSTEM_COLUMNS};
 pub use rows::{validate_assets, validate_systems, AssetRow, DependsOn, SystemRow};
+pub use runs::{effective_state, RunState, INTERRUPTED, RUN_STALLED_AFTER};
 
 /// The most data rows one file may hold (the bench imports 10,000).
 pub const MAX_ROWS: usize = 50_000;

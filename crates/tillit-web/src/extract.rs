@@ -117,6 +117,15 @@ pub struct RepeatedForm<T>(pub T, pub FormValues);
 pub struct FormValues(Vec<(String, String)>);
 
 impl FormValues {
+    /// Every field of a URL-encoded form or query string, in order.
+    pub fn parse(bytes: &[u8]) -> Self {
+        FormValues(
+            form_urlencoded_parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
     /// The first value of `field`, if it was sent.
     pub fn first(&self, field: &str) -> Option<&str> {
         self.0
@@ -145,18 +154,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for RepeatedForm<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(request, state).await?;
-        let pairs: Vec<(String, String)> = form_urlencoded_parse(&bytes)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        let values = FormValues::parse(&bytes);
         let mut seen = std::collections::HashSet::new();
-        let first: Vec<(&str, &str)> = pairs
+        let first: Vec<(&str, &str)> = values
+            .0
             .iter()
             .filter(|(key, _)| seen.insert(key.as_str()))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let encoded = serde_urlencoded::to_string(&first).map_err(AppError::internal)?;
         let form = parse_urlencoded(encoded.as_bytes())?;
-        Ok(RepeatedForm(form, FormValues(pairs)))
+        Ok(RepeatedForm(form, values))
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormValues {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(request, state).await?;
+        Ok(FormValues::parse(&bytes))
     }
 }
 

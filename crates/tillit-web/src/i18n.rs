@@ -21,6 +21,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/measures.ftl"),
             include_str!("../locales/sv/incidents.ftl"),
             include_str!("../locales/sv/operator.ftl"),
+            include_str!("../locales/sv/picker.ftl"),
         ],
     ),
     (
@@ -36,6 +37,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/measures.ftl"),
             include_str!("../locales/en/incidents.ftl"),
             include_str!("../locales/en/operator.ftl"),
+            include_str!("../locales/en/picker.ftl"),
         ],
     ),
 ];

@@ -9,7 +9,6 @@ use tillit_store::{Db, Page};
 
 use crate::i18n::I18n;
 use crate::services::checked_cache::CheckedCache;
-use crate::services::register_import::ImportTasks;
 use crate::services::registers::RegisterStatus;
 use crate::services::risk::Overview;
 use crate::services::start::StartFigures;
@@ -46,8 +45,6 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub i18n: Arc<I18n>,
     pub audit_key: Arc<SigningKey>,
-    /// Imports started from the pages, running in this process.
-    pub imports: Arc<ImportTasks>,
     /// The start page's figures per user (ADR 0008).
     pub start_figures: Arc<CheckedCache<i64, StartFigures>>,
     /// The risk overview per user and unit filter (ADR 0008).
@@ -76,7 +73,6 @@ impl AppState {
             config: Arc::new(config),
             i18n: Arc::new(I18n::load()),
             audit_key: Arc::new(audit_key),
-            imports: Arc::default(),
             start_figures: Arc::default(),
             risk_overviews: Arc::default(),
             unit_lists: Arc::default(),

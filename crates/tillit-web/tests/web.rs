@@ -52,6 +52,8 @@ mod openapi;
 mod operator;
 #[path = "web/operator_matrix.rs"]
 mod operator_matrix;
+#[path = "web/pickers.rs"]
+mod pickers;
 #[path = "web/register_pages.rs"]
 mod register_pages;
 #[path = "web/registers.rs"]

@@ -15,7 +15,7 @@ use tillit_store::registers::import::organisation_by_number;
 use tillit_store::{org, Actor, Db};
 use tillit_web::i18n::I18n;
 use tillit_web::services::register_export;
-use tillit_web::services::register_import::{self, ImportFile, ImportOutcome, ImportProgress};
+use tillit_web::services::register_import::{self, ImportFile, ImportOutcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Register {
@@ -82,7 +82,6 @@ pub async fn import(
             name,
             bytes: bytes.into(),
         },
-        &ImportProgress::default(),
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;

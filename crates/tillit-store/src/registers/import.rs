@@ -17,6 +17,7 @@ use tillit_domain::registers::{format_designation, SystemKind};
 use tillit_domain::search::fold;
 
 use super::batch::{self, insert_asset_rows, insert_pairs, user_names};
+use super::import_runs;
 use super::lock_organisation;
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
@@ -108,12 +109,14 @@ fn refused(error: StoreError) -> StoreError {
     }
 }
 
-/// Adds the checked rows of a file of systems to the register, all or nothing.
+/// Adds the checked rows of a file of systems to the register, all or nothing, and
+/// marks its run (which must be writing) done with them.
 pub async fn import_systems(
     db: &Db,
     organisation_id: i64,
     actor: &Actor,
     source: &str,
+    run_id: i64,
     rows: &[SystemRow],
     progress: Progress<'_>,
 ) -> Result<ImportSummary> {
@@ -166,16 +169,17 @@ pub async fn import_systems(
         ids,
         designations,
     };
-    finish(tx, organisation_id, actor, summary).await
+    finish(tx, organisation_id, actor, run_id, summary).await
 }
 
 /// Adds the checked rows of a file of information assets to the register, all or
-/// nothing.
+/// nothing, and marks its run (which must be writing) done with them.
 pub async fn import_assets(
     db: &Db,
     organisation_id: i64,
     actor: &Actor,
     source: &str,
+    run_id: i64,
     rows: &[AssetRow],
     progress: Progress<'_>,
 ) -> Result<ImportSummary> {
@@ -205,16 +209,18 @@ pub async fn import_assets(
         ids,
         designations: Vec::new(),
     };
-    finish(tx, organisation_id, actor, summary).await
+    finish(tx, organisation_id, actor, run_id, summary).await
 }
 
-/// Records the import in the audit trail and commits.
+/// Records the import in the audit trail, marks its run done and commits.
 async fn finish(
     mut tx: Tx,
     organisation_id: i64,
     actor: &Actor,
+    run_id: i64,
     summary: ImportSummary,
 ) -> Result<ImportSummary> {
+    import_runs::finish_done_in(&mut tx, organisation_id, run_id, summary.count).await?;
     audit::append(
         &mut tx,
         actor,

@@ -13,6 +13,8 @@ mod confirmation;
 mod dependencies;
 mod events;
 pub mod import;
+pub mod import_runs;
+mod picked;
 mod systems;
 
 pub use assets::{
@@ -26,6 +28,7 @@ pub use confirmation::{
 };
 pub use dependencies::{add_dependency, dependencies, dependents, remove_dependency};
 pub use events::{record_system_event, record_system_event_in, system_events, SystemEvent};
+pub use picked::{assets_by_ids, systems_by_ids};
 pub use systems::{
     create_system, create_system_in, get_system, list_systems, set_designation_prefix, set_owners,
     set_recovery_time, system_history, system_owners, update_system, InformationSystem,

@@ -2,11 +2,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_domain::pagination::PageRequest;
-use tillit_domain::register_import::{AssetRow, DependsOn, SystemRow};
+use tillit_domain::register_import::{AssetRow, DependsOn, RowError, SystemRow};
 use tillit_domain::registers::{AssetInput, SystemInput};
 use tillit_store::audit::{self, EventFilter};
-use tillit_store::registers::import;
 use tillit_store::registers::{self, AssetFilter, SystemFilter};
+use tillit_store::registers::{import, import_runs};
 use tillit_store::users::{self, NewUser};
 use tillit_store::{db_test, org, Db, StoreError};
 
@@ -29,6 +29,17 @@ async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
     .unwrap();
     tx.commit().await.unwrap();
     created.id
+}
+
+/// A run of `kind` whose file has been checked, ready to write.
+async fn writing_run(db: &Db, organisation_id: i64, kind: &str) -> i64 {
+    let run = import_runs::start_run(db, organisation_id, kind, "fil.csv", None)
+        .await
+        .unwrap();
+    import_runs::begin_writing(db, organisation_id, run.id, 1)
+        .await
+        .unwrap();
+    run.id
 }
 
 fn system_row(
@@ -153,9 +164,17 @@ db_test!(
             system_row(5, Some("LEGACY-7"), "Gammalt", "it_service", vec![], vec![]),
         ];
         let seen = AtomicUsize::new(0);
-        let summary = import::import_systems(db, region, &actor(), "system.xlsx", &rows, &|n| {
-            seen.store(n, Ordering::SeqCst);
-        })
+        let summary = import::import_systems(
+            db,
+            region,
+            &actor(),
+            "system.xlsx",
+            writing_run(db, region, "systems").await,
+            &rows,
+            &|n| {
+                seen.store(n, Ordering::SeqCst);
+            },
+        )
         .await
         .unwrap();
         assert_eq!(seen.load(Ordering::SeqCst), 4);
@@ -265,8 +284,9 @@ db_test!(
             system_row(2, None, "Ny", "network", vec![], vec![]),
             system_row(3, Some("NW-0001"), "Krock", "network", vec![], vec![]),
         ];
+        let krock = writing_run(db, region, "systems").await;
         let refused =
-            import::import_systems(db, region, &actor(), "krock.csv", &rows, &|_| {}).await;
+            import::import_systems(db, region, &actor(), "krock.csv", krock, &rows, &|_| {}).await;
         assert!(
             matches!(
                 refused,
@@ -277,6 +297,11 @@ db_test!(
             "{refused:?}"
         );
         assert_eq!(system_total(db, region).await, 1);
+        let run = import_runs::get_run(db, region, krock).await.unwrap();
+        assert_eq!(
+            run.state, "importing",
+            "the run is not marked done with the rows"
+        );
         let events_after = audit::list(db, region, &EventFilter::default(), PageRequest::default())
             .await
             .unwrap()
@@ -296,6 +321,7 @@ db_test!(
             region,
             &actor(),
             "s.csv",
+            writing_run(db, region, "systems").await,
             &[system_row(
                 2,
                 None,
@@ -317,9 +343,17 @@ db_test!(
             })
             .collect();
         let calls = AtomicUsize::new(0);
-        let summary = import::import_assets(db, region, &actor(), "t.xlsx", &rows, &|_| {
-            calls.fetch_add(1, Ordering::SeqCst);
-        })
+        let summary = import::import_assets(
+            db,
+            region,
+            &actor(),
+            "t.xlsx",
+            writing_run(db, region, "assets").await,
+            &rows,
+            &|_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+            },
+        )
         .await
         .unwrap();
         assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -364,6 +398,7 @@ db_test!(
             region,
             &actor(),
             "s.csv",
+            writing_run(db, region, "systems").await,
             &[
                 system_row(
                     2,
@@ -384,6 +419,7 @@ db_test!(
             region,
             &actor(),
             "a.csv",
+            writing_run(db, region, "assets").await,
             &[asset_row(2, "Journal", anna, vec![summary.ids[0]])],
             &|_| {},
         )
@@ -420,5 +456,131 @@ db_test!(
         let elsewhere = import::system_links(db, other).await.unwrap();
         assert!(elsewhere.owners.is_empty() && elsewhere.depends_on.is_empty());
         assert!(!elsewhere.emails.contains_key(&anna));
+    }
+);
+
+db_test!(
+    a_run_records_its_progress_and_is_done_with_its_rows,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let other = organisation(db, "Region B", "232100-0024").await;
+        let anna = user(db, region, "anna@region.example").await;
+        let run = import_runs::start_run(db, region, "systems", "system.xlsx", Some(anna))
+            .await
+            .unwrap();
+        assert_eq!(run.state, "validating");
+        assert_eq!(
+            run.started_by_name.as_deref(),
+            Some("Namn anna@region.example")
+        );
+        assert_eq!(
+            import_runs::latest_run(db, region, anna).await.unwrap(),
+            Some(run.clone())
+        );
+        import_runs::begin_writing(db, region, run.id, 2)
+            .await
+            .unwrap();
+        import_runs::record_progress(db, region, run.id, 1)
+            .await
+            .unwrap();
+        let writing = import_runs::get_run(db, region, run.id).await.unwrap();
+        assert_eq!(
+            (
+                writing.state.as_str(),
+                writing.total_rows,
+                writing.rows_done
+            ),
+            ("importing", 2, 1)
+        );
+
+        let rows = vec![
+            system_row(2, None, "Ett", "network", vec![], vec![]),
+            system_row(3, None, "Två", "network", vec![], vec![]),
+        ];
+        import::import_systems(db, region, &actor(), "system.xlsx", run.id, &rows, &|_| {})
+            .await
+            .unwrap();
+        // A late report changes nothing once the run is done.
+        import_runs::record_progress(db, region, run.id, 1)
+            .await
+            .unwrap();
+        let done = import_runs::get_run(db, region, run.id).await.unwrap();
+        assert_eq!((done.state.as_str(), done.rows_done), ("done", 2));
+        assert!(done.finished_at.is_some());
+
+        // Another organisation neither reads the run nor imports into it.
+        assert!(matches!(
+            import_runs::get_run(db, other, run.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            import_runs::latest_run(db, other, anna).await.unwrap(),
+            None
+        );
+        let second = import_runs::start_run(db, region, "systems", "igen.csv", Some(anna))
+            .await
+            .unwrap();
+        import_runs::begin_writing(db, region, second.id, 1)
+            .await
+            .unwrap();
+        let refused = import::import_systems(
+            db,
+            other,
+            &actor(),
+            "igen.csv",
+            second.id,
+            &rows[..1],
+            &|_| {},
+        )
+        .await;
+        assert!(matches!(refused, Err(StoreError::Conflict)), "{refused:?}");
+        assert_eq!(system_total(db, other).await, 0);
+    }
+);
+
+db_test!(
+    a_refused_file_keeps_every_problem_with_its_run,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let run = import_runs::start_run(db, region, "assets", "fel.csv", None)
+            .await
+            .unwrap();
+        let problems = vec![
+            RowError {
+                row: Some(3),
+                field: Some("owner_email"),
+                column: Some("Informationsägare (e-post)".into()),
+                value: Some("ingen@region.example".into()),
+                code: "unknown-user",
+            },
+            RowError::file("no-rows"),
+        ];
+        import_runs::finish_failed(
+            db,
+            region,
+            run.id,
+            import_runs::Failure::Rejected(&problems),
+        )
+        .await
+        .unwrap();
+        // A finished run stays as it ended.
+        import_runs::finish_failed(
+            db,
+            region,
+            run.id,
+            import_runs::Failure::Stopped("internal"),
+        )
+        .await
+        .unwrap();
+        let failed = import_runs::get_run(db, region, run.id).await.unwrap();
+        assert_eq!((failed.state.as_str(), failed.error_count), ("failed", 2));
+        assert_eq!(failed.failure, None);
+        let kept = failed.problems();
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].row, Some(3));
+        assert_eq!(kept[0].field.as_deref(), Some("owner_email"));
+        assert_eq!(kept[0].value.as_deref(), Some("ingen@region.example"));
+        assert_eq!(kept[1].code, "no-rows");
+        assert_eq!(asset_total(db, region).await, 0);
     }
 );

@@ -12,7 +12,6 @@ asset-no-unit = Not given
 asset-no-categories = None of the categories.
 asset-systems = Systems that hold the information
 asset-no-systems = The information is not linked to any system.
-asset-choose-system = Choose a system
 asset-link-system = Link the system
 asset-unlink-system = Remove the link
 asset-form-digital = Digital

@@ -46,6 +46,7 @@ import-status-none = You have no running or recently finished import.
 import-failed-conflict = The register changed while the import ran, so nothing was imported. Try again.
 import-failed-invalid-input = Someone else took a designation from the file while the import ran, so nothing was imported. Try again.
 import-failed-internal = Something went wrong during the import. Nothing was imported. Try again or contact support.
+import-failed-interrupted = The import stopped before it finished, probably because the server was restarted. Nothing was imported. Try again.
 import-too-large = The file may be at most { $megabytes } MB.
 problem-import-rejected-title = The file could not be imported
 problem-import-rejected-detail = Nothing was imported. Every problem is given with its row and column.

@@ -12,7 +12,6 @@ asset-no-unit = Ingen angiven
 asset-no-categories = Inga av kategorierna.
 asset-systems = System som informationen finns i
 asset-no-systems = Informationen är inte kopplad till något system.
-asset-choose-system = Välj system
 asset-link-system = Koppla systemet
 asset-unlink-system = Ta bort kopplingen
 asset-form-digital = Digital

@@ -46,6 +46,7 @@ import-status-none = Du har ingen pågående eller nyligen avslutad import.
 import-failed-conflict = Förteckningen ändrades medan importen pågick, så ingenting importerades. Försök igen.
 import-failed-invalid-input = En beteckning i filen hann användas av någon annan under importen, så ingenting importerades. Försök igen.
 import-failed-internal = Något gick fel under importen. Ingenting importerades. Försök igen eller kontakta support.
+import-failed-interrupted = Importen avbröts innan den blev klar, troligen för att servern startades om. Ingenting importerades. Försök igen.
 import-too-large = Filen får vara högst { $megabytes } MB.
 problem-import-rejected-title = Filen kunde inte importeras
 problem-import-rejected-detail = Ingenting importerades. Varje fel anges med rad och kolumn.

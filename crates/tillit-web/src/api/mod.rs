@@ -78,6 +78,8 @@ pub fn routes() -> Router<AppState> {
             ),
         )
         .route("/assets/export", get(register_import::export_assets))
+        .route("/imports/latest", get(register_import::latest_run))
+        .route("/imports/{id}", get(register_import::get_run))
         .route("/assets/{id}", get(assets::get).put(assets::update))
         .route(
             "/assets/{id}/systems",

@@ -40,6 +40,8 @@ use crate::api;
         api::assets::unlink_system,
         api::register_import::import_systems,
         api::register_import::import_assets,
+        api::register_import::latest_run,
+        api::register_import::get_run,
         api::register_import::export_systems,
         api::register_import::export_assets,
         api::classifications::list,

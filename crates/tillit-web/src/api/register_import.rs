@@ -1,11 +1,13 @@
 //! `/api/v1/systems/import`, `/api/v1/assets/import`: add many entries from a CSV or
-//! XLSX file, all or nothing; `/api/v1/systems/export`, `/api/v1/assets/export`: the
+//! XLSX file, all or nothing; `/api/v1/imports/…`: the runs of imports with their
+//! progress and outcome; `/api/v1/systems/export`, `/api/v1/assets/export`: the
 //! registers as CSV or XLSX, filtered like the lists.
 
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tillit_domain::register_import::{ImportErrors, RegisterKind};
 use tillit_domain::registers::{
@@ -13,6 +15,7 @@ use tillit_domain::registers::{
 };
 use tillit_domain::users::Language;
 use tillit_reports::Format;
+use tillit_store::registers::import_runs::ImportRun;
 use tillit_store::registers::{AssetFilter, SystemFilter};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,7 +23,7 @@ use crate::api::Problem;
 use crate::auth::principal::Lang;
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::extract::QueryParams;
+use crate::extract::{IdPath, QueryParams};
 use crate::middleware::RequestId;
 use crate::pages::register_import::{read_upload, UploadError, MEGABYTE};
 use crate::services::register_export as export;
@@ -273,6 +276,102 @@ pub async fn import_assets(
         request,
     )
     .await
+}
+
+/// One import of a file: where it is, its progress and its outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRunDto {
+    pub id: i64,
+    /// `systems` or `assets`.
+    pub register: String,
+    pub file_name: String,
+    /// `validating` (checking every row), `importing` (writing the rows), `done` or
+    /// `failed` (nothing was imported).
+    pub state: String,
+    /// Rows to write, known once the file has been checked.
+    pub total_rows: i64,
+    /// Rows written so far; all of them once done. While importing on PostgreSQL it
+    /// moves in steps of a few hundred rows; on SQLite it is written with the outcome.
+    pub rows_done: i64,
+    /// Why a run failed when it was not the file's rows: `conflict`, `invalid-input`,
+    /// `internal`, or `interrupted` (the server stopped during the import).
+    pub failure: Option<String>,
+    /// Every problem in a refused file.
+    pub errors: Vec<ImportProblemRow>,
+    /// The user who started it; empty for the command line.
+    pub started_by: Option<i64>,
+    pub started_by_name: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl ImportRunDto {
+    fn new(state: &AppState, language: Language, run: ImportRun) -> Self {
+        let errors = run
+            .problems()
+            .into_iter()
+            .map(|e| ImportProblemRow {
+                detail: state.i18n.text_with(
+                    language,
+                    &format!("import-error-{}", e.code),
+                    &[("value", e.value.clone().unwrap_or_default())],
+                ),
+                row: e.row,
+                column: e.column,
+                field: e.field,
+                value: e.value,
+                code: e.code,
+            })
+            .collect();
+        Self {
+            id: run.id,
+            register: run.kind,
+            file_name: run.file_name,
+            state: run.state,
+            total_rows: run.total_rows,
+            rows_done: run.rows_done,
+            failure: run.failure,
+            errors,
+            started_by: run.started_by,
+            started_by_name: run.started_by_name,
+            started_at: run.started_at,
+            updated_at: run.updated_at,
+            finished_at: run.finished_at,
+        }
+    }
+}
+
+/// The caller's latest import (administrators and coordinators), from whichever server
+/// ran it: poll it while `state` is `validating` or `importing`. 404 when the caller
+/// never imported.
+#[utoipa::path(get, path = "/api/v1/imports/latest", tag = "registers",
+    responses((status = 200, body = ImportRunDto), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn latest_run(
+    State(state): State<AppState>,
+    principal: Principal,
+    Lang(language): Lang,
+) -> Result<Json<ImportRunDto>, AppError> {
+    let run = service::latest_run(&state, &principal)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(ImportRunDto::new(&state, language, run)))
+}
+
+/// One import of the organisation (administrators and coordinators), with its progress
+/// and outcome.
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "registers", params(("id" = i64, Path)),
+    responses((status = 200, body = ImportRunDto), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get_run(
+    State(state): State<AppState>,
+    principal: Principal,
+    Lang(language): Lang,
+    IdPath(id): IdPath,
+) -> Result<Json<ImportRunDto>, AppError> {
+    let run = service::get_run(&state, &principal, id).await?;
+    Ok(Json(ImportRunDto::new(&state, language, run)))
 }
 
 fn parse_choice<T>(

@@ -18,9 +18,9 @@ use tillit_store::classification::Subject;
 
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
+use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams};
 use crate::pages::org::TreeRow;
-use crate::pages::registers::system_choices;
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification::{self, ClassificationSummary};
 use crate::services::registers as service;
@@ -431,8 +431,9 @@ pub async fn create(
 enum Refused {
     Nothing,
     Edit(Box<AssetFields>, FormErrors),
-    /// Linking a system: the errors (ids prefixed `link-`) and the system chosen.
-    Link(Option<i64>, FormErrors),
+    /// Linking systems, searched or refused: what was chosen and typed in the picker,
+    /// and the errors (ids prefixed `link-`).
+    Link(PickerInput, FormErrors),
 }
 
 #[derive(Template)]
@@ -443,10 +444,9 @@ struct DetailPage {
     form: AssetFields,
     errors: FormErrors,
     link_errors: FormErrors,
-    link_choice: Option<i64>,
     choices: Choices,
-    /// Systems that do not hold the asset yet, as (id, designation and name).
-    systems: Vec<(i64, String)>,
+    /// The systems to link, for those who may edit.
+    systems: Option<Picker>,
     can_edit: bool,
     classification: ClassificationSummary,
 }
@@ -458,10 +458,6 @@ impl DetailPage {
 
     fn category_label(&self, category: &str) -> String {
         category_label(&self.ctx, category)
-    }
-
-    fn link_chosen(&self, id: &i64) -> bool {
-        self.link_choice == Some(*id)
     }
 }
 
@@ -475,19 +471,21 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let detail = service::get_asset(state, principal, id).await?;
     let can_edit = service::may_edit_asset(principal, detail.asset.owner_id);
-    let (form, errors, link_errors, link_choice) = match refused {
+    let (form, errors, link_errors, link_input) = match refused {
         Refused::Nothing => (
             AssetFields::from_asset(&detail.asset),
             FormErrors::default(),
             FormErrors::default(),
-            None,
+            PickerInput::default(),
         ),
-        Refused::Edit(form, errors) => (*form, errors, FormErrors::default(), None),
-        Refused::Link(choice, errors) => (
+        Refused::Edit(form, errors) => {
+            (*form, errors, FormErrors::default(), PickerInput::default())
+        }
+        Refused::Link(input, errors) => (
             AssetFields::from_asset(&detail.asset),
             FormErrors::default(),
             errors,
-            choice,
+            input,
         ),
     };
     let mut choices = choices(state, principal).await?;
@@ -502,13 +500,18 @@ async fn detail_page(
             .push((detail.asset.owner_id, detail.asset.owner_name.clone()));
     }
     let systems = if can_edit {
-        system_choices(state, principal)
-            .await?
-            .into_iter()
-            .filter(|(s, _)| !detail.systems.iter().any(|held| held.id == *s))
-            .collect()
+        let picker = Picker::new(
+            PickerKind::Systems,
+            "link-",
+            "system_id",
+            ctx.t("field-system-id"),
+        )
+        .with_error(link_errors.for_field("link-system_id"))
+        .filled(state, principal, &link_input)
+        .await?;
+        Some(picker)
     } else {
-        Vec::new()
+        None
     };
     let classification =
         classification::summary(state, principal, Subject::Asset(detail.asset.id)).await?;
@@ -518,7 +521,6 @@ async fn detail_page(
         form,
         errors,
         link_errors,
-        link_choice,
         choices,
         systems,
         can_edit,
@@ -588,19 +590,25 @@ pub struct SystemLinkForm {
     system_id: Option<i64>,
 }
 
+/// Links the systems ticked in the picker, all or none; or, sent with the search
+/// button, shows the picker's matches.
 pub async fn link_system(
     State(state): State<AppState>,
     ctx: PageContext,
     principal: Principal,
     IdPath(id): IdPath,
-    FormData(form): FormData<SystemLinkForm>,
+    values: FormValues,
 ) -> Result<Response, AppError> {
     editable_asset(&state, &principal, id).await?;
-    let result = match form.system_id {
-        None => Err(AppError::invalid("system_id", "required")),
-        Some(system_id) => service::link_asset_system(&state, &principal, id, system_id)
-            .await
-            .map(|_| ()),
+    let input = PickerInput::read(&values, "system_id")?;
+    if picker::searching(&values) {
+        let refused = Refused::Link(input, FormErrors::default());
+        return detail_page(&state, ctx, &principal, id, refused, StatusCode::OK).await;
+    }
+    let result = if input.chosen.is_empty() {
+        Err(AppError::invalid("system_id", "required"))
+    } else {
+        service::link_asset_systems(&state, &principal, id, &input.chosen).await
     };
     match result {
         Ok(()) => Ok(see_other(
@@ -609,7 +617,7 @@ pub async fn link_system(
         )),
         Err(error) => {
             let (errors, status) = FormErrors::rejected(&ctx, error, "link-", "system_id")?;
-            let refused = Refused::Link(form.system_id, errors);
+            let refused = Refused::Link(input, errors);
             detail_page(&state, ctx, &principal, id, refused, status).await
         }
     }

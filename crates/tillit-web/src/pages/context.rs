@@ -91,6 +91,19 @@ impl PageContext {
             .text_with(self.lang, id, &[(name, value.to_string())])
     }
 
+    pub fn t2(
+        &self,
+        id: &str,
+        (name, value): (&str, impl std::fmt::Display),
+        (other_name, other_value): (&str, impl std::fmt::Display),
+    ) -> String {
+        let args = [
+            (name, value.to_string()),
+            (other_name, other_value.to_string()),
+        ];
+        self.i18n.text_with(self.lang, id, &args)
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.as_str()
     }

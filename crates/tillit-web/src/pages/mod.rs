@@ -10,6 +10,7 @@ pub mod incidents;
 pub mod login;
 pub mod operator;
 pub mod org;
+pub mod picker;
 pub mod profile;
 pub mod register_import;
 pub mod registers;
@@ -93,6 +94,8 @@ pub fn routes() -> Router<AppState> {
             get(register_import::assets_xlsx),
         )
         .route("/register/confirm", post(registers::confirm))
+        .route("/register/lookup/systems", get(picker::lookup_systems))
+        .route("/register/lookup/assets", get(picker::lookup_assets))
         .route("/register/systems", post(registers::create))
         .route("/register/systems/new", get(registers::new_form))
         .route(

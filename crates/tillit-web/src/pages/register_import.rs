@@ -3,16 +3,18 @@
 //! list filters select them.
 //!
 //! The upload is a plain form (no script needed): the browser is sent on to the status
-//! page, which htmx refreshes every half second while the import runs and which a
-//! reload refreshes without script.
+//! page, which shows the user's latest import run as recorded in the database (so any
+//! server process shows it), which htmx refreshes every half second while the import
+//! runs and which a reload refreshes without script.
 
 use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use tillit_domain::register_import::{RegisterKind, RowError};
+use tillit_domain::register_import::{RegisterKind, RunState};
 use tillit_reports::Format;
+use tillit_store::registers::import_runs::{ImportRun, RunProblem};
 
 use crate::auth::principal::Lang;
 use crate::auth::Principal;
@@ -21,9 +23,7 @@ use crate::extract::QueryParams;
 use crate::pages::registers::ListQuery;
 use crate::pages::{assets, registers, render, FormErrors, PageContext};
 use crate::services::register_export as export;
-use crate::services::register_import::{
-    self as service, ImportFile, ImportOutcome, Phase, MAX_FILE_BYTES,
-};
+use crate::services::register_import::{self as service, ImportFile, MAX_FILE_BYTES};
 use crate::state::AppState;
 
 pub(crate) const MEGABYTE: usize = 1024 * 1024;
@@ -102,8 +102,9 @@ async fn form_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let running = service::current_task(state, principal)?
-        .is_some_and(|task| task.progress.phase() != Phase::Finished);
+    let running = service::latest_run(state, principal)
+        .await?
+        .is_some_and(|run| service::is_running(&run));
     let page = FormPage {
         ctx,
         errors,
@@ -190,7 +191,7 @@ pub async fn upload(
         )
         .await;
     };
-    match service::start(&state, &principal, kind, file) {
+    match service::start(&state, &principal, kind, file).await {
         Ok(()) => Ok(axum::response::Redirect::to("/register/import/status").into_response()),
         Err(AppError::Invalid(_)) => {
             let errors = FormErrors::single(&ctx, "file", "import-form-running");
@@ -215,7 +216,7 @@ struct Problem {
     message: String,
 }
 
-fn problem(ctx: &PageContext, error: &RowError) -> Problem {
+fn problem(ctx: &PageContext, error: &RunProblem) -> Problem {
     Problem {
         row: error.row.map(|r| r.to_string()).unwrap_or_default(),
         column: error.column.clone().unwrap_or_default(),
@@ -230,8 +231,8 @@ fn problem(ctx: &PageContext, error: &RowError) -> Problem {
 /// A running import: what it is doing, and rows written of rows to write.
 struct Running {
     doing: String,
-    written: usize,
-    total: usize,
+    written: i64,
+    total: i64,
 }
 
 /// What the status page shows of the principal's latest import.
@@ -240,7 +241,7 @@ struct Status {
     register: RegisterKind,
     register_label: String,
     running: Option<Running>,
-    imported: Option<usize>,
+    imported: Option<i64>,
     problems: Vec<Problem>,
     /// Stopped by an error: the message saying what to do.
     failure: Option<String>,
@@ -262,42 +263,40 @@ struct StatusPage {
     status: Option<Status>,
 }
 
-fn status_of(ctx: &PageContext, task: &service::ImportTask) -> Status {
+fn status_of(ctx: &PageContext, run: &ImportRun) -> Status {
+    let register = RegisterKind::parse(&run.kind).unwrap_or(RegisterKind::Systems);
     let mut status = Status {
-        file_name: task.file_name.clone(),
-        register: task.kind,
-        register_label: register_label(ctx, task.kind),
+        file_name: run.file_name.clone(),
+        register,
+        register_label: register_label(ctx, register),
         running: None,
         imported: None,
         problems: Vec::new(),
         failure: None,
     };
-    let Some(outcome) = task.outcome() else {
-        let progress = &task.progress;
-        let (written, total) = (progress.written(), progress.total());
-        let doing = match progress.phase() {
-            Phase::Checking => ctx.t("import-status-checking"),
-            _ => ctx.t1("import-status-writing", "total", total),
-        };
-        status.running = Some(Running {
-            doing,
-            written,
-            total,
-        });
-        return status;
-    };
-    match outcome.as_ref() {
-        Ok(ImportOutcome::Imported(summary)) => status.imported = Some(summary.count),
-        Ok(ImportOutcome::Rejected(errors)) => {
-            status.problems = errors.0.iter().map(|e| problem(ctx, e)).collect();
-        }
-        Err(code) => {
-            let reason = match *code {
-                "conflict" | "invalid-input" => code,
-                _ => "internal",
+    match run.recorded_state() {
+        state @ (RunState::Validating | RunState::Importing) => {
+            let doing = match state {
+                RunState::Validating => ctx.t("import-status-checking"),
+                _ => ctx.t1("import-status-writing", "total", run.total_rows),
             };
-            status.failure = Some(ctx.t(&format!("import-failed-{reason}")));
+            status.running = Some(Running {
+                doing,
+                written: run.rows_done,
+                total: run.total_rows,
+            });
         }
+        RunState::Done => status.imported = Some(run.rows_done),
+        RunState::Failed => match run.failure.as_deref() {
+            None => status.problems = run.problems().iter().map(|e| problem(ctx, e)).collect(),
+            Some(code) => {
+                let reason = match code {
+                    "conflict" | "invalid-input" | "interrupted" => code,
+                    _ => "internal",
+                };
+                status.failure = Some(ctx.t(&format!("import-failed-{reason}")));
+            }
+        },
     }
     status
 }
@@ -308,8 +307,8 @@ pub async fn status(
     ctx: PageContext,
     principal: Principal,
 ) -> Result<Response, AppError> {
-    let task = service::current_task(&state, &principal)?;
-    let status = task.map(|task| status_of(&ctx, &task));
+    let run = service::latest_run(&state, &principal).await?;
+    let status = run.map(|run| status_of(&ctx, &run));
     render(&StatusPage { ctx, status })
 }
 

@@ -14,7 +14,7 @@ use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::{Criticality, Hosting, SystemInput, SystemKind, SystemSort};
 use tillit_domain::validation::ValidationErrors;
 use tillit_store::registers::{
-    AssetFilter, InformationSystem, RegisterConfirmation, SystemFilter, SystemVersion,
+    InformationSystem, RegisterConfirmation, SystemFilter, SystemVersion,
 };
 use tillit_store::Page;
 
@@ -22,7 +22,8 @@ use tillit_store::classification::Subject;
 
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
+use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams};
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification::{self, ClassificationSummary};
 use crate::services::registers as service;
@@ -404,43 +405,6 @@ pub async fn create(
     }
 }
 
-/// How many entries, assets or people a picker offers at most.
-const PICKER_LIMIT: u32 = 2000;
-
-/// The organisation's entries for a picker, by designation: (id, designation and name).
-pub(crate) async fn system_choices(
-    state: &AppState,
-    principal: &Principal,
-) -> Result<Vec<(i64, String)>, AppError> {
-    let filter = SystemFilter {
-        sort: SystemSort::Designation,
-        ..Default::default()
-    };
-    let paging = PageRequest {
-        page: 1,
-        per_page: PICKER_LIMIT,
-    };
-    let page = service::list_systems(state, principal, &filter, paging).await?;
-    Ok(page
-        .items
-        .into_iter()
-        .map(|s| (s.id, format!("{} {}", s.designation, s.name)))
-        .collect())
-}
-
-/// The organisation's information assets for a picker, by name: (id, name).
-pub(crate) async fn asset_choices(
-    state: &AppState,
-    principal: &Principal,
-) -> Result<Vec<(i64, String)>, AppError> {
-    let paging = PageRequest {
-        page: 1,
-        per_page: PICKER_LIMIT,
-    };
-    let page = service::list_assets(state, principal, &AssetFilter::default(), paging).await?;
-    Ok(page.items.into_iter().map(|a| (a.id, a.name)).collect())
-}
-
 /// The small forms beside an entry, each with its own route; the ids of a form's
 /// fields start with its prefix.
 const OWNERS: &str = "owners-";
@@ -454,42 +418,67 @@ enum Refused {
     Edit(Box<SystemForm>, FormErrors),
     /// One of the small forms: its prefix, the errors (ids prefixed) and the value typed.
     Side(&'static str, FormErrors, String),
+    /// A picker's form, searched or refused: its prefix, the errors and what was
+    /// chosen and typed.
+    Pick(&'static str, FormErrors, PickerInput),
 }
 
-/// What the small forms offer to choose from; empty for those who may not edit.
-#[derive(Default)]
+/// What the small forms offer to choose from; the pickers only for those who may edit.
 struct Pickers {
     /// People who are not information owners of the entry yet.
     owners: Vec<(i64, String)>,
-    /// Entries this one does not depend on yet (itself left out).
-    dependencies: Vec<(i64, String)>,
-    /// Assets the entry does not hold yet.
-    assets: Vec<(i64, String)>,
+    /// Entries to depend on.
+    dependencies: Option<Picker>,
+    /// Assets to hold.
+    assets: Option<Picker>,
 }
 
+/// The pickers of the small forms; the one sent (`picked`) keeps what was chosen and
+/// typed in it.
 async fn pickers(
     state: &AppState,
+    ctx: &PageContext,
     principal: &Principal,
     detail: &SystemDetail,
     people: &[(i64, String)],
+    side: &(&'static str, FormErrors, String),
+    picked: Option<(&'static str, PickerInput)>,
 ) -> Result<Pickers, AppError> {
-    let id = detail.system.id;
+    let input_for = |prefix: &str| match &picked {
+        Some((sent, input)) if *sent == prefix => input.clone(),
+        _ => PickerInput::default(),
+    };
+    let error_for = |prefix: &str, field: &str| {
+        (side.0 == prefix)
+            .then(|| side.1.for_field(&format!("{prefix}{field}")))
+            .flatten()
+    };
+    let dependencies = Picker::new(
+        PickerKind::Systems,
+        DEPENDENCIES,
+        "depends_on_id",
+        ctx.t("field-depends-on-id"),
+    )
+    .with_error(error_for(DEPENDENCIES, "depends_on_id"))
+    .filled(state, principal, &input_for(DEPENDENCIES))
+    .await?;
+    let assets = Picker::new(
+        PickerKind::Assets,
+        ASSETS,
+        "asset_id",
+        ctx.t("field-asset-id"),
+    )
+    .with_error(error_for(ASSETS, "asset_id"))
+    .filled(state, principal, &input_for(ASSETS))
+    .await?;
     Ok(Pickers {
         owners: people
             .iter()
             .filter(|(p, _)| !detail.owners.iter().any(|o| o.id == *p))
             .cloned()
             .collect(),
-        dependencies: system_choices(state, principal)
-            .await?
-            .into_iter()
-            .filter(|(s, _)| *s != id && !detail.dependencies.iter().any(|d| d.id == *s))
-            .collect(),
-        assets: asset_choices(state, principal)
-            .await?
-            .into_iter()
-            .filter(|(a, _)| !detail.assets.iter().any(|held| held.id == *a))
-            .collect(),
+        dependencies: Some(dependencies),
+        assets: Some(assets),
     })
 }
 
@@ -620,6 +609,7 @@ async fn detail_page(
     let detail = service::get_system(state, principal, id).await?;
     let history = history_rows(&ctx, service::system_history(state, principal, id).await?);
     let can_edit = may_edit(principal, &detail);
+    let mut picked = None;
     let (form, errors, side) = match refused {
         Refused::Nothing => (
             SystemForm::from_system(&detail.system),
@@ -632,12 +622,33 @@ async fn detail_page(
             FormErrors::default(),
             (prefix, errors, typed),
         ),
+        Refused::Pick(prefix, errors, input) => {
+            picked = Some((prefix, input));
+            (
+                SystemForm::from_system(&detail.system),
+                FormErrors::default(),
+                (prefix, errors, String::new()),
+            )
+        }
     };
     let choices = choices(state, principal).await?;
     let pickers = if can_edit {
-        pickers(state, principal, &detail, &choices.people).await?
+        pickers(
+            state,
+            &ctx,
+            principal,
+            &detail,
+            &choices.people,
+            &side,
+            picked,
+        )
+        .await?
     } else {
-        Pickers::default()
+        Pickers {
+            owners: Vec::new(),
+            dependencies: None,
+            assets: None,
+        }
     };
     let classification =
         classification::summary(state, principal, Subject::System(detail.system.id)).await?;
@@ -737,14 +748,60 @@ async fn side_outcome(
     side: Side,
     typed: String,
 ) -> Result<Response, AppError> {
+    let prefix = side.prefix;
+    refused_or_done(state, ctx, principal, id, result, side, |errors| {
+        Refused::Side(prefix, errors, typed)
+    })
+    .await
+}
+
+/// Like [`side_outcome`], for a form with a picker: refused, it keeps what was chosen
+/// and typed in it.
+async fn pick_outcome(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    result: Result<(), AppError>,
+    side: Side,
+    input: PickerInput,
+) -> Result<Response, AppError> {
+    let prefix = side.prefix;
+    refused_or_done(state, ctx, principal, id, result, side, |errors| {
+        Refused::Pick(prefix, errors, input)
+    })
+    .await
+}
+
+async fn refused_or_done(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    result: Result<(), AppError>,
+    side: Side,
+    refused: impl FnOnce(FormErrors) -> Refused,
+) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(see_other(&format!("/register/systems/{id}"), side.notice)),
         Err(error) => {
             let (errors, status) = FormErrors::rejected(&ctx, error, side.prefix, side.field)?;
-            let refused = Refused::Side(side.prefix, errors, typed);
-            detail_page(state, ctx, principal, id, refused, status).await
+            detail_page(state, ctx, principal, id, refused(errors), status).await
         }
     }
+}
+
+/// A picker's form sent with its search button: the page again, nothing saved.
+async fn searched(
+    state: &AppState,
+    ctx: PageContext,
+    principal: &Principal,
+    id: i64,
+    prefix: &'static str,
+    input: PickerInput,
+) -> Result<Response, AppError> {
+    let refused = Refused::Pick(prefix, FormErrors::default(), input);
+    detail_page(state, ctx, principal, id, refused, StatusCode::OK).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -840,25 +897,26 @@ pub struct DependencyForm {
     depends_on_id: Option<i64>,
 }
 
+/// Adds the entries ticked in the picker as dependencies, all or none; or, sent with
+/// the search button, shows the picker's matches.
 pub async fn add_dependency(
     State(state): State<AppState>,
     ctx: PageContext,
     principal: Principal,
     IdPath(id): IdPath,
-    FormData(form): FormData<DependencyForm>,
+    values: FormValues,
 ) -> Result<Response, AppError> {
     editable_system(&state, &principal, id).await?;
-    let result = match form.depends_on_id {
-        None => Err(AppError::invalid("depends_on_id", "required")),
-        Some(other) => service::add_dependency(&state, &principal, id, other)
-            .await
-            .map(|_| ()),
+    let input = PickerInput::read(&values, "depends_on_id")?;
+    if picker::searching(&values) {
+        return searched(&state, ctx, &principal, id, DEPENDENCIES, input).await;
+    }
+    let result = if input.chosen.is_empty() {
+        Err(AppError::invalid("depends_on_id", "required"))
+    } else {
+        service::add_dependencies(&state, &principal, id, &input.chosen).await
     };
-    let typed = form
-        .depends_on_id
-        .map(|d| d.to_string())
-        .unwrap_or_default();
-    side_outcome(
+    pick_outcome(
         &state,
         ctx,
         &principal,
@@ -869,7 +927,7 @@ pub async fn add_dependency(
             field: "depends_on_id",
             notice: "system-dependency-added",
         },
-        typed,
+        input,
     )
     .await
 }
@@ -897,22 +955,26 @@ pub struct AssetLinkForm {
     asset_id: Option<i64>,
 }
 
+/// Links the assets ticked in the picker, all or none; or, sent with the search button,
+/// shows the picker's matches.
 pub async fn link_asset(
     State(state): State<AppState>,
     ctx: PageContext,
     principal: Principal,
     IdPath(id): IdPath,
-    FormData(form): FormData<AssetLinkForm>,
+    values: FormValues,
 ) -> Result<Response, AppError> {
     editable_system(&state, &principal, id).await?;
-    let result = match form.asset_id {
-        None => Err(AppError::invalid("asset_id", "required")),
-        Some(asset) => service::link_system_asset(&state, &principal, id, asset)
-            .await
-            .map(|_| ()),
+    let input = PickerInput::read(&values, "asset_id")?;
+    if picker::searching(&values) {
+        return searched(&state, ctx, &principal, id, ASSETS, input).await;
+    }
+    let result = if input.chosen.is_empty() {
+        Err(AppError::invalid("asset_id", "required"))
+    } else {
+        service::link_system_assets(&state, &principal, id, &input.chosen).await
     };
-    let typed = form.asset_id.map(|a| a.to_string()).unwrap_or_default();
-    side_outcome(
+    pick_outcome(
         &state,
         ctx,
         &principal,
@@ -923,7 +985,7 @@ pub async fn link_asset(
             field: "asset_id",
             notice: "system-asset-linked",
         },
-        typed,
+        input,
     )
     .await
 }

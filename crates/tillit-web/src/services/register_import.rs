@@ -2,24 +2,24 @@
 //!
 //! A file is read and every row checked before anything is written; a file with any
 //! bad row imports nothing, and the answer lists every problem. Only administrators and
-//! coordinators of the whole organisation import. From the pages an import runs as a
-//! task in the server process while the browser polls its progress; the API and the
-//! command line wait for the outcome.
-
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+//! coordinators of the whole organisation import. Every import is recorded as a run in
+//! the database, with its progress and outcome, so that any server process shows it
+//! (docs/adr/0010-import-progress-in-the-database.md). From the pages an import runs as
+//! a task while the browser polls its run; the API and the command line wait for the
+//! outcome.
 
 use axum::body::Bytes;
 use tillit_domain::auth::Action;
 use tillit_domain::register_import::{
-    validate_assets, validate_systems, AssetRow, ImportErrors, RegisterKind, SystemRow,
+    effective_state, validate_assets, validate_systems, AssetRow, ImportErrors, RegisterKind,
+    RunState, SystemRow, INTERRUPTED,
 };
 use tillit_domain::users::Language;
 use tillit_reports::Format;
 use tillit_store::registers::import::{self, ImportSummary};
-use tillit_store::{Actor, Db};
+use tillit_store::registers::import_runs::{self, Failure, ImportRun};
+use tillit_store::{Actor, Db, Engine};
+use tokio::sync::watch;
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -27,8 +27,6 @@ use crate::state::AppState;
 
 /// The largest file accepted. A 10,000-row XLSX is well under a megabyte.
 pub const MAX_FILE_BYTES: usize = 25 * 1024 * 1024;
-/// How long a finished import's outcome stays available to its page.
-const KEEP_FINISHED: Duration = Duration::from_secs(3600);
 
 /// An uploaded file: its name as the client gave it (for the audit trail) and content.
 pub struct ImportFile {
@@ -43,52 +41,19 @@ pub enum ImportOutcome {
     Rejected(ImportErrors),
 }
 
-/// Where an import is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    /// Reading the file and checking every row.
-    Checking,
-    /// Writing the rows.
-    Writing,
-    Finished,
-}
-
-/// Progress of one import, updated by the import and read by the page polling it.
-#[derive(Debug, Default)]
-pub struct ImportProgress {
-    phase: AtomicU8,
-    written: AtomicUsize,
-    total: AtomicUsize,
-}
-
-impl ImportProgress {
-    fn set_phase(&self, phase: Phase) {
-        self.phase.store(phase as u8, Ordering::Release);
-    }
-
-    pub fn phase(&self) -> Phase {
-        match self.phase.load(Ordering::Acquire) {
-            0 => Phase::Checking,
-            1 => Phase::Writing,
-            _ => Phase::Finished,
-        }
-    }
-
-    /// Rows written so far.
-    pub fn written(&self) -> usize {
-        self.written.load(Ordering::Acquire)
-    }
-
-    /// Rows to write, once the file has been checked.
-    pub fn total(&self) -> usize {
-        self.total.load(Ordering::Acquire)
-    }
-}
-
 /// A file's rows, checked.
 enum Checked {
     Systems(Vec<SystemRow>),
     Assets(Vec<AssetRow>),
+}
+
+impl Checked {
+    fn len(&self) -> usize {
+        match self {
+            Checked::Systems(rows) => rows.len(),
+            Checked::Assets(rows) => rows.len(),
+        }
+    }
 }
 
 fn check(
@@ -103,20 +68,59 @@ fn check(
     })
 }
 
-/// Reads, checks and, when every row is good, imports a file in one transaction. Asks
-/// nobody's permission: the pages and the API check it first, and the command line is
-/// run by whoever runs the server.
-pub async fn run(
+/// Writes the rows written so far to the run from a task of its own, the latest count
+/// only, so the import never waits for it. On SQLite the import's transaction holds the
+/// only write lock until it commits, so there the count is written with the outcome.
+struct ProgressWriter {
+    sender: watch::Sender<usize>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl ProgressWriter {
+    fn start(db: &Db, organisation_id: i64, run_id: i64) -> Self {
+        let (sender, mut receiver) = watch::channel(0);
+        let task = (db.engine() == Engine::Postgres).then(|| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                while receiver.changed().await.is_ok() {
+                    let done = *receiver.borrow_and_update();
+                    if let Err(error) =
+                        import_runs::record_progress(&db, organisation_id, run_id, done).await
+                    {
+                        tracing::warn!(%error, run_id, "import progress not recorded");
+                    }
+                }
+            })
+        });
+        Self { sender, task }
+    }
+
+    fn report(&self, done: usize) {
+        self.sender.send_replace(done);
+    }
+
+    /// Waits for the last report to be written, so it cannot land after the outcome.
+    async fn stop(self) {
+        drop(self.sender);
+        if let Some(task) = self.task {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "import progress task failed");
+            }
+        }
+    }
+}
+
+/// Reads, checks and, when every row is good, imports a file in one transaction, keeping
+/// its run up to date.
+async fn execute(
     db: &Db,
-    organisation_id: i64,
     actor: &Actor,
+    run: &ImportRun,
     kind: RegisterKind,
-    file: ImportFile,
-    progress: &ImportProgress,
+    bytes: Bytes,
 ) -> Result<ImportOutcome, AppError> {
-    progress.set_phase(Phase::Checking);
+    let organisation_id = run.organisation_id;
     let references = import::import_references(db, organisation_id).await?;
-    let bytes = file.bytes;
     // Parsing a large spreadsheet is CPU work: keep it off the threads serving requests.
     let checked = tokio::task::spawn_blocking(move || check(kind, &bytes, &references))
         .await
@@ -124,24 +128,75 @@ pub async fn run(
     let checked = match checked {
         Ok(checked) => checked,
         Err(errors) => {
-            progress.set_phase(Phase::Finished);
+            import_runs::finish_failed(db, organisation_id, run.id, Failure::Rejected(&errors.0))
+                .await?;
             return Ok(ImportOutcome::Rejected(errors));
         }
     };
-    let report = |written: usize| progress.written.store(written, Ordering::Release);
-    progress.set_phase(Phase::Writing);
+    import_runs::begin_writing(db, organisation_id, run.id, checked.len()).await?;
+    let progress = ProgressWriter::start(db, organisation_id, run.id);
+    let report = |done: usize| progress.report(done);
+    let name = &run.file_name;
     let summary = match checked {
         Checked::Systems(rows) => {
-            progress.total.store(rows.len(), Ordering::Release);
-            import::import_systems(db, organisation_id, actor, &file.name, &rows, &report).await
+            import::import_systems(db, organisation_id, actor, name, run.id, &rows, &report).await
         }
         Checked::Assets(rows) => {
-            progress.total.store(rows.len(), Ordering::Release);
-            import::import_assets(db, organisation_id, actor, &file.name, &rows, &report).await
+            import::import_assets(db, organisation_id, actor, name, run.id, &rows, &report).await
         }
     };
-    progress.set_phase(Phase::Finished);
+    progress.stop().await;
     Ok(ImportOutcome::Imported(summary?))
+}
+
+/// Runs an import and records an error that stops it as the run's failure.
+async fn execute_recorded(
+    db: &Db,
+    actor: &Actor,
+    run: &ImportRun,
+    kind: RegisterKind,
+    bytes: Bytes,
+) -> Result<ImportOutcome, AppError> {
+    let outcome = execute(db, actor, run, kind, bytes).await;
+    if let Err(error) = &outcome {
+        if let AppError::Internal(message) = error {
+            tracing::error!(%message, run_id = run.id, "import failed");
+        }
+        let failure = Failure::Stopped(error.code());
+        if let Err(error) =
+            import_runs::finish_failed(db, run.organisation_id, run.id, failure).await
+        {
+            tracing::error!(%error, run_id = run.id, "import failure not recorded");
+        }
+    }
+    outcome
+}
+
+async fn open_run(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    kind: RegisterKind,
+    file_name: &str,
+) -> Result<ImportRun, AppError> {
+    Ok(
+        import_runs::start_run(db, organisation_id, kind.as_str(), file_name, actor.user_id)
+            .await?,
+    )
+}
+
+/// Reads, checks and, when every row is good, imports a file in one transaction, as a
+/// recorded run. Asks nobody's permission: the pages and the API check it first, and
+/// the command line is run by whoever runs the server.
+pub async fn run(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    kind: RegisterKind,
+    file: ImportFile,
+) -> Result<ImportOutcome, AppError> {
+    let run = open_run(db, organisation_id, actor, kind, &file.name).await?;
+    execute_recorded(db, actor, &run, kind, file.bytes).await
 }
 
 /// Only administrators and coordinators of the whole organisation import.
@@ -163,112 +218,78 @@ pub async fn import_now(
         &principal.actor(),
         kind,
         file,
-        &ImportProgress::default(),
     )
     .await
 }
 
-/// An import started from the pages, kept until its owner starts another or it has
-/// been finished for an hour.
-#[derive(Debug)]
-pub struct ImportTask {
-    pub kind: RegisterKind,
-    pub file_name: String,
-    pub progress: ImportProgress,
-    /// The outcome, or the code of the error that stopped it.
-    outcome: Mutex<Option<Arc<Result<ImportOutcome, &'static str>>>>,
-    finished_at: Mutex<Option<Instant>>,
+/// A run as it stands now: one that stopped moving long ago was interrupted (its
+/// server stopped and rolled its transaction back), and is shown as failed.
+pub fn as_of_now(mut run: ImportRun) -> ImportRun {
+    let recorded = run.recorded_state();
+    if effective_state(recorded, run.updated_at, tillit_store::now()) != recorded {
+        run.state = RunState::Failed.as_str().to_owned();
+        run.failure = Some(INTERRUPTED.to_owned());
+    }
+    run
 }
 
-impl ImportTask {
-    /// The outcome once finished, or the code of the error that stopped the import.
-    pub fn outcome(&self) -> Option<Arc<Result<ImportOutcome, &'static str>>> {
-        lock(&self.outcome).clone()
-    }
-
-    fn finish(&self, outcome: Result<ImportOutcome, AppError>) {
-        let outcome = outcome.map_err(|error| {
-            if let AppError::Internal(message) = &error {
-                tracing::error!(%message, "import failed");
-            }
-            error.code()
-        });
-        *lock(&self.outcome) = Some(Arc::new(outcome));
-        *lock(&self.finished_at) = Some(Instant::now());
-    }
-
-    fn finished_long_ago(&self) -> bool {
-        lock(&self.finished_at).is_some_and(|at| at.elapsed() > KEEP_FINISHED)
-    }
-
-    fn running(&self) -> bool {
-        lock(&self.finished_at).is_none()
-    }
+/// Whether the run is still checking or writing.
+pub fn is_running(run: &ImportRun) -> bool {
+    !run.recorded_state().is_finished()
 }
 
-/// The imports started from the pages, one per user. They live in this server
-/// process: the page that polls one must reach the process that runs it (a load
-/// balancer in front of several servers keeps a browser on one; see
-/// docs/adr/0005-import-progress-in-process.md).
-#[derive(Debug, Default)]
-pub struct ImportTasks {
-    tasks: Mutex<HashMap<(i64, i64), Arc<ImportTask>>>,
-}
-
-/// A poisoned lock only means another thread panicked while holding it; the data (a
-/// progress record) is still sound.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Starts an import in the background; its progress and outcome are then read with
-/// [`current_task`]. One import per user at a time.
-pub fn start(
+/// Records a run and starts the import in the background; its progress and outcome
+/// are then read with [`latest_run`]. One import per user at a time.
+pub async fn start(
     state: &AppState,
     principal: &Principal,
     kind: RegisterKind,
     file: ImportFile,
 ) -> Result<(), AppError> {
     require_importer(principal)?;
-    let key = (principal.organisation_id, principal.user_id);
-    let task = Arc::new(ImportTask {
-        kind,
-        file_name: file.name.clone(),
-        progress: ImportProgress::default(),
-        outcome: Mutex::new(None),
-        finished_at: Mutex::new(None),
-    });
+    if latest_run(state, principal)
+        .await?
+        .is_some_and(|run| is_running(&run))
     {
-        let mut tasks = lock(&state.imports.tasks);
-        if tasks.get(&key).is_some_and(|t| t.running()) {
-            return Err(AppError::invalid("file", "import-running"));
-        }
-        tasks.retain(|_, t| !t.finished_long_ago());
-        tasks.insert(key, Arc::clone(&task));
+        return Err(AppError::invalid("file", "import-running"));
     }
-    let db = state.db.clone();
     let actor = principal.actor();
-    let organisation_id = principal.organisation_id;
+    let run = open_run(
+        &state.db,
+        principal.organisation_id,
+        &actor,
+        kind,
+        &file.name,
+    )
+    .await?;
+    let db = state.db.clone();
     tokio::spawn(async move {
-        let outcome = run(&db, organisation_id, &actor, kind, file, &task.progress).await;
-        task.finish(outcome);
+        // The outcome is recorded with the run, where the status page reads it.
+        let _ = execute_recorded(&db, &actor, &run, kind, file.bytes).await;
     });
     Ok(())
 }
 
-/// The principal's latest import started from the pages, if any.
-pub fn current_task(
+/// The principal's latest import, as it stands now.
+pub async fn latest_run(
     state: &AppState,
     principal: &Principal,
-) -> Result<Option<Arc<ImportTask>>, AppError> {
+) -> Result<Option<ImportRun>, AppError> {
     require_importer(principal)?;
-    let key = (principal.organisation_id, principal.user_id);
-    Ok(lock(&state.imports.tasks)
-        .get(&key)
-        .filter(|t| !t.finished_long_ago())
-        .cloned())
+    let run =
+        import_runs::latest_run(&state.db, principal.organisation_id, principal.user_id).await?;
+    Ok(run.map(as_of_now))
+}
+
+/// An import of the principal's organisation, as it stands now.
+pub async fn get_run(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<ImportRun, AppError> {
+    require_importer(principal)?;
+    let run = import_runs::get_run(&state.db, principal.organisation_id, id).await?;
+    Ok(as_of_now(run))
 }
 
 /// A register's import template, explained in `language`. Everyone who reads the

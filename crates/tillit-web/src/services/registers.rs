@@ -190,6 +190,28 @@ pub async fn add_dependency(
     detail(state, principal.organisation_id, id).await
 }
 
+/// Records that the entry depends on each of `depends_on_ids`, all or none: an unknown
+/// entry, one already depended on, or a cycle refuses them all.
+pub async fn add_dependencies(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    depends_on_ids: &[i64],
+) -> Result<(), AppError> {
+    require_system_editor(state, principal, id).await?;
+    let pairs: Vec<(i64, i64)> = depends_on_ids.iter().map(|other| (id, *other)).collect();
+    let mut tx = state.db.begin().await?;
+    registers::add_dependencies(
+        &mut tx,
+        principal.organisation_id,
+        &principal.actor(),
+        &pairs,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn remove_dependency(
     state: &AppState,
     principal: &Principal,
@@ -265,28 +287,40 @@ async fn asset_to_link(
     }
 }
 
-/// Records that the entry holds an asset, from the entry's side: the entry's editors may.
-pub async fn link_system_asset(
+/// Records that the entry holds each of `asset_ids`, from the entry's side, all or none.
+pub async fn link_system_assets(
     state: &AppState,
     principal: &Principal,
     id: i64,
-    asset_id: i64,
-) -> Result<SystemDetail, AppError> {
+    asset_ids: &[i64],
+) -> Result<(), AppError> {
     require_system_editor(state, principal, id).await?;
-    asset_to_link(state, principal.organisation_id, asset_id).await?;
-    registers::link_asset_system(
-        &state.db,
+    let pairs: Vec<(i64, i64)> = asset_ids.iter().map(|asset| (*asset, id)).collect();
+    link(state, principal, &pairs, "asset_id").await
+}
+
+/// Writes asset–system links in one transaction; a link already there is a duplicate
+/// named at `field`, the field the user chose it in.
+async fn link(
+    state: &AppState,
+    principal: &Principal,
+    pairs: &[(i64, i64)],
+    field: &'static str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    registers::link_assets(
+        &mut tx,
         principal.organisation_id,
         &principal.actor(),
-        asset_id,
-        id,
+        pairs,
     )
     .await
     .map_err(|error| match error {
-        tillit_store::StoreError::Duplicate { .. } => AppError::invalid("asset_id", "duplicate"),
+        tillit_store::StoreError::Duplicate { .. } => AppError::invalid(field, "duplicate"),
         other => other.into(),
     })?;
-    detail(state, principal.organisation_id, id).await
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Removes the link between the entry and an asset, from the entry's side.
@@ -306,6 +340,26 @@ pub async fn unlink_system_asset(
         id,
     )
     .await?)
+}
+
+/// The organisation's entries among `ids`, for showing what a form has chosen.
+pub async fn systems_by_ids(
+    state: &AppState,
+    principal: &Principal,
+    ids: &[i64],
+) -> Result<Vec<SystemRef>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    Ok(registers::systems_by_ids(&state.db, principal.organisation_id, ids).await?)
+}
+
+/// The organisation's information assets among `ids`, for showing what a form has chosen.
+pub async fn assets_by_ids(
+    state: &AppState,
+    principal: &Principal,
+    ids: &[i64],
+) -> Result<Vec<AssetRef>, AppError> {
+    principal.require(Action::ViewRegisters)?;
+    Ok(registers::assets_by_ids(&state.db, principal.organisation_id, ids).await?)
 }
 
 pub async fn list_assets(
@@ -376,6 +430,18 @@ pub async fn link_asset_system(
     )
     .await?;
     asset_detail(state, principal.organisation_id, id).await
+}
+
+/// Records that each of `system_ids` holds the asset, all or none.
+pub async fn link_asset_systems(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    system_ids: &[i64],
+) -> Result<(), AppError> {
+    require_asset_editor(state, principal, id).await?;
+    let pairs: Vec<(i64, i64)> = system_ids.iter().map(|system| (id, *system)).collect();
+    link(state, principal, &pairs, "system_id").await
 }
 
 pub async fn unlink_asset_system(

@@ -871,6 +871,25 @@ pub mod html {
         find_tag(html, "input", key).map(|(tag, _)| attribute(tag, "value").unwrap_or_default())
     }
 
+    /// The values of the checkboxes named `name`, in page order, with whether each is
+    /// ticked.
+    pub fn checkboxes(html: &str, name: &str) -> Vec<(String, bool)> {
+        let by_name = format!(" name=\"{name}\"");
+        html.match_indices("<input ")
+            .filter_map(|(start, _)| {
+                let tag = &html[start..];
+                let tag = &tag[..tag.find('>')? + 1];
+                let checkbox = tag.contains(" type=\"checkbox\"") && tag.contains(&by_name);
+                checkbox.then(|| {
+                    (
+                        attribute(tag, "value").unwrap_or_default(),
+                        tag.contains(" checked"),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The text of a `<textarea>`, found by id or name.
     pub fn textarea(html: &str, key: &str) -> Option<String> {
         let (_, tail) = find_tag(html, "textarea", key)?;

@@ -838,3 +838,154 @@ web_test!(
         assert_eq!(asset_count(&app, other.id).await, 0);
     }
 );
+
+/// Asks the API of `router` for the caller's latest import until it has finished.
+async fn finished_run(router: &axum::Router, token: &str) -> Value {
+    for _ in 0..1_000 {
+        let resp = TestApp::api_on(router, Method::GET, "/api/v1/imports/latest")
+            .token(token)
+            .send()
+            .await;
+        resp.expect(200);
+        let run = resp.json();
+        if run["state"] == "done" || run["state"] == "failed" {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the import did not finish");
+}
+
+web_test!(
+    an_import_is_followed_from_another_server_process,
+    |app| async move {
+        let org = &app.a;
+        let coordinator_account = org.member(Role::Coordinator);
+        let (second, _db) = app.second_process().await;
+        let mut browser = coordinator(&app).await;
+        let file = csv(&[
+            "Namn;Typ;Kritikalitet;Driftmiljö",
+            "Journal;information_system;high;cloud",
+            "Vårdnät;network;high;own_data_centre",
+        ]);
+        upload(&app, &browser, "systems", "två-system.csv", &file)
+            .await
+            .expect_redirect("/register/import/status");
+        // The other process follows the import the first one runs, in the API and on
+        // the page.
+        let run = finished_run(&second, &coordinator_account.token).await;
+        assert_eq!(run["state"], "done", "{run}");
+        assert_eq!(run["register"], "systems");
+        assert_eq!(run["file_name"], "två-system.csv");
+        assert_eq!(
+            (run["total_rows"].as_i64(), run["rows_done"].as_i64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(run["started_by"], coordinator_account.id);
+        assert!(run["finished_at"].is_string());
+        browser.switch_to(second.clone());
+        let status = browser.get("/register/import/status").await;
+        status.expect(200);
+        assert!(status
+            .page()
+            .contains("Importen är klar: 2 poster har lagts till."));
+        assert!(status.page().contains("två-system.csv"));
+        let id = run["id"].as_i64().expect("id");
+        let by_id = TestApp::api_on(&second, Method::GET, &format!("/api/v1/imports/{id}"))
+            .token(&org.admin().token)
+            .send()
+            .await;
+        by_id.expect(200);
+        assert_eq!(by_id.json()["rows_done"], 2);
+        assert_eq!(systems(&app, org.id).await.len(), 2);
+
+        // A run still writing shows its progress, polled by htmx or reloaded, from
+        // either process.
+        let writing = tillit_store::registers::import_runs::start_run(
+            &app.db,
+            org.id,
+            "assets",
+            "stor.xlsx",
+            Some(coordinator_account.id),
+        )
+        .await
+        .expect("run");
+        tillit_store::registers::import_runs::begin_writing(&app.db, org.id, writing.id, 10_000)
+            .await
+            .expect("writing");
+        tillit_store::registers::import_runs::record_progress(&app.db, org.id, writing.id, 2_500)
+            .await
+            .expect("progress");
+        let page = browser.get("/register/import/status").await.page();
+        assert!(page.contains("stor.xlsx"), "{page}");
+        assert!(page.contains("max=\"10000\" value=\"2500\""), "{page}");
+        assert!(page.contains("hx-trigger=\"every 500ms\""));
+        assert!(page.contains("href=\"/register/import/status\""));
+        let latest = TestApp::api_on(&second, Method::GET, "/api/v1/imports/latest")
+            .token(&coordinator_account.token)
+            .send()
+            .await;
+        assert_eq!(latest.json()["state"], "importing");
+        assert_eq!(latest.json()["rows_done"], 2_500);
+        // One import per user at a time, whichever process runs it.
+        let form = browser.get("/register/import").await.page();
+        assert!(form.contains(&app.text(Language::Sv, "import-running")));
+
+        // Runs belong to their organisation.
+        TestApp::api_on(&second, Method::GET, &format!("/api/v1/imports/{id}"))
+            .token(&app.b.admin().token)
+            .send()
+            .await
+            .problem(404, "not-found");
+        TestApp::api_on(&second, Method::GET, "/api/v1/imports/latest")
+            .token(&app.b.admin().token)
+            .send()
+            .await
+            .problem(404, "not-found");
+    }
+);
+
+web_test!(
+    a_refused_file_is_recorded_as_a_failed_run_with_nothing_imported,
+    |app| async move {
+        let org = &app.a;
+        let token = &org.admin().token;
+        let events = app.event_count(org.id).await;
+        let file = csv(&[
+            "Namn;Typ;Kritikalitet;Driftmiljö",
+            "Bra rad;network;low;cloud",
+            "Fel typ;mainframe;low;cloud",
+            ";network;low;cloud",
+        ]);
+        app.api(Method::POST, "/api/v1/systems/import")
+            .token(token)
+            .raw("text/csv", file)
+            .send()
+            .await
+            .problem(422, "import-rejected");
+        let resp = app
+            .api(Method::GET, "/api/v1/imports/latest")
+            .token(token)
+            .send()
+            .await;
+        resp.expect(200);
+        let run = resp.json();
+        assert_eq!(run["state"], "failed", "{run}");
+        assert_eq!(run["rows_done"], 0);
+        assert_eq!(run["failure"], Value::Null);
+        assert_eq!(
+            problems(&run),
+            vec![
+                (
+                    Some(3),
+                    Some("kind".to_owned()),
+                    "invalid-choice".to_owned()
+                ),
+                (Some(4), Some("name".to_owned()), "required".to_owned()),
+            ]
+        );
+        assert!(systems(&app, org.id).await.is_empty());
+        assert_eq!(import_events(&app, org.id).await, 0);
+        assert_eq!(app.event_count(org.id).await, events, "nothing audited");
+    }
+);

@@ -38,7 +38,8 @@ const N: bool = false;
 /// risk), `{today}`, `{future}` (a date two months ahead) and `{year}`,
 /// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`,
 /// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
-/// name) and `{nl}` (a line break, for the CSV files of the import API).
+/// name), `{nl}` (a line break, for the CSV files of the import API) and
+/// `{import_run}` (a new import run of the organisation, checking its file).
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
 pub(crate) struct Route {
     pub(crate) method: Method,
@@ -92,6 +93,8 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("POST", "/users/{user}/two-factor/reset",       "",                                                         303, [Y,  N,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/register",                            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/register/confirm",                    "note=Årlig bekräftelse {n}",                               303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/register/lookup/systems?q=System",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/register/lookup/assets?q=Journal",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",  "/register/systems/new",                "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST", "/register/systems",                    "name=System {n}&kind=information_system&criticality=high&hosting=cloud", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/register/systems/{fresh_system}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
@@ -230,6 +233,9 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("POST",   "/api/v1/systems/import",             "Namn;Typ;Kritikalitet;Driftmiljö{nl}System {n};network;low;cloud", 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/systems/export",             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST",   "/api/v1/assets/import",              "Namn;Form;Informationsägare (e-post){nl}Journal {n};digital;{user_email}", 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        // The importers have imported in the rows above, so each has a latest run.
+        route("GET",    "/api/v1/imports/latest",             "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/imports/{import_run}",       "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/assets/export?format=csv",   "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST",   "/api/v1/assets",                     r#"{"name": "Journal {n}", "form": "digital", "owner_id": {user}}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/assets/{fresh_asset}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
@@ -431,6 +437,18 @@ pub(crate) async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route)
         .await
         .expect("system");
         values.push(("{owned_system}", system.id.to_string()));
+    }
+    if text.contains("{import_run}") {
+        let run = tillit_store::registers::import_runs::start_run(
+            &app.db,
+            org.id,
+            "systems",
+            &format!("matris-{n}.csv"),
+            Some(org.target.id),
+        )
+        .await
+        .expect("import run");
+        values.push(("{import_run}", run.id.to_string()));
     }
     if text.contains("{fresh_asset}") {
         let id = app

@@ -187,8 +187,8 @@ web_test!(
             Some(fixture.risk.to_string())
         );
         assert_eq!(
-            html::selected(&new.text(), "system_ids"),
-            Some(fixture.system.to_string())
+            html::checkboxes(&new.text(), "system_ids"),
+            vec![(fixture.system.to_string(), true)]
         );
         assert!(new.page().contains(&fixture.risk_label));
 

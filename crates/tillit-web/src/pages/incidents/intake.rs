@@ -13,6 +13,7 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, RepeatedForm};
 use crate::pages::org::TreeRow;
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::incidents as service;
 use crate::state::AppState;
@@ -37,7 +38,7 @@ pub struct IntakeForm {
     #[serde(default)]
     patient_harm: Option<String>,
     #[serde(skip)]
-    system_ids: Vec<i64>,
+    systems: PickerInput,
 }
 
 #[derive(Template)]
@@ -46,17 +47,13 @@ struct IntakePage {
     ctx: PageContext,
     form: IntakeForm,
     units: Vec<TreeRow>,
-    systems: Vec<(i64, String)>,
+    systems: Picker,
     errors: FormErrors,
 }
 
 impl IntakePage {
     fn is_unit(&self, id: &i64) -> bool {
         self.form.unit_id == Some(*id)
-    }
-
-    fn has_system(&self, id: &i64) -> bool {
-        self.form.system_ids.contains(id)
     }
 }
 
@@ -69,10 +66,19 @@ async fn intake_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     principal.require(Action::ReportIncident)?;
+    let systems = Picker::new(
+        PickerKind::Systems,
+        "",
+        "system_ids",
+        ctx.t("incident-field-system-ids"),
+    )
+    .with_error(errors.for_field("system_ids"))
+    .filled(state, principal, &form.systems)
+    .await?;
     let page = IntakePage {
         form,
         units: crate::pages::org::tree_rows_for(state, principal).await?,
-        systems: crate::pages::registers::system_choices(state, principal).await?,
+        systems,
         errors,
         ctx,
     };
@@ -117,7 +123,11 @@ pub async fn submit(
     principal: Principal,
     RepeatedForm(mut form, values): RepeatedForm<IntakeForm>,
 ) -> Result<Response, AppError> {
-    form.system_ids = values.ids("system_ids")?;
+    form.systems = PickerInput::read(&values, "system_ids")?;
+    if picker::searching(&values) {
+        let errors = FormErrors::default();
+        return intake_page(&state, ctx, &principal, form, errors, StatusCode::OK).await;
+    }
     let mut errors = ValidationErrors::new();
     let started_at = typed_time(&mut errors, "started_at", &form.started_at);
     let discovered_at = typed_time(&mut errors, "discovered_at", &form.discovered_at);
@@ -128,7 +138,7 @@ pub async fn submit(
             started_at,
             discovered_at,
             unit_id: form.unit_id,
-            system_ids: &form.system_ids,
+            system_ids: &form.systems.chosen,
             care_disrupted: form.care_disrupted.is_some(),
             personal_data: form.personal_data.is_some(),
             patient_harm: form.patient_harm.is_some(),

@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams, RepeatedForm};
 use crate::pages::org::TreeRow;
-use crate::pages::registers::{asset_choices, system_choices};
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::risk as service;
 use crate::services::risk_export;
@@ -195,9 +195,12 @@ pub struct AnalysisForm {
     #[serde(default)]
     version: i64,
     #[serde(skip)]
-    system_ids: Vec<i64>,
+    systems: PickerInput,
     #[serde(skip)]
-    asset_ids: Vec<i64>,
+    assets: PickerInput,
+    /// Sent with a picker's search button: shown again, not saved.
+    #[serde(skip)]
+    searching: bool,
 }
 
 impl AnalysisForm {
@@ -207,8 +210,8 @@ impl AnalysisForm {
             scope: Scope::parse(&self.scope),
             unit_id: self.unit_id,
             process_name: &self.process_name,
-            system_ids: &self.system_ids,
-            asset_ids: &self.asset_ids,
+            system_ids: &self.systems.chosen,
+            asset_ids: &self.assets.chosen,
             participants: &self.participants,
             external_developments: &self.external_developments,
             incidents_considered: &self.incidents_considered,
@@ -226,28 +229,22 @@ impl AnalysisForm {
             external_developments: a.external_developments.clone(),
             incidents_considered: a.incidents_considered.clone(),
             version: a.version,
-            system_ids: detail.systems.iter().map(|s| s.id).collect(),
-            asset_ids: detail.assets.iter().map(|a| a.0).collect(),
+            systems: PickerInput::chosen(detail.systems.iter().map(|s| s.id).collect()),
+            assets: PickerInput::chosen(detail.assets.iter().map(|a| a.0).collect()),
+            searching: false,
         }
     }
 
     fn read(form: RepeatedForm<AnalysisForm>) -> Result<Self, AppError> {
         let RepeatedForm(mut form, values) = form;
-        form.system_ids = values.ids("system_ids")?;
-        form.asset_ids = values.ids("asset_ids")?;
+        form.systems = PickerInput::read(&values, "system_ids")?;
+        form.assets = PickerInput::read(&values, "asset_ids")?;
+        form.searching = picker::searching(&values);
         Ok(form)
     }
 
     fn is_unit(&self, id: &i64) -> bool {
         self.unit_id == Some(*id)
-    }
-
-    fn has_system(&self, id: &i64) -> bool {
-        self.system_ids.contains(id)
-    }
-
-    fn has_asset(&self, id: &i64) -> bool {
-        self.asset_ids.contains(id)
     }
 }
 
@@ -255,20 +252,41 @@ impl AnalysisForm {
 pub struct AnalysisChoices {
     scopes: Vec<(&'static str, String)>,
     units: Vec<TreeRow>,
-    systems: Vec<(i64, String)>,
-    assets: Vec<(i64, String)>,
+    systems: Picker,
+    assets: Picker,
 }
 
 async fn analysis_choices(
     state: &AppState,
     ctx: &PageContext,
     principal: &Principal,
+    form: &AnalysisForm,
+    errors: &FormErrors,
 ) -> Result<AnalysisChoices, AppError> {
+    let systems = Picker::new(
+        PickerKind::Systems,
+        "",
+        "system_ids",
+        ctx.t("risk-field-system-ids"),
+    )
+    .with_hint(ctx.t("analysis-systems-hint"))
+    .with_error(errors.for_field("system_ids"))
+    .filled(state, principal, &form.systems)
+    .await?;
+    let assets = Picker::new(
+        PickerKind::Assets,
+        "",
+        "asset_ids",
+        ctx.t("risk-field-asset-ids"),
+    )
+    .with_error(errors.for_field("asset_ids"))
+    .filled(state, principal, &form.assets)
+    .await?;
     Ok(AnalysisChoices {
         scopes: scopes(ctx),
         units: crate::pages::org::tree_rows_for(state, principal).await?,
-        systems: system_choices(state, principal).await?,
-        assets: asset_choices(state, principal).await?,
+        systems,
+        assets,
     })
 }
 
@@ -291,7 +309,7 @@ async fn new_page(
 ) -> Result<Response, AppError> {
     principal.require(Action::ManageRisks)?;
     let page = NewPage {
-        choices: analysis_choices(state, &ctx, principal).await?,
+        choices: analysis_choices(state, &ctx, principal, &form, &errors).await?,
         form,
         errors,
         ctx,
@@ -326,6 +344,10 @@ pub async fn create(
     form: RepeatedForm<AnalysisForm>,
 ) -> Result<Response, AppError> {
     let form = AnalysisForm::read(form)?;
+    if form.searching {
+        let errors = FormErrors::default();
+        return new_page(&state, ctx, &principal, form, errors, StatusCode::OK).await;
+    }
     match service::create_analysis(&state, &principal, &form.input()).await {
         Ok(created) => Ok(see_other(
             &format!("/risks/analyses/{}", created.id),
@@ -433,8 +455,9 @@ async fn detail_page(
     let detail = service::analysis(state, principal, id).await?;
     let method = service::method(state, principal).await?;
     let can_manage = principal.can(Action::ManageRisks);
+    let form = form.unwrap_or_else(|| AnalysisForm::from_detail(&detail));
     let choices = if can_manage && detail.analysis.is_draft() {
-        Some(analysis_choices(state, &ctx, principal).await?)
+        Some(analysis_choices(state, &ctx, principal, &form, &errors).await?)
     } else {
         None
     };
@@ -452,7 +475,7 @@ async fn detail_page(
         assets: detail.assets.clone(),
         risks: risk_rows(&ctx, &method.matrix, &detail.risks),
         versions: version_views(&detail.versions),
-        form: form.unwrap_or_else(|| AnalysisForm::from_detail(&detail)),
+        form,
         choices,
         errors,
         can_manage,
@@ -489,6 +512,19 @@ pub async fn update(
     form: RepeatedForm<AnalysisForm>,
 ) -> Result<Response, AppError> {
     let form = AnalysisForm::read(form)?;
+    if form.searching {
+        let errors = FormErrors::default();
+        return detail_page(
+            &state,
+            ctx,
+            &principal,
+            id,
+            Some(form),
+            errors,
+            StatusCode::OK,
+        )
+        .await;
+    }
     match service::update_analysis(&state, &principal, id, form.version, &form.input()).await {
         Ok(_) => Ok(see_other(
             &format!("/risks/analyses/{id}"),

@@ -25,7 +25,7 @@ use super::{code_label, level_badge, step_label, step_options, LevelBadge};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams, RepeatedForm};
-use crate::pages::registers::system_choices;
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification as classification_service;
 use crate::services::risk::{self as service, MeasureDetail};
@@ -257,6 +257,9 @@ pub struct MeasureFields {
     source_requirement_code: String,
     #[serde(default)]
     version: i64,
+    /// The text typed in the systems picker's search field.
+    #[serde(default)]
+    system_ids_q: String,
     /// The multi-selects, read from every value sent.
     #[serde(skip)]
     risk_ids: Vec<i64>,
@@ -340,6 +343,7 @@ impl MeasureFields {
                 .unwrap_or_default(),
             source_requirement_code: measure.source_requirement_code.clone().unwrap_or_default(),
             version: measure.version,
+            system_ids_q: String::new(),
             risk_ids: risks.iter().map(|r| r.id).collect(),
             system_ids,
         }
@@ -428,8 +432,12 @@ impl MeasureFields {
         self.risk_ids.contains(id)
     }
 
-    fn has_system(&self, id: &i64) -> bool {
-        self.system_ids.contains(id)
+    /// What the systems picker has chosen and typed.
+    fn systems(&self) -> PickerInput {
+        PickerInput {
+            chosen: self.system_ids.clone(),
+            query: self.system_ids_q.trim().to_owned(),
+        }
     }
 
     fn is_responsible(&self, id: &i64) -> bool {
@@ -515,7 +523,7 @@ fn steps(ctx: &PageContext, steps: &[tillit_domain::risk::Step]) -> Vec<StepOpti
 /// What the measure form offers to choose from.
 struct Choices {
     risks: Vec<(i64, String)>,
-    systems: Vec<(i64, String)>,
+    systems: Picker,
     people: Vec<(i64, String)>,
     likelihood: Vec<StepOption>,
     consequence: Vec<StepOption>,
@@ -528,7 +536,19 @@ async fn choices(
     ctx: &PageContext,
     principal: &Principal,
     matrix: &RiskMatrix,
+    form: &MeasureFields,
+    errors: &FormErrors,
 ) -> Result<Choices, AppError> {
+    let systems = Picker::new(
+        PickerKind::Systems,
+        "",
+        "system_ids",
+        ctx.t("risk-field-system-ids"),
+    )
+    .with_hint(ctx.t("measure-systems-hint"))
+    .with_error(errors.for_field("system_ids"))
+    .filled(state, principal, &form.systems())
+    .await?;
     let mut risks: Vec<(i64, String, String, i64)> = service::list_risks(
         state,
         principal,
@@ -550,7 +570,7 @@ async fn choices(
             .into_iter()
             .map(|(id, label, _, _)| (id, label))
             .collect(),
-        systems: system_choices(state, principal).await?,
+        systems,
         people: tillit_store::users::user_choices(
             &state.db,
             principal.organisation_id,
@@ -638,7 +658,7 @@ async fn new_page(
 ) -> Result<Response, AppError> {
     principal.require(Action::ManageRisks)?;
     let method = service::method(state, principal).await?;
-    let choices = Some(choices(state, &ctx, principal, &method.matrix).await?);
+    let choices = Some(choices(state, &ctx, principal, &method.matrix, &form, &errors).await?);
     let source = match form.source_object_id.trim().parse::<i64>() {
         Ok(object) if form.has_source() => Some(
             source_view(
@@ -727,6 +747,10 @@ pub async fn create(
     principal.require(Action::ManageRisks)?;
     let mut errors = ValidationErrors::new();
     form.read_lists(&values, &mut errors);
+    if picker::searching(&values) {
+        let errors = FormErrors::default();
+        return new_page(&state, ctx, &principal, form, errors, None, StatusCode::OK).await;
+    }
     let parsed = form.parse(errors);
     match save(&state, &principal, &form, &parsed, None).await {
         Ok(measure) => Ok(see_other(
@@ -905,18 +929,11 @@ async fn detail_page(
         ),
     };
     let choices = if can_manage {
-        let mut choices = choices(state, &ctx, principal, matrix).await?;
-        // What the measure already names stays choosable even when the pickers stop short.
+        let mut choices = choices(state, &ctx, principal, matrix, &form, &errors).await?;
+        // What the measure already names stays choosable even when the list stops short.
         for risk in &risks {
             if !choices.risks.iter().any(|(r, _)| *r == risk.id) {
                 choices.risks.push((risk.id, risk_label(risk)));
-            }
-        }
-        for system in &systems {
-            if !choices.systems.iter().any(|(s, _)| *s == system.id) {
-                choices
-                    .systems
-                    .push((system.id, format!("{} {}", system.designation, system.name)));
             }
         }
         if !choices
@@ -1028,6 +1045,10 @@ pub async fn update(
     form.source_requirement_code = stored.source_requirement_code.unwrap_or_default();
     let mut errors = ValidationErrors::new();
     form.read_lists(&values, &mut errors);
+    if picker::searching(&values) {
+        let refused = Refused::Edit(Box::new(form), FormErrors::default());
+        return detail_page(&state, ctx, &principal, id, refused, StatusCode::OK).await;
+    }
     let parsed = form.parse(errors);
     let (errors, status) = match save(&state, &principal, &form, &parsed, Some(id)).await {
         Ok(_) => return Ok(see_other(&format!("/risks/measures/{id}"), "measure-saved")),

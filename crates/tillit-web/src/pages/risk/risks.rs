@@ -14,7 +14,7 @@ use super::{code_label, level_badge, rejected, step_label, step_options, LevelBa
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams, RepeatedForm};
-use crate::pages::registers::system_choices;
+use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::risk as service;
 use crate::state::AppState;
@@ -44,7 +44,10 @@ pub struct RiskForm {
     #[serde(default)]
     version: i64,
     #[serde(skip)]
-    system_ids: Vec<i64>,
+    systems: PickerInput,
+    /// Sent with the picker's search button: shown again, not saved.
+    #[serde(skip)]
+    searching: bool,
 }
 
 impl RiskForm {
@@ -58,14 +61,15 @@ impl RiskForm {
             consequence_reason: &self.consequence_reason,
             likelihood: self.likelihood,
             likelihood_reason: &self.likelihood_reason,
-            system_ids: &self.system_ids,
+            system_ids: &self.systems.chosen,
             catalogue_id: Some(self.catalogue_id.as_str()).filter(|id| !id.is_empty()),
         }
     }
 
     fn read(form: RepeatedForm<RiskForm>) -> Result<Self, AppError> {
         let RepeatedForm(mut form, values) = form;
-        form.system_ids = values.ids("system_ids")?;
+        form.systems = PickerInput::read(&values, "system_ids")?;
+        form.searching = picker::searching(&values);
         Ok(form)
     }
 
@@ -93,7 +97,8 @@ impl RiskForm {
             consequence_reason: risk.consequence_reason.clone(),
             catalogue_id: risk.catalogue_id.clone().unwrap_or_default(),
             version: risk.version,
-            system_ids,
+            systems: PickerInput::chosen(system_ids),
+            searching: false,
         }
     }
 
@@ -104,29 +109,36 @@ impl RiskForm {
     fn is_consequence(&self, value: &i64) -> bool {
         self.consequence == Some(*value)
     }
-
-    fn has_system(&self, id: &i64) -> bool {
-        self.system_ids.contains(id)
-    }
 }
 
 /// What the risk form offers: the matrix's steps with their definitions, and systems.
 pub struct RiskChoices {
     likelihood: Vec<(i64, String, String)>,
     consequence: Vec<(i64, String, String)>,
-    systems: Vec<(i64, String)>,
+    systems: Picker,
 }
 
 async fn risk_choices(
     state: &AppState,
     ctx: &PageContext,
     principal: &Principal,
+    form: &RiskForm,
+    errors: &FormErrors,
 ) -> Result<RiskChoices, AppError> {
     let method = service::method(state, principal).await?;
+    let systems = Picker::new(
+        PickerKind::Systems,
+        "",
+        "system_ids",
+        ctx.t("risk-field-system-ids"),
+    )
+    .with_error(errors.for_field("system_ids"))
+    .filled(state, principal, &form.systems)
+    .await?;
     Ok(RiskChoices {
         likelihood: step_options(ctx, &method.matrix.likelihood),
         consequence: step_options(ctx, &method.matrix.consequence),
-        systems: system_choices(state, principal).await?,
+        systems,
     })
 }
 
@@ -155,7 +167,7 @@ async fn new_page(
     let page = NewPage {
         analysis_id,
         analysis_title: format!("{} {}", detail.analysis.designation, detail.analysis.title),
-        choices: risk_choices(state, &ctx, principal).await?,
+        choices: risk_choices(state, &ctx, principal, &form, &errors).await?,
         form,
         errors,
         ctx,
@@ -188,7 +200,7 @@ pub async fn new_form(
     };
     let detail = service::analysis(&state, &principal, analysis_id).await?;
     let form = RiskForm {
-        system_ids: detail.systems.iter().map(|s| s.id).collect(),
+        systems: PickerInput::chosen(detail.systems.iter().map(|s| s.id).collect()),
         ..form
     };
     new_page(
@@ -211,6 +223,19 @@ pub async fn create(
     form: RepeatedForm<RiskForm>,
 ) -> Result<Response, AppError> {
     let form = RiskForm::read(form)?;
+    if form.searching {
+        let errors = FormErrors::default();
+        return new_page(
+            &state,
+            ctx,
+            &principal,
+            analysis_id,
+            form,
+            errors,
+            StatusCode::OK,
+        )
+        .await;
+    }
     match service::create_risk(&state, &principal, analysis_id, &form.input()).await {
         Ok(risk) => Ok(see_other(&format!("/risks/{}", risk.id), "risk-created")),
         Err(error) => {
@@ -286,8 +311,11 @@ async fn detail_page(
     let risk = detail.risk;
     let draft = risk.analysis_status == "draft";
     let can_manage = principal.can(Action::ManageRisks);
+    let form = form.unwrap_or_else(|| {
+        RiskForm::from_risk(&risk, detail.systems.iter().map(|s| s.id).collect())
+    });
     let choices = if can_manage && draft {
-        Some(risk_choices(state, &ctx, principal).await?)
+        Some(risk_choices(state, &ctx, principal, &form, &errors).await?)
     } else {
         None
     };
@@ -361,9 +389,7 @@ async fn detail_page(
             .into_iter()
             .map(|t| (t.as_str(), code_label(&ctx, "risk-treatment", t.as_str())))
             .collect(),
-        form: form.unwrap_or_else(|| {
-            RiskForm::from_risk(&risk, detail.systems.iter().map(|s| s.id).collect())
-        }),
+        form,
         treatment_form: treatment_form.unwrap_or_else(|| TreatmentForm {
             treatment: risk.treatment.clone().unwrap_or_default(),
             justification: risk.treatment_reason.clone(),
@@ -406,6 +432,21 @@ pub async fn update(
     form: RepeatedForm<RiskForm>,
 ) -> Result<Response, AppError> {
     let form = RiskForm::read(form)?;
+    if form.searching {
+        let errors = FormErrors::default();
+        let form = Some(form);
+        return detail_page(
+            &state,
+            ctx,
+            &principal,
+            id,
+            form,
+            None,
+            errors,
+            StatusCode::OK,
+        )
+        .await;
+    }
     match service::update_risk(&state, &principal, id, form.version, &form.input()).await {
         Ok(_) => Ok(see_other(&format!("/risks/{id}"), "risk-saved")),
         Err(error) => {

@@ -173,6 +173,11 @@ describe('risk analysis', { timeout: 420_000 }, () => {
     assert.ok(await match.count(), 'the register offers a match');
     const system = { text: (await textOf(page, `label[for="${await match.getAttribute('id')}"]`)).replace(/^\S+ /, '') };
     await match.check();
+    // The analysis belongs to the administration where the information owner holds the role.
+    const units = await page.locator('#unit_id option').evaluateAll((options) => options.map((o) => ({ value: o.value, text: o.textContent.trim() })));
+    const unit = units.find((u) => u.text.endsWith('Hälso- och sjukvårdsförvaltningen'));
+    assert.ok(unit, 'the unit is offered');
+    await page.selectOption('#unit_id', unit.value);
     await page.fill('#participants', 'Informationsägare, systemförvaltare, samordnare');
     await page.fill('#external_developments', 'Fler angrepp med utpressningsprogram mot vården.');
     await submitAndWait(page, 'main form[action="/risks/analyses"] button[type="submit"]', /\/risks\/analyses\/\d+\?notice=analysis-created/);

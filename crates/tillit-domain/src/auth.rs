@@ -224,6 +224,16 @@ pub struct Assignment {
     pub unit_id: Option<i64>,
 }
 
+/// Where a user may do an action: the whole organisation, or some units and the units
+/// below them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Reach {
+    #[default]
+    Everywhere,
+    /// These units and every unit below them; nowhere when empty.
+    Units(Vec<i64>),
+}
+
 /// The role assignments of one user, asked whether an action is allowed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grants {
@@ -259,6 +269,23 @@ impl Grants {
     /// Allowed somewhere: enough to open a page whose content is then scoped.
     pub fn allows_somewhere(&self, action: Action) -> bool {
         self.assignments.iter().any(|a| role_allows(a.role, action))
+    }
+
+    /// Where the action is allowed: everywhere if any organisation-wide assignment allows
+    /// it, otherwise at the units of the assignments that allow it.
+    pub fn reach(&self, action: Action) -> Reach {
+        if self.allows_everywhere(action) {
+            return Reach::Everywhere;
+        }
+        let mut units: Vec<i64> = self
+            .assignments
+            .iter()
+            .filter(|a| role_allows(a.role, action))
+            .filter_map(|a| a.unit_id)
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        Reach::Units(units)
     }
 
     /// Allowed for the unit whose path from itself up to the root is `unit_path`
@@ -398,6 +425,24 @@ mod tests {
         assert!(!role_allows(Role::Auditor, Action::ManageRisks));
     }
 
+    #[test]
+    fn reach_is_everywhere_or_the_units_of_the_allowing_assignments() {
+        let mixed = Grants::new(vec![
+            at(Role::HeadOfOperations, Some(4)),
+            at(Role::Employee, None),
+            at(Role::Auditor, Some(2)),
+            at(Role::HeadOfOperations, Some(4)),
+        ]);
+        assert_eq!(mixed.reach(Action::ViewRisks), Reach::Units(vec![2, 4]));
+        assert_eq!(mixed.reach(Action::ManageRisks), Reach::Units(vec![4]));
+        assert_eq!(mixed.reach(Action::ManageUsers), Reach::Units(vec![]));
+        let coordinator = Grants::new(vec![
+            at(Role::Coordinator, None),
+            at(Role::Auditor, Some(2)),
+        ]);
+        assert_eq!(coordinator.reach(Action::ViewRisks), Reach::Everywhere);
+    }
+
     fn any_role() -> impl Strategy<Value = Role> {
         proptest::sample::select(Role::ALL.to_vec())
     }
@@ -428,6 +473,18 @@ mod tests {
             let mut more = base;
             more.push(at(extra.0, extra.1));
             prop_assert!(!before || Grants::new(more).allows_at(action, &path));
+        }
+
+        #[test]
+        fn reach_agrees_with_allows_at(roles in proptest::collection::vec((any_role(), proptest::option::of(0i64..10)), 0..6),
+                                       action in any_action(),
+                                       path in proptest::collection::vec(0i64..10, 0..4)) {
+            let grants = Grants::new(roles.into_iter().map(|(r, u)| at(r, u)).collect());
+            let reached = match grants.reach(action) {
+                Reach::Everywhere => true,
+                Reach::Units(units) => units.iter().any(|unit| path.contains(unit)),
+            };
+            prop_assert_eq!(reached, grants.allows_at(action, &path));
         }
 
         #[test]

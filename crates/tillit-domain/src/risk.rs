@@ -8,6 +8,7 @@
 //! plan and are followed up yearly ([`FollowUpInput`]). Level definitions, matrix
 //! presets and the sector risk catalogue live in `content/risk/` ([`RiskContent`]).
 
+mod access;
 mod analysis;
 mod content;
 mod entry;
@@ -18,6 +19,7 @@ mod method;
 #[cfg(test)]
 mod tests;
 
+pub use access::{may_change_measure, may_read_measure};
 pub use analysis::{
     renewal_due, renewal_overdue, retained_until, AnalysisDraft, AnalysisInput, Scope,
     RENEWAL_MONTHS, RETENTION_YEARS,

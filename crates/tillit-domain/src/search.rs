@@ -11,8 +11,18 @@ pub fn fold(text: &str) -> String {
 /// A `LIKE` pattern matching `query` anywhere, with `%`, `_` and `\` taken literally
 /// (use with `ESCAPE '\'`).
 pub fn contains_pattern(query: &str) -> String {
+    literal_anywhere(&fold(query))
+}
+
+/// A `LIKE` pattern matching `query` anywhere in a designation such as `ÅT-0012` or
+/// `RA-0003 R2`, which are written in capitals: the query is put in capitals too.
+pub fn designation_pattern(query: &str) -> String {
+    literal_anywhere(&query.trim().to_uppercase())
+}
+
+fn literal_anywhere(text: &str) -> String {
     let mut pattern = String::from("%");
-    for c in fold(query).chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -36,5 +46,12 @@ mod tests {
     fn wildcards_are_literal() {
         assert_eq!(contains_pattern("Ö"), "%ö%");
         assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn designations_are_searched_in_capitals() {
+        assert_eq!(designation_pattern(" åt-0012 "), "%ÅT-0012%");
+        assert_eq!(designation_pattern("ra-0003 r2"), "%RA-0003 R2%");
+        assert_eq!(designation_pattern("IS_1"), "%IS\\_1%");
     }
 }

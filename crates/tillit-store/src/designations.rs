@@ -18,6 +18,24 @@ pub(crate) async fn reserve(
     default_prefix: &str,
     count: usize,
 ) -> Result<Vec<String>> {
+    Ok(
+        reserve_numbered(tx, organisation_id, kind, default_prefix, count)
+            .await?
+            .into_iter()
+            .map(|(designation, _)| designation)
+            .collect(),
+    )
+}
+
+/// [`reserve`], each designation with its number (`ÅT-0012` with 12), for the kinds
+/// that keep the number to sort by.
+pub(crate) async fn reserve_numbered(
+    tx: &mut Tx,
+    organisation_id: i64,
+    kind: &str,
+    default_prefix: &str,
+    count: usize,
+) -> Result<Vec<(String, i64)>> {
     if count == 0 {
         return Ok(Vec::new());
     }
@@ -36,7 +54,7 @@ pub(crate) async fn reserve(
         count
     )?;
     Ok((last - count + 1..=last)
-        .map(|n| format_designation(&prefix, n))
+        .map(|n| (format_designation(&prefix, n), n))
         .collect())
 }
 
@@ -47,7 +65,19 @@ pub(crate) async fn next(
     kind: &str,
     default_prefix: &str,
 ) -> Result<String> {
-    reserve(tx, organisation_id, kind, default_prefix, 1)
+    Ok(next_numbered(tx, organisation_id, kind, default_prefix)
+        .await?
+        .0)
+}
+
+/// [`next`] with its number; see [`reserve_numbered`].
+pub(crate) async fn next_numbered(
+    tx: &mut Tx,
+    organisation_id: i64,
+    kind: &str,
+    default_prefix: &str,
+) -> Result<(String, i64)> {
+    reserve_numbered(tx, organisation_id, kind, default_prefix, 1)
         .await?
         .pop()
         .ok_or(StoreError::NotFound)

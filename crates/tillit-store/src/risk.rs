@@ -24,25 +24,28 @@ pub use bulk::{
 };
 pub use measures::{
     create_measure, create_measure_in, delete_measure, follow_ups, get_measure, list_measures,
-    measure_risks, measure_systems, record_follow_up, record_follow_up_in, update_measure,
-    FollowUp, Measure, MeasureFilter, MeasureRow,
+    measure_risks, measure_systems, measure_units, record_follow_up, record_follow_up_in,
+    risk_units, update_measure, FollowUp, Measure, MeasureFilter, MeasureRow,
 };
 pub use method::{current_method, method_versions, record_method, record_method_in, MethodVersion};
 pub use overview::{heat_map, largest_risks, serious_untreated, HeatCell, HeatMap};
 pub use risks::{
     create_risk, create_risk_in, decide_treatment, decide_treatment_in, delete_risk, get_risk,
-    list_risks, risk_measures, risk_systems, update_risk, Risk, RiskFilter, RiskMeasure, RiskRow,
-    TreatmentDecision,
+    list_risk_items, list_risks, risk_measures, risk_systems, update_risk, Risk, RiskFilter,
+    RiskListItem, RiskMeasure, RiskRow, TreatmentDecision,
 };
 pub use snapshot::{
     analysis_version, analysis_versions, working_snapshot, AnalysisSnapshot, AnalysisVersion,
     AnalysisVersionSummary, SnapshotMeasure, SnapshotRisk,
 };
 
+use tillit_domain::auth::Reach;
+use tillit_domain::search::{contains_pattern, designation_pattern};
 use tillit_domain::ValidationErrors;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Conditions};
 
 /// A refusal naming the field the user can act on.
 fn refused(field: &str, code: &'static str) -> StoreError {
@@ -73,4 +76,51 @@ fn unit_subtree_clause(analysis_alias: &str) -> String {
         "{analysis_alias}.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = ? \
          UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
     )
+}
+
+/// The condition "the unit in `unit_column` is within `reach`": one of the reached units
+/// or below one; the organisation itself (no unit) is reached only from everywhere.
+/// Adds the units as arguments and returns the clause, `None` when everything is reached.
+fn reach_clause(conditions: &mut Conditions, unit_column: &str, reach: &Reach) -> Option<String> {
+    let Reach::Units(units) = reach else {
+        return None;
+    };
+    if units.is_empty() {
+        return Some("1 = 0".to_owned());
+    }
+    let mut placeholders = Vec::with_capacity(units.len());
+    for unit in units {
+        placeholders.push(format!("${}", conditions.next_placeholder()));
+        conditions.push_arg(Arg::Int(*unit));
+    }
+    Some(format!(
+        "{unit_column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({}) \
+         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)",
+        placeholders.join(", ")
+    ))
+}
+
+/// Adds "the analysis `analysis_alias` is within `reach`".
+fn within_reach(conditions: &mut Conditions, analysis_alias: &str, reach: &Reach) {
+    if let Some(clause) = reach_clause(conditions, &format!("{analysis_alias}.unit_id"), reach) {
+        conditions.and_fixed(&clause);
+    }
+}
+
+/// The condition "the folded title in `title_column` or the designation in
+/// `designation` contains `search`".
+fn title_or_designation(
+    conditions: &mut Conditions,
+    title_column: &str,
+    designation: &str,
+    search: &str,
+) {
+    let title = conditions.next_placeholder();
+    conditions.push_arg(Arg::Text(contains_pattern(search)));
+    conditions.push_arg(Arg::Text(designation_pattern(search)));
+    conditions.and_fixed(&format!(
+        "({title_column} LIKE CAST(${title} AS TEXT) ESCAPE '\\' \
+         OR {designation} LIKE CAST(${} AS TEXT) ESCAPE '\\')",
+        title + 1
+    ));
 }

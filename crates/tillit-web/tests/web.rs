@@ -64,6 +64,8 @@ mod risk_analysis_pages;
 mod risk_api;
 #[path = "web/risk_pages.rs"]
 mod risk_pages;
+#[path = "web/risk_scope.rs"]
+mod risk_scope;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/start_page.rs"]

@@ -1091,6 +1091,7 @@ fn lookup(ids: &Ids, name: &str) -> anyhow::Result<i64> {
 mod tests {
     use std::collections::HashSet;
 
+    use tillit_domain::auth::Reach;
     use tillit_domain::pagination::PageRequest;
     use tillit_store::registers::{AssetFilter, InformationAsset, InformationSystem, SystemFilter};
     use tillit_store::users::UserFilter;
@@ -1624,9 +1625,10 @@ mod tests {
         assert!(overall.is_draft());
         assert_eq!(overall.scope(), Some(Scope::Organisation));
         assert_eq!(overall.risk_count, 5);
-        let untreated = store::serious_untreated(&db, organisation_id, None, 50)
-            .await
-            .expect("serious untreated");
+        let untreated =
+            store::serious_untreated(&db, organisation_id, None, &Reach::Everywhere, 50)
+                .await
+                .expect("serious untreated");
         assert_eq!(untreated.total, 1);
         assert_eq!(untreated.items[0].analysis_id, overall.id);
         assert!(untreated.items[0]
@@ -1644,7 +1646,7 @@ mod tests {
         let names: Vec<&str> = overdue.items.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(names, [risk::SOCIAL_CARE_ANALYSIS]);
 
-        let heat_map = store::heat_map(&db, organisation_id, None)
+        let heat_map = store::heat_map(&db, organisation_id, None, &Reach::Everywhere)
             .await
             .expect("heat map");
         let total: i64 = heat_map.current.iter().map(|c| c.count).sum();
@@ -1985,7 +1987,7 @@ mod tests {
             .expect("risks");
         assert!(risks.total >= 20_000, "{} risks", risks.total);
         assert_eq!(summary.risks as i64, risks.total);
-        let untreated = store::serious_untreated(&db, organisation_id, None, 1)
+        let untreated = store::serious_untreated(&db, organisation_id, None, &Reach::Everywhere, 1)
             .await
             .expect("untreated");
         assert!(untreated.total > 100, "{}", untreated.total);
@@ -2004,7 +2006,7 @@ mod tests {
             .expect("measures");
         assert!(measures.total >= 30_000, "{} measures", measures.total);
         assert_eq!(summary.measures as i64, measures.total);
-        let heat_map = store::heat_map(&db, organisation_id, None)
+        let heat_map = store::heat_map(&db, organisation_id, None, &Reach::Everywhere)
             .await
             .expect("heat map");
         let residual_cells = heat_map.residual.len();

@@ -46,6 +46,15 @@ impl Scope {
     pub fn parse(value: &str) -> Option<Scope> {
         Scope::ALL.into_iter().find(|s| s.as_str() == value)
     }
+
+    /// The unit an analysis of this scope belongs to, given the one chosen: an
+    /// organisation-wide analysis belongs to the organisation itself, never to a unit.
+    pub fn unit(self, chosen: Option<i64>) -> Option<i64> {
+        match self {
+            Scope::Organisation => None,
+            _ => chosen,
+        }
+    }
 }
 
 /// An analysis's description as the user gave it.
@@ -113,10 +122,11 @@ impl AnalysisInput<'_> {
             Some(Scope::Unit) if self.unit_id.is_none() => errors.add("unit_id", "required"),
             Some(_) => {}
         }
+        let scope = self.scope.unwrap_or(Scope::Organisation);
         errors.finish(AnalysisDraft {
             title,
-            scope: self.scope.unwrap_or(Scope::Organisation),
-            unit_id: self.unit_id,
+            scope,
+            unit_id: scope.unit(self.unit_id),
             process_name,
             system_ids,
             asset_ids,

@@ -446,9 +446,22 @@ fn an_analysis_names_what_it_covers() {
     );
     let whole = AnalysisInput {
         scope: Some(Scope::Organisation),
+        unit_id: Some(7),
+        ..base.clone()
+    };
+    let draft = whole.validate().unwrap();
+    assert_eq!(
+        (draft.scope, draft.unit_id),
+        (Scope::Organisation, None),
+        "an organisation-wide analysis belongs to the organisation itself"
+    );
+    let process = AnalysisInput {
+        scope: Some(Scope::Process),
+        process_name: "Läkemedelshantering",
+        unit_id: Some(7),
         ..base
     };
-    assert_eq!(whole.validate().unwrap().scope, Scope::Organisation);
+    assert_eq!(process.validate().unwrap().unit_id, Some(7));
     assert_eq!(renewal_due(date("2026-02-28")), date("2027-02-28"));
     assert_eq!(retained_until(date("2024-02-29")), date("2029-02-28"));
     assert!(renewal_overdue(

@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tillit_domain::auth::Reach;
 use tillit_domain::risk::{renewal_due, retained_until, AnalysisDraft, Scope};
-use tillit_domain::search::{contains_pattern, fold};
+use tillit_domain::search::fold;
 use tillit_domain::ValidationErrors;
 
 use super::snapshot::snapshot_in;
-use super::{refused, replace_links, unit_subtree_clause};
+use super::{refused, replace_links, title_or_designation, unit_subtree_clause, within_reach};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
@@ -69,6 +70,8 @@ pub struct AnalysisFilter {
     pub scope: Option<Scope>,
     /// Only those whose yearly renewal is past `today`.
     pub overdue_on: Option<NaiveDate>,
+    /// Only those the reader reaches.
+    pub reach: Reach,
 }
 
 pub async fn list_analyses(
@@ -79,11 +82,9 @@ pub async fn list_analyses(
     offset: i64,
 ) -> Result<Page<Analysis>> {
     let mut conditions = Conditions::for_organisation("a.organisation_id", organisation_id);
+    within_reach(&mut conditions, "a", &filter.reach);
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        conditions.and(
-            "a.search_title LIKE CAST(? AS TEXT) ESCAPE '\\'",
-            Arg::Text(contains_pattern(search)),
-        );
+        title_or_designation(&mut conditions, "a.search_title", "a.designation", search);
     }
     if let Some(unit) = filter.unit_id {
         conditions.and(&unit_subtree_clause("a"), Arg::Int(unit));
@@ -101,7 +102,7 @@ pub async fn list_analyses(
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
     let next = conditions.next_placeholder();
     let sql = format!(
-        "{SELECT} WHERE {} ORDER BY a.designation LIMIT ${next} OFFSET ${}",
+        "{SELECT} WHERE {} ORDER BY a.designation_number LIMIT ${next} OFFSET ${}",
         conditions.sql(),
         next + 1
     );
@@ -210,14 +211,15 @@ pub async fn create_analysis_in(
     at: DateTime<Utc>,
 ) -> Result<Analysis> {
     check_references(tx, organisation_id, draft).await?;
-    let designation = designations::next(tx, organisation_id, "risk_analysis", "RA").await?;
+    let (designation, number) =
+        designations::next_numbered(tx, organisation_id, "risk_analysis", "RA").await?;
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,
         i64,
-        "INSERT INTO risk_analysis (organisation_id, designation, title, search_title, scope, unit_id, process_name, \
-         participants, external_developments, incidents_considered, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11) RETURNING id",
+        "INSERT INTO risk_analysis (organisation_id, designation, designation_number, title, search_title, scope, unit_id, \
+         process_name, participants, external_developments, incidents_considered, status, created_at, updated_at) \
+         VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11) RETURNING id",
         organisation_id,
         designation.as_str(),
         draft.title.as_str(),
@@ -228,7 +230,8 @@ pub async fn create_analysis_in(
         draft.participants.as_str(),
         draft.external_developments.as_str(),
         draft.incidents_considered.as_str(),
-        at
+        at,
+        number
     )?;
     replace_links(
         tx,

@@ -99,24 +99,26 @@ pub async fn insert_analyses(
     errors.finish(()).map_err(StoreError::Invalid)?;
 
     let designations =
-        designations::reserve(tx, organisation_id, "risk_analysis", "RA", rows.len()).await?;
+        designations::reserve_numbered(tx, organisation_id, "risk_analysis", "RA", rows.len())
+            .await?;
     let mut ids = Vec::with_capacity(rows.len());
     for (chunk, chunk_designations) in rows
         .chunks(ROWS_PER_STATEMENT)
         .zip(designations.chunks(ROWS_PER_STATEMENT))
     {
         let sql = format!(
-            "INSERT INTO risk_analysis (organisation_id, designation, title, search_title, scope, unit_id, process_name, \
-             participants, external_developments, incidents_considered, status, created_at, updated_at) VALUES {} \
-             RETURNING designation, id",
-            values_sql("($1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)", chunk.len(), 1)
+            "INSERT INTO risk_analysis (organisation_id, designation, designation_number, title, search_title, scope, \
+             unit_id, process_name, participants, external_developments, incidents_considered, status, created_at, \
+             updated_at) VALUES {} RETURNING designation, id",
+            values_sql("($1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)", chunk.len(), 1)
         );
         let mut values = vec![Value::Int(organisation_id)];
-        for (row, designation) in chunk.iter().zip(chunk_designations) {
+        for (row, (designation, number)) in chunk.iter().zip(chunk_designations) {
             let at = truncate_to_micros(row.created_at);
             let draft = &row.draft;
             values.extend([
                 Value::Text(designation),
+                Value::Int(*number),
                 Value::Text(&draft.title),
                 Value::Owned(fold(&draft.title)),
                 Value::Text(draft.scope.as_str()),
@@ -136,7 +138,7 @@ pub async fn insert_analyses(
             .collect();
         let chunk_ids = chunk_designations
             .iter()
-            .map(|d| created.get(d).copied().ok_or(StoreError::Conflict))
+            .map(|(d, _)| created.get(d).copied().ok_or(StoreError::Conflict))
             .collect::<Result<Vec<i64>>>()?;
         let mut system_links = Vec::new();
         let mut asset_links = Vec::new();
@@ -156,7 +158,7 @@ pub async fn insert_analyses(
             &asset_links,
         )
         .await?;
-        for ((row, designation), id) in chunk.iter().zip(chunk_designations).zip(&chunk_ids) {
+        for ((row, (designation, _)), id) in chunk.iter().zip(chunk_designations).zip(&chunk_ids) {
             let at = truncate_to_micros(row.created_at);
             let draft = &row.draft;
             let analysis = Analysis {
@@ -200,6 +202,7 @@ struct AnalysisRef {
     designation: String,
     title: String,
     status: String,
+    unit_id: Option<i64>,
     unit_name: Option<String>,
     last_risk_number: i64,
 }
@@ -216,7 +219,7 @@ pub async fn insert_risks(
 ) -> Result<Vec<i64>> {
     let mut analyses: HashMap<i64, AnalysisRef> = fetch::<AnalysisRef>(
         tx,
-        "SELECT a.id, a.designation, a.title, a.status, u.name AS unit_name, a.last_risk_number \
+        "SELECT a.id, a.designation, a.title, a.status, a.unit_id, u.name AS unit_name, a.last_risk_number \
          FROM risk_analysis a LEFT JOIN org_unit u ON u.id = a.unit_id WHERE a.organisation_id = $1",
         &[Value::Int(organisation_id)],
     )
@@ -395,6 +398,7 @@ fn risk_snapshot(
         analysis_designation: analysis.designation.clone(),
         analysis_title: analysis.title.clone(),
         analysis_status: analysis.status.clone(),
+        unit_id: analysis.unit_id,
         unit_name: analysis.unit_name.clone(),
         number,
         title: draft.title.clone(),
@@ -475,28 +479,30 @@ pub async fn insert_measures(
     errors.finish(()).map_err(StoreError::Invalid)?;
 
     let designations =
-        designations::reserve(tx, organisation_id, "measure", "ÅT", rows.len()).await?;
+        designations::reserve_numbered(tx, organisation_id, "measure", "ÅT", rows.len()).await?;
     let mut ids = Vec::with_capacity(rows.len());
     for (chunk, chunk_designations) in rows
         .chunks(ROWS_PER_STATEMENT)
         .zip(designations.chunks(ROWS_PER_STATEMENT))
     {
         let sql = format!(
-            "INSERT INTO measure (organisation_id, designation, title, search_title, description, reason, category, function, \
-             residual_likelihood, residual_consequence, residual_level, responsible_id, planned_on, done_on, done_note, \
-             source_object_id, source_requirement_code, created_at, updated_at) VALUES {} RETURNING designation, id",
+            "INSERT INTO measure (organisation_id, designation, designation_number, title, search_title, description, reason, \
+             category, function, residual_likelihood, residual_consequence, residual_level, responsible_id, planned_on, \
+             done_on, done_note, source_object_id, source_requirement_code, created_at, updated_at) VALUES {} \
+             RETURNING designation, id",
             values_sql(
-                "($1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "($1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 chunk.len(),
                 1
             )
         );
         let mut values = vec![Value::Int(organisation_id)];
-        for (row, designation) in chunk.iter().zip(chunk_designations) {
+        for (row, (designation, number)) in chunk.iter().zip(chunk_designations) {
             let draft = &row.draft;
             let at = truncate_to_micros(row.created_at);
             values.extend([
                 Value::Text(designation),
+                Value::Int(*number),
                 Value::Text(&draft.title),
                 Value::Owned(fold(&draft.title)),
                 Value::Text(&draft.description),
@@ -523,7 +529,7 @@ pub async fn insert_measures(
             .collect();
         let chunk_ids = chunk_designations
             .iter()
-            .map(|d| created.get(d).copied().ok_or(StoreError::Conflict))
+            .map(|(d, _)| created.get(d).copied().ok_or(StoreError::Conflict))
             .collect::<Result<Vec<i64>>>()?;
         let mut risk_links = Vec::new();
         let mut system_links = Vec::new();
@@ -555,7 +561,7 @@ pub async fn insert_measures(
         refresh_risks(tx, &risk_ids, matrix, at).await?;
     }
 
-    for ((row, designation), id) in rows.iter().zip(&designations).zip(&ids) {
+    for ((row, (designation, _)), id) in rows.iter().zip(&designations).zip(&ids) {
         let draft = &row.draft;
         let at = truncate_to_micros(row.created_at);
         let measure = Measure {
@@ -829,9 +835,15 @@ mod tests {
             assert!(risks[1].handled_at.is_some());
             assert_eq!(risks[1].decided_by_label.as_deref(), Some("owner@example"));
             assert_eq!(risks[2].status, "open");
-            let untreated = store::serious_untreated(db, region, None, 10)
-                .await
-                .unwrap();
+            let untreated = store::serious_untreated(
+                db,
+                region,
+                None,
+                &tillit_domain::auth::Reach::Everywhere,
+                10,
+            )
+            .await
+            .unwrap();
             assert_eq!(untreated.total, 1);
             assert_eq!(untreated.items[0].id, risk_ids[2]);
 

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tillit_domain::auth::Reach;
 use tillit_domain::risk::{FollowUpDraft, MeasureDraft, MeasureStatus, RiskMatrix};
-use tillit_domain::search::{contains_pattern, fold};
+use tillit_domain::search::fold;
 use tillit_domain::ValidationErrors;
 
 use super::risks::{self, refresh_risks, Risk};
-use super::{refused, replace_links, unit_subtree_clause};
+use super::{reach_clause, refused, replace_links, title_or_designation, unit_subtree_clause};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
@@ -72,6 +73,9 @@ pub struct MeasureFilter {
     pub search: Option<String>,
     /// The day that decides which planned measures are late.
     pub today: NaiveDate,
+    /// Only the measures of risks the reader reaches (measures without risks belong to
+    /// the organisation itself).
+    pub reach: Reach,
 }
 
 impl MeasureFilter {
@@ -85,12 +89,19 @@ impl MeasureFilter {
             unit_id: None,
             search: None,
             today,
+            reach: Reach::Everywhere,
         }
     }
 }
 
 fn conditions(organisation_id: i64, filter: &MeasureFilter) -> Conditions {
     let mut conditions = Conditions::for_organisation("m.organisation_id", organisation_id);
+    if let Some(reached) = reach_clause(&mut conditions, "a.unit_id", &filter.reach) {
+        conditions.and_fixed(&format!(
+            "m.id IN (SELECT mr.measure_id FROM measure_risk mr JOIN risk r ON r.id = mr.risk_id \
+             JOIN risk_analysis a ON a.id = r.analysis_id WHERE {reached})"
+        ));
+    }
     match filter.status {
         Some(MeasureStatus::Done) => conditions.and_fixed("m.done_on IS NOT NULL"),
         Some(MeasureStatus::Late) => conditions.and(
@@ -133,10 +144,7 @@ fn conditions(organisation_id: i64, filter: &MeasureFilter) -> Conditions {
         conditions.and(&clause, Arg::Int(unit));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        conditions.and(
-            "m.search_title LIKE CAST(? AS TEXT) ESCAPE '\\'",
-            Arg::Text(contains_pattern(search)),
-        );
+        title_or_designation(&mut conditions, "m.search_title", "m.designation", search);
     }
     conditions
 }
@@ -154,7 +162,7 @@ pub async fn list_measures(
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
     let next = conditions.next_placeholder();
     let sql = format!(
-        "{SELECT} WHERE {} ORDER BY CASE WHEN m.done_on IS NULL THEN 0 ELSE 1 END, m.planned_on, m.designation \
+        "{SELECT} WHERE {} ORDER BY CASE WHEN m.done_on IS NULL THEN 0 ELSE 1 END, m.planned_on, m.designation_number \
          LIMIT ${next} OFFSET ${}",
         conditions.sql(),
         next + 1
@@ -184,7 +192,7 @@ async fn measure_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Measur
 pub async fn measure_risks(db: &Db, organisation_id: i64, measure_id: i64) -> Result<Vec<Risk>> {
     let sql = format!(
         "{} WHERE r.organisation_id = $1 AND r.id IN (SELECT risk_id FROM measure_risk WHERE measure_id = $2) \
-         ORDER BY a.designation, r.number",
+         ORDER BY a.designation_number, r.number",
         risks::SELECT
     );
     Ok(read!(
@@ -195,6 +203,57 @@ pub async fn measure_risks(db: &Db, organisation_id: i64, measure_id: i64) -> Re
         organisation_id,
         measure_id
     )?)
+}
+
+/// The units of the analyses whose risks a measure addresses, each once; `None` is the
+/// organisation itself. Empty for a measure without risks.
+pub async fn measure_units(
+    db: &Db,
+    organisation_id: i64,
+    measure_id: i64,
+) -> Result<Vec<Option<i64>>> {
+    Ok(read_scalar!(
+        db,
+        fetch_all,
+        Option<i64>,
+        "SELECT DISTINCT a.unit_id FROM measure_risk mr JOIN risk r ON r.id = mr.risk_id \
+         JOIN risk_analysis a ON a.id = r.analysis_id WHERE mr.measure_id = $1 AND r.organisation_id = $2",
+        measure_id,
+        organisation_id
+    )?)
+}
+
+/// The units of the analyses of the organisation's risks among `risk_ids`, each once;
+/// `None` is the organisation itself. Ids of other organisations are left out.
+pub async fn risk_units(
+    db: &Db,
+    organisation_id: i64,
+    risk_ids: &[i64],
+) -> Result<Vec<Option<i64>>> {
+    if risk_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conditions = Conditions::for_organisation("r.organisation_id", organisation_id);
+    let mut placeholders = Vec::with_capacity(risk_ids.len());
+    for id in risk_ids {
+        placeholders.push(format!("${}", conditions.next_placeholder()));
+        conditions.push_arg(Arg::Int(*id));
+    }
+    conditions.and_fixed(&format!("r.id IN ({})", placeholders.join(", ")));
+    let sql = format!(
+        "SELECT DISTINCT a.unit_id FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id WHERE {}",
+        conditions.sql()
+    );
+    Ok(read_args!(
+        db,
+        fetch_all,
+        (Option<i64>,),
+        &sql,
+        conditions.args_with([])
+    )?
+    .into_iter()
+    .map(|(unit,)| unit)
+    .collect())
 }
 
 /// The systems a measure affects.
@@ -282,15 +341,16 @@ pub async fn create_measure_in(
     at: DateTime<Utc>,
 ) -> Result<Measure> {
     check_references(tx, organisation_id, draft).await?;
-    let designation = designations::next(tx, organisation_id, "measure", "ÅT").await?;
+    let (designation, number) =
+        designations::next_numbered(tx, organisation_id, "measure", "ÅT").await?;
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,
         i64,
-        "INSERT INTO measure (organisation_id, designation, title, search_title, description, reason, category, function, \
+        "INSERT INTO measure (organisation_id, designation, designation_number, title, search_title, description, reason, category, function, \
          residual_likelihood, residual_consequence, residual_level, responsible_id, planned_on, done_on, done_note, \
          source_object_id, source_requirement_code, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+         VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
         organisation_id,
         designation.as_str(),
         draft.title.as_str(),
@@ -308,7 +368,8 @@ pub async fn create_measure_in(
         draft.done_note.as_str(),
         draft.source.as_ref().map(|s| s.0),
         draft.source.as_ref().map(|s| s.1.as_str()),
-        at
+        at,
+        number
     )?;
     replace_links(
         tx,
@@ -508,7 +569,10 @@ pub async fn follow_ups(db: &Db, organisation_id: i64, measure_id: i64) -> Resul
     )?)
 }
 
-/// Records the yearly follow-up and evaluation of a measure.
+/// The refusal of a second follow-up of a measure for the same year.
+const FOLLOWED_UP_THIS_YEAR: &str = "followed-up-this-year";
+
+/// Records the yearly follow-up and evaluation of a measure, once a year.
 pub async fn record_follow_up(
     db: &Db,
     organisation_id: i64,
@@ -533,6 +597,18 @@ pub async fn record_follow_up_in(
     at: DateTime<Utc>,
 ) -> Result<FollowUp> {
     measure_tx(tx, organisation_id, measure_id).await?;
+    let year = i64::from(draft.year);
+    let already = in_tx_scalar!(
+        &mut *tx,
+        fetch_optional,
+        i64,
+        "SELECT id FROM measure_follow_up WHERE measure_id = $1 AND year = $2",
+        measure_id,
+        year
+    )?;
+    if already.is_some() {
+        return Err(refused("year", FOLLOWED_UP_THIS_YEAR));
+    }
     let id = in_tx_scalar!(
         &mut *tx,
         fetch_one,
@@ -541,14 +617,18 @@ pub async fn record_follow_up_in(
          recorded_by, recorded_by_label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         organisation_id,
         measure_id,
-        i64::from(draft.year),
+        year,
         draft.effect.as_str(),
         draft.still_valid,
         draft.next_step.as_str(),
         at,
         actor.user_id,
         actor.label.as_str()
-    )?;
+    )
+    .map_err(|e| match StoreError::from(e).on_unique("measure_follow_up_year_key", "year") {
+        StoreError::Duplicate { .. } => refused("year", FOLLOWED_UP_THIS_YEAR),
+        other => other,
+    })?;
     let sql = format!("SELECT {FOLLOW_UP_COLUMNS} FROM measure_follow_up WHERE id = $1");
     let follow_up = in_tx!(&mut *tx, fetch_one, FollowUp, &sql, id)?;
     audit::append(

@@ -2,10 +2,11 @@
 //! largest risks, and serious risks without a decided treatment.
 
 use serde::Serialize;
+use tillit_domain::auth::Reach;
 use tillit_domain::risk::RiskLevel;
 
 use super::risks::{self, Risk, RiskFilter, LARGEST_FIRST};
-use super::unit_subtree_clause;
+use super::{unit_subtree_clause, within_reach};
 use crate::db::Db;
 use crate::error::Result;
 use crate::sql::{Arg, Conditions};
@@ -27,15 +28,23 @@ pub struct HeatMap {
     pub residual: Vec<HeatCell>,
 }
 
-/// Risk counts per position, for the organisation or one unit and the units below it.
-pub async fn heat_map(db: &Db, organisation_id: i64, unit_id: Option<i64>) -> Result<HeatMap> {
+/// Risk counts per position, for the organisation or one unit and the units below it,
+/// of the analyses the reader reaches.
+pub async fn heat_map(
+    db: &Db,
+    organisation_id: i64,
+    unit_id: Option<i64>,
+    reach: &Reach,
+) -> Result<HeatMap> {
     let mut conditions = Conditions::for_organisation("r.organisation_id", organisation_id);
-    let from = match unit_id {
-        Some(unit) => {
-            conditions.and(&unit_subtree_clause("a"), Arg::Int(unit));
-            "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id"
-        }
-        None => "FROM risk r",
+    within_reach(&mut conditions, "a", reach);
+    if let Some(unit) = unit_id {
+        conditions.and(&unit_subtree_clause("a"), Arg::Int(unit));
+    }
+    let from = if unit_id.is_some() || *reach != Reach::Everywhere {
+        "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id"
+    } else {
+        "FROM risk r"
     };
     let current = format!(
         "SELECT r.likelihood, r.consequence, COUNT(*) AS count {from} WHERE {} \
@@ -59,12 +68,14 @@ pub async fn largest_risks(
     db: &Db,
     organisation_id: i64,
     unit_id: Option<i64>,
+    reach: &Reach,
     limit: i64,
 ) -> Result<Vec<Risk>> {
     let mut conditions = risks::conditions(
         organisation_id,
         &RiskFilter {
             unit_id,
+            reach: reach.clone(),
             ..RiskFilter::default()
         },
     );
@@ -89,11 +100,13 @@ pub async fn serious_untreated(
     db: &Db,
     organisation_id: i64,
     unit_id: Option<i64>,
+    reach: &Reach,
     limit: i64,
 ) -> Result<Page<Risk>> {
     debug_assert!(RiskLevel::High.is_serious());
     let filter = RiskFilter {
         unit_id,
+        reach: reach.clone(),
         serious_untreated: true,
         ..RiskFilter::default()
     };

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tillit_domain::auth::Reach;
 use tillit_domain::risk::{RiskDraft, RiskLevel, RiskMatrix, RiskStatus, Treatment};
-use tillit_domain::search::{contains_pattern, fold};
+use tillit_domain::search::fold;
 use tillit_domain::ValidationErrors;
 
-use super::{refused, replace_links, unit_subtree_clause};
+use super::{refused, replace_links, title_or_designation, unit_subtree_clause, within_reach};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
@@ -24,6 +25,8 @@ pub struct Risk {
     pub analysis_designation: String,
     pub analysis_title: String,
     pub analysis_status: String,
+    /// The analysis's unit; none when it belongs to the organisation itself.
+    pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     /// Numbered from 1 within the analysis: R1, R2, …
     pub number: i64,
@@ -56,9 +59,23 @@ pub struct Risk {
 /// A risk in a list is the same record.
 pub type RiskRow = Risk;
 
+/// A risk's designation within its analysis: `R` and its number.
+fn designation(number: i64) -> String {
+    format!("R{number}")
+}
+
+/// A risk's designation with its analysis's, as lists show it: `RA-0003 R2`.
+fn reference(analysis_designation: &str, number: i64) -> String {
+    format!("{analysis_designation} {}", designation(number))
+}
+
 impl Risk {
     pub fn designation(&self) -> String {
-        format!("R{}", self.number)
+        designation(self.number)
+    }
+
+    pub fn reference(&self) -> String {
+        reference(&self.analysis_designation, self.number)
     }
 
     pub fn risk_level(&self) -> Option<RiskLevel> {
@@ -71,11 +88,14 @@ impl Risk {
 }
 
 pub(super) const SELECT: &str = "SELECT r.id, r.analysis_id, a.designation AS analysis_designation, a.title AS analysis_title, \
-    a.status AS analysis_status, u.name AS unit_name, r.number, r.title, r.description, r.threat, r.vulnerability, \
+    a.status AS analysis_status, a.unit_id, u.name AS unit_name, r.number, r.title, r.description, r.threat, r.vulnerability, \
     r.likelihood, r.likelihood_reason, r.consequence, r.consequence_reason, r.level, r.residual_likelihood, \
     r.residual_consequence, r.residual_level, r.treatment, r.treatment_reason, r.decided_by_label, r.decided_at, \
     r.status, r.handled_at, r.catalogue_id, r.version, r.created_at, r.updated_at \
     FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id LEFT JOIN org_unit u ON u.id = a.unit_id";
+
+/// A risk's reference as lists show it, `RA-0003 R2`, for searching.
+const REFERENCE_SQL: &str = "(a.designation || ' R' || CAST(r.number AS TEXT))";
 
 /// Largest first: level, then likelihood × consequence, then consequence.
 pub(super) const LARGEST_FIRST: &str =
@@ -93,10 +113,24 @@ pub struct RiskFilter {
     pub search: Option<String>,
     /// High or very high with no treatment decided.
     pub serious_untreated: bool,
+    /// Only the risks of analyses the reader reaches.
+    pub reach: Reach,
+}
+
+impl RiskFilter {
+    /// Whether the conditions read the analysis, not only the risk rows.
+    fn reads_analysis(&self) -> bool {
+        self.unit_id.is_some() || self.has_search() || self.reach != Reach::Everywhere
+    }
+
+    fn has_search(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
 }
 
 pub(super) fn conditions(organisation_id: i64, filter: &RiskFilter) -> Conditions {
     let mut conditions = Conditions::for_organisation("r.organisation_id", organisation_id);
+    within_reach(&mut conditions, "a", &filter.reach);
     if let Some(id) = filter.analysis_id {
         conditions.and("r.analysis_id = ?", Arg::Int(id));
     }
@@ -116,10 +150,7 @@ pub(super) fn conditions(organisation_id: i64, filter: &RiskFilter) -> Condition
         );
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        conditions.and(
-            "r.search_title LIKE CAST(? AS TEXT) ESCAPE '\\'",
-            Arg::Text(contains_pattern(search)),
-        );
+        title_or_designation(&mut conditions, "r.search_title", REFERENCE_SQL, search);
     }
     if filter.serious_untreated {
         conditions.and(
@@ -140,17 +171,9 @@ pub async fn list_risks(
     offset: i64,
 ) -> Result<Page<Risk>> {
     let conditions = conditions(organisation_id, filter);
-    // Only the unit filter reads the analysis; the count of every other filter stays on
-    // the risk rows and their indexes.
-    let from = if filter.unit_id.is_some() {
-        "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id"
-    } else {
-        "FROM risk r"
-    };
-    let count_sql = format!("SELECT COUNT(*) AS n {from} WHERE {}", conditions.sql());
-    let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
+    let total = count(db, filter, &conditions).await?;
     let order = if by_number {
-        "a.designation, r.number"
+        "a.designation_number, r.number"
     } else {
         LARGEST_FIRST
     };
@@ -164,6 +187,86 @@ pub async fn list_risks(
         db,
         fetch_all,
         Risk,
+        &sql,
+        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
+    )?;
+    Ok(Page { items, total })
+}
+
+/// How many risks the conditions select. Only the filters that need the analysis read
+/// it; the count of every other filter stays on the risk rows and their indexes.
+async fn count(db: &Db, filter: &RiskFilter, conditions: &Conditions) -> Result<i64> {
+    let from = if filter.reads_analysis() {
+        "FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id"
+    } else {
+        "FROM risk r"
+    };
+    let sql = format!("SELECT COUNT(*) AS n {from} WHERE {}", conditions.sql());
+    Ok(read_args!(db, fetch_one, (i64,), &sql, conditions.args_with([]))?.0)
+}
+
+/// A risk as lists show it: where it belongs, its level, treatment and status, and how
+/// many systems and measures it has, without the long texts of the full [`Risk`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RiskListItem {
+    pub id: i64,
+    pub analysis_id: i64,
+    pub analysis_designation: String,
+    pub analysis_title: String,
+    pub analysis_status: String,
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub number: i64,
+    pub title: String,
+    pub likelihood: i64,
+    pub consequence: i64,
+    pub level: String,
+    pub residual_level: Option<String>,
+    pub treatment: Option<String>,
+    pub status: String,
+    pub system_count: i64,
+    pub measure_count: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RiskListItem {
+    pub fn designation(&self) -> String {
+        designation(self.number)
+    }
+
+    pub fn reference(&self) -> String {
+        reference(&self.analysis_designation, self.number)
+    }
+}
+
+const SELECT_ITEM: &str = "SELECT r.id, r.analysis_id, a.designation AS analysis_designation, a.title AS analysis_title, \
+    a.status AS analysis_status, a.unit_id, u.name AS unit_name, r.number, r.title, r.likelihood, r.consequence, r.level, \
+    r.residual_level, r.treatment, r.status, \
+    (SELECT COUNT(*) FROM risk_system rs WHERE rs.risk_id = r.id) AS system_count, \
+    (SELECT COUNT(*) FROM measure_risk mr WHERE mr.risk_id = r.id) AS measure_count, r.version, r.updated_at \
+    FROM risk r JOIN risk_analysis a ON a.id = r.analysis_id LEFT JOIN org_unit u ON u.id = a.unit_id";
+
+/// A page of risks as lists show them, largest first.
+pub async fn list_risk_items(
+    db: &Db,
+    organisation_id: i64,
+    filter: &RiskFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<RiskListItem>> {
+    let conditions = conditions(organisation_id, filter);
+    let total = count(db, filter, &conditions).await?;
+    let next = conditions.next_placeholder();
+    let sql = format!(
+        "{SELECT_ITEM} WHERE {} ORDER BY {LARGEST_FIRST} LIMIT ${next} OFFSET ${}",
+        conditions.sql(),
+        next + 1
+    );
+    let items = read_args!(
+        db,
+        fetch_all,
+        RiskListItem,
         &sql,
         conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
     )?;
@@ -218,7 +321,7 @@ pub async fn risk_measures(
         // every measure in designation order.
         "SELECT m.id, m.designation, m.title, m.planned_on, m.done_on, m.residual_level FROM measure_risk mr \
          CROSS JOIN measure m WHERE m.id = mr.measure_id AND mr.risk_id = $1 AND m.organisation_id = $2 \
-         ORDER BY m.designation",
+         ORDER BY m.designation_number",
         risk_id,
         organisation_id
     )?)

@@ -96,7 +96,7 @@ pub(super) async fn snapshot_in(
     )?;
     let in_analysis = "SELECT mr.measure_id FROM measure_risk mr JOIN risk r ON r.id = mr.risk_id WHERE r.analysis_id = $1";
     let sql = format!(
-        "{} WHERE m.id IN ({in_analysis}) ORDER BY m.designation",
+        "{} WHERE m.id IN ({in_analysis}) ORDER BY m.designation_number",
         measures::SELECT
     );
     let measure_rows = in_tx!(&mut *tx, fetch_all, Measure, &sql, id)?;

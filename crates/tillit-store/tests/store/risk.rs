@@ -1,4 +1,5 @@
 use chrono::{Days, NaiveDate, Utc};
+use tillit_domain::auth::Reach;
 use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_domain::registers::SystemInput;
 use tillit_domain::risk::{
@@ -85,10 +86,10 @@ async fn unit(db: &Db, organisation_id: i64, name: &str, parent_id: Option<i64>)
 fn analysis_draft(title: &str, systems: &[i64], unit_id: Option<i64>) -> AnalysisDraft {
     AnalysisInput {
         title,
-        scope: Some(if systems.is_empty() {
-            Scope::Organisation
-        } else {
-            Scope::Systems
+        scope: Some(match (systems.is_empty(), unit_id) {
+            (false, _) => Scope::Systems,
+            (true, Some(_)) => Scope::Unit,
+            (true, None) => Scope::Organisation,
         }),
         unit_id,
         process_name: "",
@@ -610,6 +611,30 @@ db_test!(
         risk::record_follow_up(db, region, &actor(), backups.id, &follow_up)
             .await
             .unwrap();
+        // One follow-up a year: the second for 2026 is refused on the year, and the
+        // database refuses it too.
+        let again = FollowUpInput {
+            year: Some(2026),
+            effect: "Provad igen",
+            still_valid: true,
+            next_step: "",
+        }
+        .validate(today())
+        .unwrap();
+        assert_eq!(
+            refused_code(risk::record_follow_up(db, region, &actor(), backups.id, &again).await),
+            ("year".into(), "followed-up-this-year")
+        );
+        let duplicate = format!(
+            "INSERT INTO measure_follow_up (organisation_id, measure_id, year, effect, still_valid, next_step, \
+             recorded_at, recorded_by_label) SELECT organisation_id, measure_id, year, effect, still_valid, next_step, \
+             recorded_at, recorded_by_label FROM measure_follow_up WHERE measure_id = {}",
+            backups.id
+        );
+        assert!(
+            raw(db, &duplicate).await.is_err(),
+            "the unique index refuses it"
+        );
         let follow_ups = risk::follow_ups(db, region, backups.id).await.unwrap();
         assert_eq!((follow_ups.len(), follow_ups[0].year), (1, 2026));
         assert!(raw(db, "UPDATE measure_follow_up SET effect = 'x'")
@@ -705,9 +730,13 @@ db_test!(
         .await
         .unwrap();
 
-        let whole = risk::heat_map(db, region, None).await.unwrap();
+        let whole = risk::heat_map(db, region, None, &Reach::Everywhere)
+            .await
+            .unwrap();
         assert_eq!(whole.current.iter().map(|c| c.count).sum::<i64>(), 3);
-        let care_map = risk::heat_map(db, region, Some(care)).await.unwrap();
+        let care_map = risk::heat_map(db, region, Some(care), &Reach::Everywhere)
+            .await
+            .unwrap();
         assert_eq!(
             care_map.current.iter().map(|c| c.count).sum::<i64>(),
             2,
@@ -718,12 +747,14 @@ db_test!(
             .iter()
             .any(|c| (c.likelihood, c.consequence, c.count) == (4, 4, 1)));
 
-        let largest = risk::largest_risks(db, region, None, 5).await.unwrap();
+        let largest = risk::largest_risks(db, region, None, &Reach::Everywhere, 5)
+            .await
+            .unwrap();
         assert_eq!(
             largest.iter().map(|r| r.id).collect::<Vec<_>>(),
             [big.id, dental_risk.id, medium.id]
         );
-        let untreated = risk::serious_untreated(db, region, Some(dental), 50)
+        let untreated = risk::serious_untreated(db, region, Some(dental), &Reach::Everywhere, 50)
             .await
             .unwrap();
         assert_eq!(
@@ -745,7 +776,7 @@ db_test!(
         .await
         .unwrap();
         assert_eq!(
-            risk::serious_untreated(db, region, Some(dental), 50)
+            risk::serious_untreated(db, region, Some(dental), &Reach::Everywhere, 50)
                 .await
                 .unwrap()
                 .total,
@@ -763,7 +794,9 @@ db_test!(
         )
         .await
         .unwrap();
-        let care_map = risk::heat_map(db, region, Some(care)).await.unwrap();
+        let care_map = risk::heat_map(db, region, Some(care), &Reach::Everywhere)
+            .await
+            .unwrap();
         assert!(care_map
             .residual
             .iter()
@@ -804,12 +837,12 @@ db_test!(
         .unwrap();
         assert_eq!(filtered.total, 1);
         let other = organisation(db, "Region B", "232100-0024").await;
-        assert!(risk::heat_map(db, other, None)
+        assert!(risk::heat_map(db, other, None, &Reach::Everywhere)
             .await
             .unwrap()
             .current
             .is_empty());
-        assert!(risk::largest_risks(db, other, None, 5)
+        assert!(risk::largest_risks(db, other, None, &Reach::Everywhere, 5)
             .await
             .unwrap()
             .is_empty());
@@ -912,5 +945,325 @@ db_test!(
             [format!("/risks/analyses/{}", analysis.id)]
         );
         assert!(mine(coordinator, ReminderKind::MeasureLate).is_empty());
+    }
+);
+
+db_test!(
+    risk_work_is_reached_at_a_unit_and_below_it,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let care = unit(db, region, "Hälso- och sjukvård", None).await;
+        let clinic = unit(db, region, "Akutkliniken", Some(care)).await;
+        let dental = unit(db, region, "Folktandvården", None).await;
+        let owner = user(db, region, "agare@a.example").await;
+        let m = matrix();
+        let analysis = |title: &'static str, unit: Option<i64>| async move {
+            risk::create_analysis(db, region, &actor(), &analysis_draft(title, &[], unit))
+                .await
+                .unwrap()
+        };
+        let whole = analysis("Övergripande", None).await;
+        let at_clinic = analysis("Akuten", Some(clinic)).await;
+        let at_dental = analysis("Tandvård", Some(dental)).await;
+        let mut risks = Vec::new();
+        for (analysis, title) in [(&whole, "Hela"), (&at_clinic, "Akut"), (&at_dental, "Tand")] {
+            risks.push(
+                risk::create_risk(
+                    db,
+                    region,
+                    &actor(),
+                    analysis.id,
+                    &risk_draft(title, 4, 4, &[]),
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        let (whole_risk, clinic_risk, dental_risk) = (&risks[0], &risks[1], &risks[2]);
+        let m = &m;
+        let measure = |risk_ids: Vec<i64>| async move {
+            risk::create_measure(
+                db,
+                region,
+                &actor(),
+                &measure_draft(&risk_ids, owner, (1, 1), today()),
+                m,
+            )
+            .await
+            .unwrap()
+            .id
+        };
+        let for_clinic = measure(vec![clinic_risk.id]).await;
+        let for_both = measure(vec![clinic_risk.id, dental_risk.id]).await;
+        let for_dental = measure(vec![dental_risk.id]).await;
+        let for_organisation = measure(vec![whole_risk.id]).await;
+
+        // A role at care reaches the clinic below it, not the sibling nor the organisation.
+        let care_reach = Reach::Units(vec![care]);
+        let analyses = risk::list_analyses(
+            db,
+            region,
+            &AnalysisFilter {
+                reach: care_reach.clone(),
+                ..AnalysisFilter::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            analyses.items.iter().map(|a| a.id).collect::<Vec<_>>(),
+            [at_clinic.id]
+        );
+        let filter = RiskFilter {
+            reach: care_reach.clone(),
+            ..RiskFilter::default()
+        };
+        let listed = risk::list_risk_items(db, region, &filter, 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                listed.total,
+                listed.items.iter().map(|r| r.id).collect::<Vec<_>>()
+            ),
+            (1, vec![clinic_risk.id])
+        );
+        assert_eq!(listed.items[0].measure_count, 2);
+        assert_eq!(listed.items[0].unit_id, Some(clinic));
+        let heat_map = risk::heat_map(db, region, None, &care_reach).await.unwrap();
+        assert_eq!(heat_map.current.iter().map(|c| c.count).sum::<i64>(), 1);
+        let largest = risk::largest_risks(db, region, None, &care_reach, 5)
+            .await
+            .unwrap();
+        assert_eq!(
+            largest.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [clinic_risk.id]
+        );
+        let untreated = risk::serious_untreated(db, region, None, &care_reach, 50)
+            .await
+            .unwrap();
+        assert_eq!(untreated.total, 1);
+        let mut measures = MeasureFilter::on(today());
+        measures.reach = care_reach.clone();
+        let mut reached: Vec<i64> = risk::list_measures(db, region, &measures, 50, 0)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        reached.sort_unstable();
+        assert_eq!(
+            reached,
+            [for_clinic, for_both],
+            "measures of reached risks only"
+        );
+
+        // Two roles reach both units; no role reaches nothing; everywhere reaches all.
+        let both = RiskFilter {
+            reach: Reach::Units(vec![dental, clinic]),
+            ..RiskFilter::default()
+        };
+        assert_eq!(
+            risk::list_risk_items(db, region, &both, 50, 0)
+                .await
+                .unwrap()
+                .total,
+            2
+        );
+        let nowhere = RiskFilter {
+            reach: Reach::Units(vec![]),
+            ..RiskFilter::default()
+        };
+        assert_eq!(
+            risk::list_risk_items(db, region, &nowhere, 50, 0)
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let everything = risk::list_risk_items(db, region, &RiskFilter::default(), 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(everything.total, 3);
+        assert!(everything
+            .items
+            .iter()
+            .any(|r| r.id == whole_risk.id && r.unit_id.is_none()));
+        let all_measures = risk::list_measures(db, region, &MeasureFilter::on(today()), 50, 0)
+            .await
+            .unwrap();
+        assert!(all_measures.items.iter().any(|m| m.id == for_organisation));
+
+        // Where a measure belongs: the units of its risks' analyses.
+        let mut units = risk::measure_units(db, region, for_both).await.unwrap();
+        units.sort_unstable();
+        assert_eq!(units, [Some(clinic), Some(dental)]);
+        assert_eq!(
+            risk::measure_units(db, region, for_dental).await.unwrap(),
+            [Some(dental)]
+        );
+        assert_eq!(
+            risk::measure_units(db, region, for_organisation)
+                .await
+                .unwrap(),
+            [None]
+        );
+        let mut units = risk::risk_units(db, region, &[whole_risk.id, clinic_risk.id, 0])
+            .await
+            .unwrap();
+        units.sort_unstable();
+        assert_eq!(units, [None, Some(clinic)]);
+    }
+);
+
+db_test!(
+    designations_sort_as_numbers_and_are_searched,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let owner = user(db, region, "agare@a.example").await;
+        let m = matrix();
+        // The counters stand just below the five-digit numbers.
+        for kind in ["measure", "risk_analysis"] {
+            let prefix = if kind == "measure" { "ÅT" } else { "RA" };
+            raw(
+                db,
+                &format!(
+                    "INSERT INTO designation_counter (organisation_id, kind, prefix, last_number) \
+                     VALUES ({region}, '{kind}', '{prefix}', 9998)"
+                ),
+            )
+            .await
+            .unwrap();
+        }
+        let mut analyses = Vec::new();
+        let mut measures = Vec::new();
+        for title in ["Nio", "Tio"] {
+            let analysis =
+                risk::create_analysis(db, region, &actor(), &analysis_draft(title, &[], None))
+                    .await
+                    .unwrap();
+            let created = risk::create_risk(
+                db,
+                region,
+                &actor(),
+                analysis.id,
+                &risk_draft(title, 2, 2, &[]),
+            )
+            .await
+            .unwrap();
+            let measure = risk::create_measure(
+                db,
+                region,
+                &actor(),
+                &measure_draft(&[created.id], owner, (1, 1), today()),
+                &m,
+            )
+            .await
+            .unwrap();
+            analyses.push(analysis);
+            measures.push(measure);
+        }
+        assert_eq!(
+            (
+                analyses[1].designation.as_str(),
+                measures[1].designation.as_str()
+            ),
+            ("RA-10000", "ÅT-10000")
+        );
+        let listed = risk::list_analyses(db, region, &AnalysisFilter::default(), 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            listed
+                .items
+                .iter()
+                .map(|a| a.designation.as_str())
+                .collect::<Vec<_>>(),
+            ["RA-9999", "RA-10000"]
+        );
+        let listed = risk::list_measures(db, region, &MeasureFilter::on(today()), 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            listed
+                .items
+                .iter()
+                .map(|m| m.designation.as_str())
+                .collect::<Vec<_>>(),
+            ["ÅT-9999", "ÅT-10000"]
+        );
+        let by_number = risk::list_risks(db, region, &RiskFilter::default(), true, 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            by_number
+                .items
+                .iter()
+                .map(|r| r.reference())
+                .collect::<Vec<_>>(),
+            ["RA-9999 R1", "RA-10000 R1"]
+        );
+
+        // Searching finds designations, written in any case, as well as titles.
+        let mut search = MeasureFilter::on(today());
+        search.search = Some("åt-10000".into());
+        let found = risk::list_measures(db, region, &search, 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            found.items.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [measures[1].id]
+        );
+        search.search = Some("säkerhetskopior".into());
+        assert_eq!(
+            risk::list_measures(db, region, &search, 50, 0)
+                .await
+                .unwrap()
+                .total,
+            2
+        );
+        let analyses_found = risk::list_analyses(
+            db,
+            region,
+            &AnalysisFilter {
+                search: Some("ra-9999".into()),
+                ..AnalysisFilter::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            analyses_found
+                .items
+                .iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>(),
+            [analyses[0].id]
+        );
+        for (query, expected) in [
+            ("RA-10000 R1", 1),
+            ("ra-9999", 1),
+            ("r1", 2),
+            ("R2", 0),
+            ("tio", 1),
+        ] {
+            let filter = RiskFilter {
+                search: Some(query.into()),
+                ..RiskFilter::default()
+            };
+            assert_eq!(
+                risk::list_risk_items(db, region, &filter, 50, 0)
+                    .await
+                    .unwrap()
+                    .total,
+                expected,
+                "{query}"
+            );
+        }
     }
 );

@@ -173,7 +173,7 @@ pub struct MeasureQuery {
     pub system_id: Option<i64>,
     /// Measures handling risks of analyses of this unit or a unit below it.
     pub unit_id: Option<i64>,
-    /// Title contains (case-insensitive).
+    /// Title or designation (e.g. `ÅT-0012`) contains (case-insensitive).
     pub q: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,

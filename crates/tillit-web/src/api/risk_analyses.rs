@@ -34,6 +34,8 @@ pub struct AnalysisDto {
     pub title: String,
     /// `systems`, `process`, `unit` or `organisation`.
     pub scope: String,
+    /// The unit it belongs to: those with a role there or above reach it. Empty when it
+    /// belongs to the organisation itself, as every organisation-wide analysis does.
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub process_name: String,
@@ -147,7 +149,7 @@ impl From<AnalysisDetail> for AnalysisDetailDto {
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct AnalysisQuery {
-    /// Title contains (case-insensitive).
+    /// Title or designation (e.g. `RA-0003`) contains (case-insensitive).
     pub q: Option<String>,
     /// The unit or any unit below it.
     pub unit_id: Option<i64>,
@@ -169,6 +171,7 @@ impl AnalysisQuery {
                 .overdue
                 .filter(|overdue| *overdue)
                 .map(|_| service::today()),
+            ..AnalysisFilter::default()
         })
     }
 }
@@ -201,7 +204,10 @@ pub struct AnalysisBody {
     /// `systems`, `process`, `unit` or `organisation`.
     #[serde(default)]
     pub scope: String,
-    /// Required for the scope `unit`.
+    /// The unit the analysis belongs to; required for the scope `unit`, ignored for
+    /// `organisation`. Without one it belongs to the organisation itself. A unit outside
+    /// the caller's units (or none, for a caller without an organisation-wide role) is
+    /// refused on `unit_id` (`scope` for `organisation`) with `outside-reach`.
     #[serde(default)]
     pub unit_id: Option<i64>,
     /// Required for the scope `process`.
@@ -232,7 +238,10 @@ pub struct AnalysisUpdateBody {
     /// `systems`, `process`, `unit` or `organisation`.
     #[serde(default)]
     pub scope: String,
-    /// Required for the scope `unit`.
+    /// The unit the analysis belongs to; required for the scope `unit`, ignored for
+    /// `organisation`. Without one it belongs to the organisation itself. A unit outside
+    /// the caller's units (or none, for a caller without an organisation-wide role) is
+    /// refused on `unit_id` (`scope` for `organisation`) with `outside-reach`.
     #[serde(default)]
     pub unit_id: Option<i64>,
     /// Required for the scope `process`.

@@ -11,7 +11,7 @@ use tillit_domain::risk::{
     MeasureStatus, RiskInput, RiskLevel, RiskStatus, Treatment, TreatmentInput,
 };
 use tillit_domain::ValidationErrors;
-use tillit_store::risk::{HeatCell, Risk, RiskFilter, RiskMeasure};
+use tillit_store::risk::{HeatCell, Risk, RiskFilter, RiskListItem, RiskMeasure};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::risk_methods::MatrixDto;
@@ -64,6 +64,8 @@ pub struct RiskDto {
     pub analysis_title: String,
     /// `draft` or `approved`; the risks of an approved analysis cannot be changed.
     pub analysis_status: String,
+    /// The analysis's unit; empty when it belongs to the organisation itself.
+    pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
     pub title: String,
     pub description: String,
@@ -108,6 +110,7 @@ impl From<Risk> for RiskDto {
             analysis_designation: r.analysis_designation,
             analysis_title: r.analysis_title,
             analysis_status: r.analysis_status,
+            unit_id: r.unit_id,
             unit_name: r.unit_name,
             title: r.title,
             description: r.description,
@@ -130,6 +133,65 @@ impl From<Risk> for RiskDto {
             catalogue_id: r.catalogue_id,
             version: r.version,
             created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A risk as the list shows it; its texts and reasoning are in `GET /api/v1/risks/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RiskListItemDto {
+    pub id: i64,
+    /// `R` and its number in the analysis, e.g. `R3`.
+    pub designation: String,
+    pub analysis_id: i64,
+    pub analysis_designation: String,
+    pub analysis_title: String,
+    /// `draft` or `approved`.
+    pub analysis_status: String,
+    /// The analysis's unit; empty when it belongs to the organisation itself.
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    pub title: String,
+    pub likelihood: i64,
+    pub consequence: i64,
+    /// `low`, `medium`, `high` or `very_high`, from the matrix.
+    pub level: String,
+    /// The expected level once its measures are done.
+    pub residual_level: Option<String>,
+    /// `eliminate`, `reduce` or `accept`; empty until decided.
+    pub treatment: Option<String>,
+    /// `open`, `in_treatment` or `handled`.
+    pub status: String,
+    /// How many register entries it affects.
+    pub system_count: i64,
+    /// How many measures address it.
+    pub measure_count: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<RiskListItem> for RiskListItemDto {
+    fn from(r: RiskListItem) -> Self {
+        Self {
+            id: r.id,
+            designation: r.designation(),
+            analysis_id: r.analysis_id,
+            analysis_designation: r.analysis_designation,
+            analysis_title: r.analysis_title,
+            analysis_status: r.analysis_status,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            title: r.title,
+            likelihood: r.likelihood,
+            consequence: r.consequence,
+            level: r.level,
+            residual_level: r.residual_level,
+            treatment: r.treatment,
+            status: r.status,
+            system_count: r.system_count,
+            measure_count: r.measure_count,
+            version: r.version,
             updated_at: r.updated_at,
         }
     }
@@ -194,7 +256,7 @@ pub struct RiskQuery {
     pub status: Option<String>,
     /// Risks affecting this register entry.
     pub system_id: Option<i64>,
-    /// Title contains (case-insensitive).
+    /// Title or reference (e.g. `RA-0003 R2`) contains (case-insensitive).
     pub q: Option<String>,
     /// Only high and very high risks with no treatment decided.
     pub serious_untreated: Option<bool>,
@@ -212,19 +274,21 @@ impl RiskQuery {
             system_id: self.system_id,
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
             serious_untreated: self.serious_untreated.unwrap_or(false),
+            ..RiskFilter::default()
         })
     }
 }
 
-/// List risks of every analysis, largest first, filtered and paginated.
+/// List the risks of the analyses the caller reaches, largest first, filtered and
+/// paginated. Each item is brief; the full risk is `GET /api/v1/risks/{id}`.
 #[utoipa::path(get, path = "/api/v1/risks", tag = "risk", params(RiskQuery),
-    responses((status = 200, body = ListResponse<RiskDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = ListResponse<RiskListItemDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     QueryParams(query): QueryParams<RiskQuery>,
-) -> Result<Json<ListResponse<RiskDto>>, AppError> {
+) -> Result<Json<ListResponse<RiskListItemDto>>, AppError> {
     let paging = Paging {
         page: query.page,
         per_page: query.per_page,
@@ -233,7 +297,7 @@ pub async fn list(
     let filter = query.filter()?;
     let page =
         service::list_risks(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
-    Ok(Json(ListResponse::new(page, paging, RiskDto::from)))
+    Ok(Json(ListResponse::new(page, paging, RiskListItemDto::from)))
 }
 
 /// One risk with the systems it affects and the measures addressing it.

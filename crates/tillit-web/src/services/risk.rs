@@ -5,22 +5,28 @@
 //! information owners, heads of operations, NIS assessors, administrators) change it;
 //! information owners and heads of operations approve (fastställer) analyses; only
 //! information owners accept a risk; administrators and coordinators record the method.
+//!
+//! Each analysis belongs to a unit, or to the organisation itself, and a role reaches
+//! the analyses of its unit and the units below it (ADR 0011): lists, overviews and the
+//! start page count only what the user reaches, and every read or change of one
+//! analysis, risk or measure asks the role at its unit. A measure belongs where its
+//! risks belong.
 
 use std::sync::LazyLock;
 
 use chrono::{NaiveDate, Utc};
-use tillit_domain::auth::Action;
+use tillit_domain::auth::{Action, Reach};
 use tillit_domain::risk::{
-    AnalysisInput, FollowUpInput, MeasureInput, MethodInput, RiskContent, RiskContentError,
-    RiskInput, RiskMatrix, TreatmentInput,
+    may_change_measure, may_read_measure, AnalysisInput, FollowUpInput, MeasureInput, MethodInput,
+    RiskContent, RiskContentError, RiskInput, RiskMatrix, Scope, TreatmentInput,
 };
 use tillit_store::registers::SystemRef;
 use tillit_store::risk::{
     self as store, Analysis, AnalysisFilter, AnalysisSnapshot, AnalysisVersion,
     AnalysisVersionSummary, FollowUp, HeatMap, Measure, MeasureFilter, MethodVersion, Risk,
-    RiskFilter, RiskMeasure, TreatmentDecision,
+    RiskFilter, RiskListItem, RiskMeasure, TreatmentDecision,
 };
-use tillit_store::Page;
+use tillit_store::{org, Page};
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -39,6 +45,137 @@ pub fn today() -> NaiveDate {
     Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
         .date_naive()
+}
+
+/// The path from a unit up to the root; empty for the organisation itself (no unit).
+async fn unit_path(
+    state: &AppState,
+    organisation_id: i64,
+    unit_id: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    match unit_id {
+        Some(unit) => Ok(org::unit_path(&state.db, organisation_id, unit).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The paths of several units, each as [`unit_path`] gives it.
+async fn unit_paths(
+    state: &AppState,
+    organisation_id: i64,
+    units: Vec<Option<i64>>,
+) -> Result<Vec<Vec<i64>>, AppError> {
+    let mut paths = Vec::with_capacity(units.len());
+    for unit in units {
+        paths.push(unit_path(state, organisation_id, unit).await?);
+    }
+    Ok(paths)
+}
+
+/// The analysis with the path of its unit, if the principal may do `action` on it.
+async fn analysis_for(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<(Analysis, Vec<i64>), AppError> {
+    let organisation_id = principal.organisation_id;
+    let analysis = store::get_analysis(&state.db, organisation_id, id).await?;
+    let path = unit_path(state, organisation_id, analysis.unit_id).await?;
+    principal.require_at(action, &path)?;
+    Ok((analysis, path))
+}
+
+/// The risk with the path of its analysis's unit, if the principal may do `action` on it.
+async fn risk_for(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    action: Action,
+) -> Result<(Risk, Vec<i64>), AppError> {
+    let organisation_id = principal.organisation_id;
+    let risk = store::get_risk(&state.db, organisation_id, id).await?;
+    let path = unit_path(state, organisation_id, risk.unit_id).await?;
+    principal.require_at(action, &path)?;
+    Ok((risk, path))
+}
+
+/// The paths of the units a measure belongs to: those of its risks' analyses.
+async fn measure_paths(
+    state: &AppState,
+    organisation_id: i64,
+    id: i64,
+) -> Result<Vec<Vec<i64>>, AppError> {
+    let units = store::measure_units(&state.db, organisation_id, id).await?;
+    unit_paths(state, organisation_id, units).await
+}
+
+/// The measure, if the principal may change it (and so the risks it addresses).
+async fn measure_to_change(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<Measure, AppError> {
+    principal.require(Action::ManageRisks)?;
+    let organisation_id = principal.organisation_id;
+    let measure = store::get_measure(&state.db, organisation_id, id).await?;
+    let paths = measure_paths(state, organisation_id, id).await?;
+    if may_change_measure(&principal.grants, &paths) {
+        Ok(measure)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Refuses, on `risk_ids`, risks the principal may not plan measures for: a measure
+/// changes what the plan says about every risk it addresses.
+async fn check_measure_risks(
+    state: &AppState,
+    principal: &Principal,
+    risk_ids: &[i64],
+) -> Result<(), AppError> {
+    let organisation_id = principal.organisation_id;
+    let units = store::risk_units(&state.db, organisation_id, risk_ids).await?;
+    if units.is_empty() && !risk_ids.is_empty() {
+        // None of them is the organisation's: the store names them as unknown.
+        return Ok(());
+    }
+    let paths = unit_paths(state, organisation_id, units).await?;
+    if may_change_measure(&principal.grants, &paths) {
+        Ok(())
+    } else {
+        Err(AppError::invalid("risk_ids", OUTSIDE_REACH))
+    }
+}
+
+/// The refusal of a place the user may not run analyses at.
+const OUTSIDE_REACH: &str = "outside-reach";
+
+/// Refuses, on the field the user chose it with, an analysis placed where the principal
+/// may not run analyses. An unknown unit is left to the store, which names it.
+async fn check_placement(
+    state: &AppState,
+    principal: &Principal,
+    scope: Scope,
+    unit_id: Option<i64>,
+) -> Result<(), AppError> {
+    let path = unit_path(state, principal.organisation_id, unit_id).await?;
+    if (unit_id.is_some() && path.is_empty())
+        || principal.grants.allows_at(Action::ManageRisks, &path)
+    {
+        return Ok(());
+    }
+    let field = if scope == Scope::Organisation {
+        "scope"
+    } else {
+        "unit_id"
+    };
+    Err(AppError::invalid(field, OUTSIDE_REACH))
+}
+
+/// Where the principal reads risk work.
+fn reach(principal: &Principal) -> Reach {
+    principal.grants.reach(Action::ViewRisks)
 }
 
 /// The method in force and its matrix; the default matrix until a method is recorded.
@@ -94,13 +231,19 @@ pub async fn list_analyses(
     offset: i64,
 ) -> Result<Page<Analysis>, AppError> {
     principal.require(Action::ViewRisks)?;
-    Ok(store::list_analyses(&state.db, principal.organisation_id, filter, limit, offset).await?)
+    let filter = AnalysisFilter {
+        reach: reach(principal),
+        ..filter.clone()
+    };
+    Ok(store::list_analyses(&state.db, principal.organisation_id, &filter, limit, offset).await?)
 }
 
 /// An analysis with what it covers, its risks and its approved versions.
 #[derive(Debug, Clone)]
 pub struct AnalysisDetail {
     pub analysis: Analysis,
+    /// The path from its unit up to the root; empty for the organisation itself.
+    pub unit_path: Vec<i64>,
     pub systems: Vec<SystemRef>,
     pub assets: Vec<(i64, String)>,
     pub risks: Vec<Risk>,
@@ -112,10 +255,9 @@ pub async fn analysis(
     principal: &Principal,
     id: i64,
 ) -> Result<AnalysisDetail, AppError> {
-    principal.require(Action::ViewRisks)?;
+    let (analysis, unit_path) = analysis_for(state, principal, id, Action::ViewRisks).await?;
     let organisation_id = principal.organisation_id;
     let db = &state.db;
-    let analysis = store::get_analysis(db, organisation_id, id).await?;
     let (systems, assets) = store::analysis_systems(db, organisation_id, id).await?;
     let filter = RiskFilter {
         analysis_id: Some(id),
@@ -127,6 +269,7 @@ pub async fn analysis(
     let versions = store::analysis_versions(db, organisation_id, id).await?;
     Ok(AnalysisDetail {
         analysis,
+        unit_path,
         systems,
         assets,
         risks,
@@ -141,6 +284,7 @@ pub async fn create_analysis(
 ) -> Result<Analysis, AppError> {
     principal.require(Action::ManageRisks)?;
     let draft = input.validate()?;
+    check_placement(state, principal, draft.scope, draft.unit_id).await?;
     Ok(store::create_analysis(
         &state.db,
         principal.organisation_id,
@@ -158,7 +302,9 @@ pub async fn update_analysis(
     input: &AnalysisInput<'_>,
 ) -> Result<Analysis, AppError> {
     principal.require(Action::ManageRisks)?;
+    analysis_for(state, principal, id, Action::ManageRisks).await?;
     let draft = input.validate()?;
+    check_placement(state, principal, draft.scope, draft.unit_id).await?;
     Ok(store::update_analysis(
         &state.db,
         principal.organisation_id,
@@ -177,6 +323,7 @@ pub async fn approve_analysis(
     expected_version: i64,
 ) -> Result<Analysis, AppError> {
     principal.require(Action::ApproveRiskAnalysis)?;
+    analysis_for(state, principal, id, Action::ApproveRiskAnalysis).await?;
     Ok(store::approve_analysis(
         &state.db,
         principal.organisation_id,
@@ -194,6 +341,7 @@ pub async fn revise_analysis(
     expected_version: i64,
 ) -> Result<Analysis, AppError> {
     principal.require(Action::ManageRisks)?;
+    analysis_for(state, principal, id, Action::ManageRisks).await?;
     Ok(store::revise_analysis(
         &state.db,
         principal.organisation_id,
@@ -209,8 +357,7 @@ pub async fn versions(
     principal: &Principal,
     id: i64,
 ) -> Result<Vec<AnalysisVersionSummary>, AppError> {
-    principal.require(Action::ViewRisks)?;
-    store::get_analysis(&state.db, principal.organisation_id, id).await?;
+    analysis_for(state, principal, id, Action::ViewRisks).await?;
     Ok(store::analysis_versions(&state.db, principal.organisation_id, id).await?)
 }
 
@@ -220,7 +367,7 @@ pub async fn version(
     id: i64,
     number: i64,
 ) -> Result<AnalysisVersion, AppError> {
-    principal.require(Action::ViewRisks)?;
+    analysis_for(state, principal, id, Action::ViewRisks).await?;
     Ok(store::analysis_version(&state.db, principal.organisation_id, id, number).await?)
 }
 
@@ -230,7 +377,7 @@ pub async fn working_copy(
     principal: &Principal,
     id: i64,
 ) -> Result<AnalysisSnapshot, AppError> {
-    principal.require(Action::ViewRisks)?;
+    analysis_for(state, principal, id, Action::ViewRisks).await?;
     Ok(store::working_snapshot(&state.db, principal.organisation_id, id).await?)
 }
 
@@ -322,23 +469,24 @@ pub async fn list_risks(
     filter: &RiskFilter,
     limit: i64,
     offset: i64,
-) -> Result<Page<Risk>, AppError> {
+) -> Result<Page<RiskListItem>, AppError> {
     principal.require(Action::ViewRisks)?;
-    Ok(store::list_risks(
-        &state.db,
-        principal.organisation_id,
-        filter,
-        false,
-        limit,
-        offset,
+    let filter = RiskFilter {
+        reach: reach(principal),
+        ..filter.clone()
+    };
+    Ok(
+        store::list_risk_items(&state.db, principal.organisation_id, &filter, limit, offset)
+            .await?,
     )
-    .await?)
 }
 
 /// A risk with the systems it affects and the measures addressing it.
 #[derive(Debug, Clone)]
 pub struct RiskDetail {
     pub risk: Risk,
+    /// The path from its analysis's unit up to the root; empty for the organisation.
+    pub unit_path: Vec<i64>,
     pub systems: Vec<SystemRef>,
     pub measures: Vec<RiskMeasure>,
 }
@@ -348,13 +496,13 @@ pub async fn risk(
     principal: &Principal,
     id: i64,
 ) -> Result<RiskDetail, AppError> {
-    principal.require(Action::ViewRisks)?;
+    let (risk, unit_path) = risk_for(state, principal, id, Action::ViewRisks).await?;
     let organisation_id = principal.organisation_id;
-    let risk = store::get_risk(&state.db, organisation_id, id).await?;
     let systems = store::risk_systems(&state.db, organisation_id, id).await?;
     let measures = store::risk_measures(&state.db, organisation_id, id).await?;
     Ok(RiskDetail {
         risk,
+        unit_path,
         systems,
         measures,
     })
@@ -377,6 +525,7 @@ pub async fn create_risk(
     input: &RiskInput<'_>,
 ) -> Result<Risk, AppError> {
     principal.require(Action::ManageRisks)?;
+    analysis_for(state, principal, analysis_id, Action::ManageRisks).await?;
     check_catalogue(input)?;
     let method = current_method(state, principal.organisation_id).await?;
     let draft = input.validate(&method.matrix)?;
@@ -398,6 +547,7 @@ pub async fn update_risk(
     input: &RiskInput<'_>,
 ) -> Result<Risk, AppError> {
     principal.require(Action::ManageRisks)?;
+    risk_for(state, principal, id, Action::ManageRisks).await?;
     check_catalogue(input)?;
     let method = current_method(state, principal.organisation_id).await?;
     let draft = input.validate(&method.matrix)?;
@@ -422,8 +572,10 @@ pub async fn decide_treatment(
     input: &TreatmentInput<'_>,
 ) -> Result<Risk, AppError> {
     principal.require(Action::ManageRisks)?;
+    let (_, path) = risk_for(state, principal, id, Action::ManageRisks).await?;
     let (treatment, justification) = input.validate()?;
-    if treatment.needs_information_owner() && !principal.can(Action::AcceptRisk) {
+    if treatment.needs_information_owner() && !principal.grants.allows_at(Action::AcceptRisk, &path)
+    {
         return Err(AppError::invalid("treatment", "accept-needs-owner"));
     }
     let method = current_method(state, principal.organisation_id).await?;
@@ -450,6 +602,7 @@ pub async fn delete_risk(
     expected_version: i64,
 ) -> Result<(), AppError> {
     principal.require(Action::ManageRisks)?;
+    risk_for(state, principal, id, Action::ManageRisks).await?;
     Ok(store::delete_risk(
         &state.db,
         principal.organisation_id,
@@ -468,14 +621,20 @@ pub async fn list_measures(
     offset: i64,
 ) -> Result<Page<Measure>, AppError> {
     principal.require(Action::ViewRisks)?;
-    Ok(store::list_measures(&state.db, principal.organisation_id, filter, limit, offset).await?)
+    let filter = MeasureFilter {
+        reach: reach(principal),
+        ..filter.clone()
+    };
+    Ok(store::list_measures(&state.db, principal.organisation_id, &filter, limit, offset).await?)
 }
 
-/// A measure with its risks, systems and follow-ups.
+/// A measure with its risks (those the reader reaches), systems and follow-ups.
 #[derive(Debug, Clone)]
 pub struct MeasureDetail {
     pub measure: Measure,
     pub risks: Vec<Risk>,
+    /// Whether the reader may change it and follow it up.
+    pub may_change: bool,
     pub systems: Vec<SystemRef>,
     pub follow_ups: Vec<FollowUp>,
 }
@@ -488,9 +647,22 @@ pub async fn measure(
     principal.require(Action::ViewRisks)?;
     let organisation_id = principal.organisation_id;
     let db = &state.db;
+    let measure = store::get_measure(db, organisation_id, id).await?;
+    let paths = measure_paths(state, organisation_id, id).await?;
+    if !may_read_measure(&principal.grants, &paths) {
+        return Err(AppError::Forbidden);
+    }
+    let mut risks = Vec::new();
+    for risk in store::measure_risks(db, organisation_id, id).await? {
+        let path = unit_path(state, organisation_id, risk.unit_id).await?;
+        if principal.grants.allows_at(Action::ViewRisks, &path) {
+            risks.push(risk);
+        }
+    }
     Ok(MeasureDetail {
-        measure: store::get_measure(db, organisation_id, id).await?,
-        risks: store::measure_risks(db, organisation_id, id).await?,
+        measure,
+        risks,
+        may_change: may_change_measure(&principal.grants, &paths),
         systems: store::measure_systems(db, organisation_id, id).await?,
         follow_ups: store::follow_ups(db, organisation_id, id).await?,
     })
@@ -504,6 +676,7 @@ pub async fn create_measure(
     principal.require(Action::ManageRisks)?;
     let method = current_method(state, principal.organisation_id).await?;
     let draft = input.validate(&method.matrix, today())?;
+    check_measure_risks(state, principal, &draft.risk_ids).await?;
     Ok(store::create_measure(
         &state.db,
         principal.organisation_id,
@@ -521,9 +694,8 @@ pub async fn update_measure(
     expected_version: i64,
     input: &MeasureInput<'_>,
 ) -> Result<Measure, AppError> {
-    principal.require(Action::ManageRisks)?;
+    let stored = measure_to_change(state, principal, id).await?;
     // Where a measure came from is fixed when it is created.
-    let stored = store::get_measure(&state.db, principal.organisation_id, id).await?;
     let source = stored
         .source_object_id
         .zip(stored.source_requirement_code.as_deref());
@@ -533,6 +705,7 @@ pub async fn update_measure(
     };
     let method = current_method(state, principal.organisation_id).await?;
     let draft = input.validate(&method.matrix, today())?;
+    check_measure_risks(state, principal, &draft.risk_ids).await?;
     Ok(store::update_measure(
         &state.db,
         principal.organisation_id,
@@ -551,7 +724,7 @@ pub async fn delete_measure(
     id: i64,
     expected_version: i64,
 ) -> Result<(), AppError> {
-    principal.require(Action::ManageRisks)?;
+    measure_to_change(state, principal, id).await?;
     let method = current_method(state, principal.organisation_id).await?;
     Ok(store::delete_measure(
         &state.db,
@@ -570,7 +743,7 @@ pub async fn record_follow_up(
     measure_id: i64,
     input: &FollowUpInput<'_>,
 ) -> Result<FollowUp, AppError> {
-    principal.require(Action::ManageRisks)?;
+    measure_to_change(state, principal, measure_id).await?;
     let draft = input.validate(today())?;
     Ok(store::record_follow_up(
         &state.db,
@@ -619,13 +792,15 @@ pub async fn overview(
         }
     }
     let method = current_method(state, organisation_id).await?;
-    let heat_map = store::heat_map(db, organisation_id, unit_id).await?;
+    let reach = reach(principal);
+    let heat_map = store::heat_map(db, organisation_id, unit_id, &reach).await?;
     let mut largest = Vec::new();
-    for risk in store::largest_risks(db, organisation_id, unit_id, LARGEST_COUNT).await? {
+    for risk in store::largest_risks(db, organisation_id, unit_id, &reach, LARGEST_COUNT).await? {
         let measures = store::risk_measures(db, organisation_id, risk.id).await?;
         largest.push(LargeRisk { risk, measures });
     }
-    let serious_untreated = store::serious_untreated(db, organisation_id, unit_id, 50).await?;
+    let serious_untreated =
+        store::serious_untreated(db, organisation_id, unit_id, &reach, 50).await?;
     Ok(Overview {
         matrix: method.matrix,
         heat_map,
@@ -639,7 +814,7 @@ pub async fn overview(
 pub struct RiskStatus {
     /// The user the figures were counted for.
     pub user_id: i64,
-    /// Measures past their planned date in the organisation.
+    /// Measures past their planned date, of the risks the user reaches.
     pub late_measures: i64,
     /// Of those, the ones the user is responsible for.
     pub my_late_measures: i64,
@@ -660,7 +835,9 @@ pub async fn status(
     let db = &state.db;
     let organisation_id = principal.organisation_id;
     let today = today();
+    let reach = reach(principal);
     let mut late = MeasureFilter::on(today);
+    late.reach = reach.clone();
     late.status = Some(tillit_domain::risk::MeasureStatus::Late);
     let late_measures = store::list_measures(db, organisation_id, &late, 1, 0)
         .await?
@@ -671,12 +848,13 @@ pub async fn status(
         .total;
     let overdue = AnalysisFilter {
         overdue_on: Some(today),
+        reach: reach.clone(),
         ..AnalysisFilter::default()
     };
     let overdue_analyses = store::list_analyses(db, organisation_id, &overdue, 1, 0)
         .await?
         .total;
-    let serious_untreated = store::serious_untreated(db, organisation_id, None, 1)
+    let serious_untreated = store::serious_untreated(db, organisation_id, None, &reach, 1)
         .await?
         .total;
     Ok(Some(RiskStatus {

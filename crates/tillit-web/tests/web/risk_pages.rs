@@ -342,6 +342,28 @@ web_test!(
         assert!(page
             .page()
             .contains("Återställningen tog fyra timmar i övningen."));
+        // One follow-up a year: a second for the same year is refused on the year and
+        // the form keeps what was typed.
+        let before = app.event_count(app.a.id).await;
+        let twice = browser
+            .post(
+                &format!("{path}/follow-ups"),
+                &[
+                    ("year", &year),
+                    ("effect", "En andra uppföljning samma år."),
+                    ("still_valid", "on"),
+                    ("next_step", ""),
+                ],
+            )
+            .await;
+        twice.expect(422);
+        assert_summary(
+            &twice,
+            "follow-year",
+            &field_message(&app, "year", "followed-up-this-year"),
+        );
+        assert!(twice.page().contains("En andra uppföljning samma år."));
+        assert_eq!(app.event_count(app.a.id).await, before);
         assert_eq!(
             risk::follow_ups(&app.db, app.a.id, id)
                 .await

@@ -142,6 +142,7 @@ pub async fn list(
         unit_id: query.unit_id,
         scope,
         overdue_on: (query.show == "overdue").then_some(today),
+        ..AnalysisFilter::default()
     };
     let page = service::list_analyses(&state, &principal, &filter, paging.limit(), paging.offset())
         .await?;
@@ -454,7 +455,9 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let detail = service::analysis(state, principal, id).await?;
     let method = service::method(state, principal).await?;
-    let can_manage = principal.can(Action::ManageRisks);
+    let can_manage = principal
+        .grants
+        .allows_at(Action::ManageRisks, &detail.unit_path);
     let form = form.unwrap_or_else(|| AnalysisForm::from_detail(&detail));
     let choices = if can_manage && detail.analysis.is_draft() {
         Some(analysis_choices(state, &ctx, principal, &form, &errors).await?)
@@ -479,7 +482,9 @@ async fn detail_page(
         choices,
         errors,
         can_manage,
-        can_approve: principal.can(Action::ApproveRiskAnalysis),
+        can_approve: principal
+            .grants
+            .allows_at(Action::ApproveRiskAnalysis, &detail.unit_path),
         analysis: detail.analysis,
         ctx,
     };

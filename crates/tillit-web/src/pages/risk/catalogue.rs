@@ -159,8 +159,10 @@ pub async fn start(
     let analysis = query
         .analysis
         .ok_or_else(|| AppError::invalid("analysis", "required"))?;
-    // An analysis of another organisation is simply not found.
-    tillit_store::risk::get_analysis(&state.db, principal.organisation_id, analysis).await?;
+    // An analysis of another organisation is simply not found; one outside the user's
+    // units is refused.
+    let detail = service::analysis(&state, &principal, analysis).await?;
+    principal.require_at(Action::ManageRisks, &detail.unit_path)?;
     let query = serde_urlencoded::to_string([("catalogue", risk.id.as_str())])
         .map_err(AppError::internal)?;
     Ok(Redirect::to(&format!("/risks/analyses/{analysis}/risks?{query}")).into_response())

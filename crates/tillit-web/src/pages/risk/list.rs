@@ -126,7 +126,7 @@ pub async fn page(
         .into_iter()
         .map(|r| Row {
             id: r.id,
-            reference: format!("{} {}", r.analysis_designation, r.designation()),
+            reference: r.reference(),
             level: level_badge(&ctx, &r.level),
             residual: r.residual_level.as_deref().map(|l| level_badge(&ctx, l)),
             treatment: r

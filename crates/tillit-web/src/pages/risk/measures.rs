@@ -55,12 +55,7 @@ fn date_opt(value: &Option<NaiveDate>) -> String {
 
 /// "RA-0001 R3 Obehörig åtkomst": a risk as a picker and the plan name it.
 fn risk_label(risk: &Risk) -> String {
-    format!(
-        "{} {} {}",
-        risk.analysis_designation,
-        risk.designation(),
-        risk.title
-    )
+    format!("{} {}", risk.reference(), risk.title)
 }
 
 /// A measure as a row of the plan.
@@ -560,7 +555,7 @@ async fn choices(
     .items
     .into_iter()
     .map(|r| {
-        let label = risk_label(&r);
+        let label = format!("{} {}", r.reference(), r.title);
         (r.id, label, r.analysis_designation, r.number)
     })
     .collect();
@@ -888,12 +883,12 @@ async fn detail_page(
     let MeasureDetail {
         measure,
         risks,
+        may_change: can_manage,
         systems,
         follow_ups,
     } = service::measure(state, principal, id).await?;
     let method = service::method(state, principal).await?;
     let matrix = &method.matrix;
-    let can_manage = principal.can(Action::ManageRisks);
     let today = service::today();
     let measure_status = measure.status(today).as_str();
     let fresh =

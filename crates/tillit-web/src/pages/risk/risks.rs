@@ -164,6 +164,7 @@ async fn new_page(
 ) -> Result<Response, AppError> {
     principal.require(Action::ManageRisks)?;
     let detail = service::analysis(state, principal, analysis_id).await?;
+    principal.require_at(Action::ManageRisks, &detail.unit_path)?;
     let page = NewPage {
         analysis_id,
         analysis_title: format!("{} {}", detail.analysis.designation, detail.analysis.title),
@@ -308,9 +309,11 @@ async fn detail_page(
 ) -> Result<Response, AppError> {
     let detail = service::risk(state, principal, id).await?;
     let method = service::method(state, principal).await?;
+    let can_manage = principal
+        .grants
+        .allows_at(Action::ManageRisks, &detail.unit_path);
     let risk = detail.risk;
     let draft = risk.analysis_status == "draft";
-    let can_manage = principal.can(Action::ManageRisks);
     let form = form.unwrap_or_else(|| {
         RiskForm::from_risk(&risk, detail.systems.iter().map(|s| s.id).collect())
     });

@@ -525,6 +525,25 @@ async fn incident_notices_reach_a_real_smtp_server_once_postgres() {
     incident_notices_reach_a_real_smtp_server_once(Engine::Postgres).await;
 }
 
+/// Two rounds in a row at `at`; every reminder of a provisional clock received so far.
+async fn unassessed(
+    db: &Db,
+    key: &SigningKey,
+    mail: &MailSettings,
+    server: &SmtpServer,
+    at: DateTime<Utc>,
+) -> Vec<crate::mail::test_server::Received> {
+    round(db, key, mail, at).await.unwrap();
+    round(db, key, mail, at + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    server
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Unassessed"))
+        .collect()
+}
+
 /// A track that nobody assesses: the assessor is reminded of its provisional clocks at the
 /// organisation's reminder points, each point once, until the track is decided.
 async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided(engine: Engine) {
@@ -574,26 +593,12 @@ async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided(engin
     let case = store::record_assessment(db, region, &actor(), case.id, case.version, &assessment)
         .await
         .unwrap();
-    let unassessed = |at: DateTime<Utc>| {
-        let server = &server;
-        async move {
-            round(db, &key, &mail, at).await.unwrap();
-            round(db, &key, &mail, at + chrono::Duration::minutes(1))
-                .await
-                .unwrap();
-            server
-                .messages()
-                .into_iter()
-                .filter(|m| m.subject.starts_with("Unassessed"))
-                .collect::<Vec<_>>()
-        }
-    };
     // Two hours in: no reminder point of the 24-hour clock is reached yet.
     let now = Utc::now();
-    assert!(unassessed(now).await.is_empty());
+    assert!(unassessed(db, &key, &mail, &server, now).await.is_empty());
     // Past half of the early warning's 24 hours: one reminder to the assessor.
     let half = discovered + chrono::Duration::hours(13);
-    let sent = unassessed(half).await;
+    let sent = unassessed(db, &key, &mail, &server, half).await;
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert!(sent[0].rcpt_to.contains("nis@region.test"));
     assert!(sent[0].subject.contains("Early warning"));
@@ -602,7 +607,7 @@ async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided(engin
         .contains(&format!("{PUBLIC_URL}/incidents/{}", case.id)));
     // Past the deadline: the overdue reminder, and past half of the 72 hours too.
     let late = discovered + chrono::Duration::hours(37);
-    let sent = unassessed(late).await;
+    let sent = unassessed(db, &key, &mail, &server, late).await;
     assert_eq!(sent.len(), 3, "{sent:#?}");
     assert!(sent
         .iter()
@@ -630,7 +635,7 @@ async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided(engin
     store::decide_track(db, region, &actor(), case.id, case.version, &decision)
         .await
         .unwrap();
-    let sent = unassessed(discovered + chrono::Duration::hours(80)).await;
+    let sent = unassessed(db, &key, &mail, &server, discovered + chrono::Duration::hours(80)).await;
     assert_eq!(sent.len(), 3, "nothing more after the decision: {sent:#?}");
     drop(server);
     test.finish().await;

@@ -1,6 +1,7 @@
 //! Incident follow-ups: reports given in phases (the progress report while a
-//! cybersecurity incident is ongoing, the supplements of an incomplete IMY notification)
-//! and statistics scoped to the reader's units.
+//! cybersecurity incident is ongoing, the supplements of an incomplete IMY notification),
+//! measures created from a case, the cases a risk analysis considered, and statistics
+//! scoped to the reader's units.
 
 use axum::http::Method;
 use chrono::{Duration, Utc};
@@ -458,5 +459,268 @@ web_test!(
         .send()
         .await
         .expect(403);
+    }
+);
+
+/// The analysis's current version.
+async fn analysis_version(app: &TestApp, analysis: i64) -> i64 {
+    tillit_store::risk::get_analysis(&app.db, app.a.id, analysis)
+        .await
+        .expect("analysis")
+        .version
+}
+
+/// A draft risk analysis with one risk, through the API; returns (analysis, risk).
+async fn analysis_with_risk(app: &TestApp) -> (i64, i64) {
+    let token = &app.a.member(Role::Coordinator).token;
+    let analysis = app
+        .api(Method::POST, "/api/v1/risk-analyses")
+        .token(token)
+        .json(&serde_json::json!({"title": "Riskanalys journalen", "scope": "organisation"}))
+        .send()
+        .await;
+    let analysis = analysis.expect(201).json()["id"].as_i64().expect("id");
+    let risk = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{analysis}/risks"),
+        )
+        .token(token)
+        .json(&serde_json::json!({"title": "Utpressning", "threat": "Utpressningsvirus",
+            "vulnerability": "Ej uppdaterade servrar", "likelihood": 2, "likelihood_reason": "Har hänt",
+            "consequence": 3, "consequence_reason": "Vården stannar"}))
+        .send()
+        .await;
+    (analysis, risk.expect(201).json()["id"].as_i64().expect("id"))
+}
+
+web_test!(
+    a_measure_created_from_a_case_lands_in_the_action_plan_linked_to_the_case,
+    |app| async move {
+        let case = case_at(&app, app.a.ward, "Utpressningsattack mot journalen", 5).await;
+        let (_, risk) = analysis_with_risk(&app).await;
+        let head = app.a.member(Role::HeadOfOperations);
+        let mut browser = app.signed_in(head).await;
+        let v = version(&app, case.id).await;
+        browser
+            .post(
+                &format!("/incidents/{}/risks", case.id),
+                &[("version", v.as_str()), ("risk_id", &risk.to_string())],
+            )
+            .await
+            .expect(303);
+        // The case page offers the measure; the form comes filled from the case.
+        let page = browser.get(&format!("/incidents/{}", case.id)).await;
+        assert!(page.page().contains("id=\"create-measure\""));
+        let form = browser
+            .get(&format!("/risks/measures/new?incident={}", case.id))
+            .await;
+        form.expect(200);
+        assert!(form.page().contains("id=\"from-incident\""));
+        assert_eq!(
+            form.field("title").as_deref(),
+            Some("Utpressningsattack mot journalen")
+        );
+        assert_eq!(form.field("incident_id"), Some(case.id.to_string()));
+        let v = version(&app, case.id).await;
+        assert_eq!(form.field("incident_version"), Some(v.clone()));
+        assert!(form
+            .page()
+            .contains(&format!("<option value=\"{risk}\" selected")));
+        let head_id = head.id.to_string();
+        let future = (Utc::now() + Duration::days(30)).format("%Y-%m-%d").to_string();
+        let case_id = case.id.to_string();
+        let fields = |version: &str| {
+            vec![
+                ("incident_id", case_id.clone()),
+                ("incident_version", version.to_owned()),
+                ("risk_ids", risk.to_string()),
+                ("title", "Multifaktorautentisering".to_owned()),
+                ("reason", "Lärdom från attacken".to_owned()),
+                ("category", "technical".to_owned()),
+                ("function", "preventive".to_owned()),
+                ("residual_likelihood", "1".to_owned()),
+                ("residual_consequence", "2".to_owned()),
+                ("responsible_id", head_id.clone()),
+                ("planned_on", future.clone()),
+            ]
+        };
+        let as_refs = |f: &[(&'static str, String)]| {
+            f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+        };
+        // A stale case version: a conflict, and no measure is written.
+        let stale: Vec<(&str, String)> = as_refs(&fields("0"));
+        let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let conflict = browser.post("/risks/measures", &stale).await;
+        assert_eq!(conflict.status.as_u16(), 409, "{}", conflict.page());
+        assert!(incidents::incident_measures(&app.db, app.a.id, case.id)
+            .await
+            .unwrap()
+            .is_empty());
+        let good = as_refs(&fields(&v));
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let created = browser.post("/risks/measures", &good).await;
+        created.expect_redirect(&format!(
+            "/incidents/{}?notice=incident-measure-created",
+            case.id
+        ));
+        let linked = incidents::incident_measures(&app.db, app.a.id, case.id)
+            .await
+            .unwrap();
+        assert_eq!(linked.len(), 1);
+        assert_eq!(linked[0].title, "Multifaktorautentisering");
+        let timeline = incidents::entries(&app.db, app.a.id, case.id).await.unwrap();
+        assert!(timeline.iter().any(|e| e.kind == "linked"));
+
+        // Through the API, with the case's version; roles without the mandate are refused.
+        let body = |version: String| {
+            serde_json::json!({"version": version.parse::<i64>().unwrap(), "measure": {
+                "title": "Utbildning i nätfiske", "reason": "Lärdom", "category": "organisational",
+                "function": "preventive", "risk_ids": [risk], "residual_likelihood": 1,
+                "residual_consequence": 2, "responsible_id": head.id, "planned_on": future}})
+        };
+        for role in [Role::InformationOwner, Role::DataProtectionOfficer, Role::Auditor] {
+            app.api(Method::POST, &format!("/api/v1/incidents/{}/measures", case.id))
+                .token(&app.a.member(role).token)
+                .json(&body(version(&app, case.id).await))
+                .send()
+                .await
+                .problem(403, "forbidden");
+        }
+        let api = app
+            .api(Method::POST, &format!("/api/v1/incidents/{}/measures", case.id))
+            .token(&head.token)
+            .json(&body(version(&app, case.id).await))
+            .send()
+            .await;
+        api.expect(201);
+        assert!(api.json()["designation"].as_str().is_some());
+        assert_eq!(
+            incidents::incident_measures(&app.db, app.a.id, case.id)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+);
+
+web_test!(
+    a_risk_analysis_links_the_incident_cases_it_considered_and_freezes_them_on_approval,
+    |app| async move {
+        let ward_case = case_at(&app, app.a.ward, "Avbrott i journalen", 5).await;
+        let other_case = case_at(&app, app.a.sibling, "Fel i ögonklinikens system", 5).await;
+        let (analysis, risk) = analysis_with_risk(&app).await;
+        let coordinator = app.a.member(Role::Coordinator);
+        let mut browser = app.signed_in(coordinator).await;
+        let page = browser.get(&format!("/risks/analyses/{analysis}")).await;
+        page.expect(200);
+        assert!(page.page().contains(&ward_case.designation));
+        // Linked through the page, shown with a link to the case.
+        let v = analysis_version(&app, analysis).await.to_string();
+        browser
+            .post(
+                &format!("/risks/analyses/{analysis}/incidents"),
+                &[("version", v.as_str()), ("incident_id", &ward_case.id.to_string())],
+            )
+            .await
+            .expect_redirect(&format!(
+                "/risks/analyses/{analysis}?notice=analysis-incident-added"
+            ));
+        let page = browser.get(&format!("/risks/analyses/{analysis}")).await;
+        assert!(page
+            .page()
+            .contains(&format!("<a href=\"/incidents/{}\">", ward_case.id)));
+        // A stale version is a conflict; a missing case is named on its field.
+        let stale = browser
+            .post(
+                &format!("/risks/analyses/{analysis}/incidents"),
+                &[("version", v.as_str()), ("incident_id", &other_case.id.to_string())],
+            )
+            .await;
+        assert_eq!(stale.status.as_u16(), 409);
+        // Through the API.
+        app.api(Method::POST, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .token(&coordinator.token)
+            .json(&serde_json::json!({"version": analysis_version(&app, analysis).await, "incident_id": other_case.id}))
+            .send()
+            .await
+            .expect(204);
+        // A reader of the clinic sees only the ward's case among those considered, and
+        // cannot link a case outside their units.
+        let clinic_owner = scoped(&app, Role::InformationOwner, app.a.clinic).await;
+        let listed = app
+            .api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .token(&clinic_owner.token)
+            .send()
+            .await;
+        let listed = listed.expect(200).json();
+        let ids: Vec<i64> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        assert_eq!(ids, [ward_case.id]);
+        let all = app
+            .api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .token(&coordinator.token)
+            .send()
+            .await;
+        assert_eq!(all.expect(200).json().as_array().unwrap().len(), 2);
+        let mut owner_browser = app.signed_in(&clinic_owner).await;
+        let owner_page = owner_browser.get(&format!("/risks/analyses/{analysis}")).await;
+        assert!(!owner_page.page().contains(&other_case.designation));
+        let v = analysis_version(&app, analysis).await;
+        app.api(
+            Method::DELETE,
+            &format!(
+                "/api/v1/risk-analyses/{analysis}/incidents/{}?version={v}",
+                other_case.id
+            ),
+        )
+        .token(&coordinator.token)
+        .send()
+        .await
+        .expect(204);
+        // Approved: the remaining case is frozen into the version; no more changes.
+        let treated = app
+            .api(Method::POST, &format!("/api/v1/risks/{risk}/treatment"))
+            .token(&coordinator.token)
+            .json(&serde_json::json!({"treatment": "reduce", "justification": "Åtgärdas", "version": 1}))
+            .send()
+            .await;
+        treated.expect(200);
+        let v = analysis_version(&app, analysis).await;
+        app.api(Method::POST, &format!("/api/v1/risk-analyses/{analysis}/approve"))
+            .token(&app.a.member(Role::InformationOwner).token)
+            .json(&serde_json::json!({"version": v}))
+            .send()
+            .await
+            .expect(200);
+        let frozen = tillit_store::risk::analysis_version(&app.db, app.a.id, analysis, 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            frozen.snapshot.incidents.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [ward_case.id]
+        );
+        let version_page = browser
+            .get(&format!("/risks/analyses/{analysis}/versions/1"))
+            .await;
+        assert!(version_page.page().contains(&ward_case.designation));
+        let refused = app
+            .api(Method::POST, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .token(&coordinator.token)
+            .json(&serde_json::json!({"version": analysis_version(&app, analysis).await, "incident_id": other_case.id}))
+            .send()
+            .await;
+        assert_eq!(refused.invalid_fields(), ["analysis"]);
+        // Employees read no risk work.
+        app.api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .token(&app.a.member(Role::Employee).token)
+            .send()
+            .await
+            .problem(403, "forbidden");
     }
 );

@@ -13,6 +13,7 @@ mod assessment;
 mod deadline;
 mod intake;
 mod obligation;
+mod phases;
 mod regime;
 mod report;
 mod track;
@@ -29,11 +30,12 @@ pub use deadline::{
 };
 pub use intake::{parse_swedish_time, FollowUpDraft, FollowUpInput, IntakeDraft, IntakeInput};
 pub use obligation::{
-    clock_start_time, effective_deadline, plan, started_by, PlannedObligation, Targets,
+    clock_start_time, effective_deadline, plan, provisional, started_by, PlannedObligation, Targets,
 };
+pub use phases::{after_end, after_submission, may_be_incomplete, ClockChange, OpenReport};
 pub use regime::{
-    ClockStart, Condition, Deadline, IncidentContent, IncidentContentError, ObligationRule, Regime,
-    SignificanceQuestion,
+    ClockStart, Condition, Deadline, IfOngoing, IncidentContent, IncidentContentError,
+    ObligationRule, Regime, SignificanceQuestion,
 };
 pub use report::REPORT_FIELDS;
 pub use track::{close_blockers, Category, ClockMoments, Track, TrackState, TrackStatus};

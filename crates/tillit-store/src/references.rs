@@ -56,6 +56,7 @@ pub(crate) enum Referenced {
     Asset,
     Risk,
     Measure,
+    Incident,
 }
 
 impl Referenced {
@@ -65,6 +66,7 @@ impl Referenced {
             Referenced::Asset => "information_asset",
             Referenced::Risk => "risk",
             Referenced::Measure => "measure",
+            Referenced::Incident => "incident",
         }
     }
 }

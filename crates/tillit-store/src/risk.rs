@@ -8,6 +8,7 @@
 
 mod analyses;
 mod bulk;
+mod incidents;
 mod measures;
 mod method;
 mod overview;
@@ -22,6 +23,7 @@ pub use analyses::{
 pub use bulk::{
     insert_analyses, insert_measures, insert_risks, NewAnalysis, NewMeasure, NewRisk, NewTreatment,
 };
+pub use incidents::{consider_incident, considered_incidents, ConsideredIncident};
 pub use measures::{
     create_measure, create_measure_in, delete_measure, follow_ups, get_measure, list_measures,
     measure_risks, measure_systems, measure_units, record_follow_up, record_follow_up_in,

@@ -36,6 +36,8 @@ mod concurrency;
 mod forms;
 #[path = "web/import.rs"]
 mod import;
+#[path = "web/incident_followups.rs"]
+mod incident_followups;
 #[path = "web/incident_pages.rs"]
 mod incident_pages;
 #[path = "web/isolation.rs"]

@@ -38,7 +38,9 @@ pub fn effective_deadline(regime: &Regime, rule: &ObligationRule, targets: &Targ
 }
 
 /// The obligations a track with `status` owes under `regime`: none unless reportable;
-/// those that hold only for a high risk only then.
+/// those that hold only for a high risk only then; a report due only while the incident
+/// is ongoing waits with the rest (it is dropped if the incident ends in time); the
+/// supplements of an incomplete report come only with that report.
 pub fn plan(
     regime: &Regime,
     status: TrackStatus,
@@ -51,7 +53,11 @@ pub fn plan(
     regime
         .obligations
         .iter()
-        .filter(|rule| rule.when == Condition::Always || status == TrackStatus::ReportableHighRisk)
+        .filter(|rule| match rule.when {
+            Condition::Always | Condition::Ongoing => true,
+            Condition::HighRisk => status == TrackStatus::ReportableHighRisk,
+            Condition::Incomplete => false,
+        })
         .map(|rule| {
             let starts_at = clock_start_time(&rule.clock_start, moments, |_| None);
             PlannedObligation {
@@ -64,8 +70,30 @@ pub fn plan(
         .collect()
 }
 
-/// The reports of `regime` whose clocks start when report `code` is submitted at `at`,
-/// each with its due time counted from then.
+/// The clocks a track waiting for its assessor would run if it is reportable: a legal
+/// deadline does not wait for the assessment, so the reports whose clocks start at the
+/// awareness or the discovery are counted from the discovery until the assessor records
+/// when the organisation became aware. Reports that start later (at the decision or
+/// after another report) have no clock yet.
+pub fn provisional(
+    regime: &Regime,
+    discovery: DateTime<Utc>,
+    targets: &Targets,
+) -> Vec<PlannedObligation> {
+    let moments = ClockMoments {
+        discovery,
+        awareness: None,
+        decision: None,
+    };
+    plan(regime, TrackStatus::Reportable, moments, targets)
+        .into_iter()
+        .filter(|p| p.due_at.is_some())
+        .collect()
+}
+
+/// The planned reports of `regime` whose clocks start when report `code` is submitted at
+/// `at`, each with its due time counted from then (supplements are added, not started:
+/// see [`after_submission`](super::after_submission)).
 pub fn started_by(
     regime: &Regime,
     code: &str,
@@ -76,7 +104,7 @@ pub fn started_by(
     regime
         .obligations
         .iter()
-        .filter(|rule| rule.clock_start == start)
+        .filter(|rule| rule.clock_start == start && rule.when != Condition::Incomplete)
         .map(|rule| {
             let deadline = effective_deadline(regime, rule, targets);
             (rule.code.clone(), due_at(at, deadline))
@@ -85,7 +113,8 @@ pub fn started_by(
 }
 
 /// When the clock of an obligation starting at `start` begins, given the moments known
-/// and the submission time of the other obligations (`submitted(code)`).
+/// and the submission time of the other obligations (`submitted(code)`). A clock that
+/// starts at the end waits until the end is recorded ([`after_end`](super::after_end)).
 pub fn clock_start_time(
     start: &ClockStart,
     moments: ClockMoments,
@@ -96,5 +125,6 @@ pub fn clock_start_time(
         ClockStart::Awareness => Some(moments.awareness.unwrap_or(moments.discovery)),
         ClockStart::Decision => moments.decision,
         ClockStart::After(code) => submitted(code),
+        ClockStart::End => None,
     }
 }

@@ -26,6 +26,8 @@ pub enum ClockStart {
     Decision,
     /// When the named obligation of the same regime was submitted.
     After(String),
+    /// When the incident was handled: the case's end time.
+    End,
 }
 
 impl ClockStart {
@@ -34,6 +36,7 @@ impl ClockStart {
             "discovery" => Some(ClockStart::Discovery),
             "awareness" => Some(ClockStart::Awareness),
             "decision" => Some(ClockStart::Decision),
+            "end" => Some(ClockStart::End),
             other => other
                 .strip_prefix("after:")
                 .filter(|code| !code.is_empty())
@@ -48,6 +51,7 @@ impl ClockStart {
             ClockStart::Awareness => "awareness".into(),
             ClockStart::Decision => "decision".into(),
             ClockStart::After(code) => format!("after:{code}"),
+            ClockStart::End => "end".into(),
         }
     }
 }
@@ -78,6 +82,34 @@ pub enum Condition {
     Always,
     /// Only when the assessment found a high risk for the data subjects.
     HighRisk,
+    /// Only when the incident is still ongoing when the report falls due (the progress
+    /// report); planned with the track and dropped when the incident ends in time.
+    Ongoing,
+    /// Only when the report it follows was submitted without every detail, which are then
+    /// given in phases; added when that report is submitted as incomplete.
+    Incomplete,
+}
+
+impl Condition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::Always => "always",
+            Condition::HighRisk => "high_risk",
+            Condition::Ongoing => "ongoing",
+            Condition::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// What happens to a report when the incident is still ongoing as it falls due: another
+/// report is due instead, and this one's clock starts again later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IfOngoing {
+    /// The report due instead (an obligation of the regime with [`Condition::Ongoing`]).
+    pub instead: String,
+    pub clock_start: ClockStart,
+    pub deadline: Deadline,
+    pub sources: Vec<String>,
 }
 
 /// One report a regime asks for.
@@ -92,6 +124,7 @@ pub struct ObligationRule {
     /// The report-draft fields the recipient asks for, see [`REPORT_FIELDS`].
     pub fields: Vec<String>,
     pub sources: Vec<String>,
+    pub if_ongoing: Option<IfOngoing>,
 }
 
 /// A law that makes some incidents reportable, with its obligations.
@@ -120,6 +153,14 @@ impl Regime {
 
     pub fn obligation(&self, code: &str) -> Option<&ObligationRule> {
         self.obligations.iter().find(|o| o.code == code)
+    }
+
+    /// The reports added when report `code` is submitted as incomplete (the supplements).
+    pub fn supplements_of(&self, code: &str) -> impl Iterator<Item = &ObligationRule> {
+        let start = ClockStart::After(code.to_owned());
+        self.obligations
+            .iter()
+            .filter(move |o| o.when == Condition::Incomplete && o.clock_start == start)
     }
 
     /// The role that may mark this regime's reports as submitted: for the cybersecurity
@@ -245,6 +286,18 @@ struct RawObligation {
     when: Option<String>,
     fields: Vec<String>,
     sources: Vec<String>,
+    if_ongoing: Option<RawIfOngoing>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIfOngoing {
+    instead: String,
+    clock_start: String,
+    within_hours: Option<u32>,
+    within_months: Option<u32>,
+    target_days: Option<u32>,
+    sources: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -311,6 +364,7 @@ fn regime(raw: RawRegime, problems: &mut Vec<String>) -> Option<Regime> {
     if obligations.is_empty() && problems.len() == before {
         problems.push(format!("regime {id}: has no obligations"));
     }
+    check_if_ongoing(&id, &obligations, problems);
     (problems.len() == before).then_some(Regime {
         id,
         track: track?,
@@ -348,20 +402,19 @@ fn obligation(
         }
         Some(_) => {}
     }
-    let deadline = match (raw.within_hours, raw.within_months, raw.target_days) {
-        (Some(h), None, None) if h > 0 => Some(Deadline::Hours(h)),
-        (None, Some(m), None) if m > 0 => Some(Deadline::Months(m)),
-        (None, None, Some(d)) if d > 0 => Some(Deadline::TargetDays(d)),
-        _ => {
-            problems.push(format!(
-                "regime {regime}, obligation {code}: give exactly one positive within_hours, within_months or target_days"
-            ));
-            None
-        }
-    };
+    let deadline = deadline_of(
+        (raw.within_hours, raw.within_months, raw.target_days),
+        &format!("regime {regime}, obligation {code}"),
+        problems,
+    );
+    let if_ongoing = raw
+        .if_ongoing
+        .and_then(|raw| if_ongoing(&format!("regime {regime}, obligation {code}"), raw, problems));
     let when = match raw.when.as_deref() {
         None | Some("always") => Some(Condition::Always),
         Some("high_risk") => Some(Condition::HighRisk),
+        Some("ongoing") => Some(Condition::Ongoing),
+        Some("incomplete") => Some(Condition::Incomplete),
         Some(other) => {
             problems.push(format!(
                 "regime {regime}, obligation {code}: unknown when {other}"
@@ -395,7 +448,74 @@ fn obligation(
         when: when?,
         fields: raw.fields,
         sources: raw.sources,
+        if_ongoing,
     })
+}
+
+/// Exactly one positive deadline of the three kinds.
+fn deadline_of(
+    (hours, months, days): (Option<u32>, Option<u32>, Option<u32>),
+    what: &str,
+    problems: &mut Vec<String>,
+) -> Option<Deadline> {
+    match (hours, months, days) {
+        (Some(h), None, None) if h > 0 => Some(Deadline::Hours(h)),
+        (None, Some(m), None) if m > 0 => Some(Deadline::Months(m)),
+        (None, None, Some(d)) if d > 0 => Some(Deadline::TargetDays(d)),
+        _ => {
+            problems.push(format!(
+                "{what}: give exactly one positive within_hours, within_months or target_days"
+            ));
+            None
+        }
+    }
+}
+
+fn if_ongoing(what: &str, raw: RawIfOngoing, problems: &mut Vec<String>) -> Option<IfOngoing> {
+    let before = problems.len();
+    let clock_start = ClockStart::parse(&raw.clock_start);
+    if clock_start.is_none() {
+        problems.push(format!(
+            "{what}: unknown if_ongoing.clock_start {}",
+            raw.clock_start
+        ));
+    }
+    let deadline = deadline_of(
+        (raw.within_hours, raw.within_months, raw.target_days),
+        &format!("{what}, if_ongoing"),
+        problems,
+    );
+    if no_sources(&raw.sources) {
+        problems.push(format!("{what}: if_ongoing cites its legal source"));
+    }
+    (problems.len() == before).then_some(IfOngoing {
+        instead: raw.instead,
+        clock_start: clock_start?,
+        deadline: deadline?,
+        sources: raw.sources,
+    })
+}
+
+/// A report due instead while the incident is ongoing is one of the regime's reports
+/// that applies only then, and it starts with the report it replaces.
+fn check_if_ongoing(regime: &str, obligations: &[ObligationRule], problems: &mut Vec<String>) {
+    for rule in obligations {
+        let Some(if_ongoing) = &rule.if_ongoing else {
+            continue;
+        };
+        let instead = obligations.iter().find(|o| o.code == if_ongoing.instead);
+        let fits = instead.is_some_and(|o| {
+            o.when == Condition::Ongoing
+                && o.clock_start == rule.clock_start
+                && o.deadline == rule.deadline
+        });
+        if !fits {
+            problems.push(format!(
+                "regime {regime}, obligation {}: if_ongoing.instead must name an obligation with when = \"ongoing\" and the same clock",
+                rule.code
+            ));
+        }
+    }
 }
 
 /// Regime ids are unique, and two regimes of one track never apply on the same day.

@@ -37,13 +37,33 @@ fn builtin_content_has_every_regime_the_law_requires() {
         [
             Deadline::Hours(24),
             Deadline::Hours(72),
+            Deadline::Months(1),
             Deadline::Months(1)
         ]
     );
+    let final_report = csl.obligation("final_report").unwrap();
     assert_eq!(
-        csl.obligation("final_report").unwrap().clock_start,
+        final_report.clock_start,
         ClockStart::After("notification".into())
     );
+    // Still ongoing when the final report falls due: a progress report then, and the
+    // final report one month after the incident has been handled.
+    let if_ongoing = final_report.if_ongoing.as_ref().unwrap();
+    assert_eq!(if_ongoing.instead, "progress_report");
+    assert_eq!(if_ongoing.clock_start, ClockStart::End);
+    assert_eq!(if_ongoing.deadline, Deadline::Months(1));
+    assert_eq!(
+        csl.obligation("progress_report").unwrap().when,
+        Condition::Ongoing
+    );
+    let supplement = content
+        .regime("gdpr")
+        .unwrap()
+        .obligation("imy_supplement")
+        .unwrap();
+    assert_eq!(supplement.when, Condition::Incomplete);
+    assert_eq!(supplement.deadline, Deadline::TargetDays(28));
+    assert!(supplement.sources.iter().any(|s| s.contains("33.4")));
     assert_eq!(
         content.regime("nis-2018").unwrap().obligations[0].deadline,
         Deadline::Hours(6)
@@ -216,7 +236,10 @@ fn a_reportable_track_plans_its_obligations_and_a_later_one_waits() {
     };
     let planned = plan(csl, TrackStatus::Reportable, moments, &Targets::new());
     let codes: Vec<&str> = planned.iter().map(|p| p.code.as_str()).collect();
-    assert_eq!(codes, ["early_warning", "notification", "final_report"]);
+    assert_eq!(
+        codes,
+        ["early_warning", "notification", "final_report", "progress_report"]
+    );
     assert_eq!(planned[0].due_at, Some(utc("2026-03-03T10:00:00Z")));
     assert_eq!(planned[1].due_at, Some(utc("2026-03-05T10:00:00Z")));
     assert_eq!(planned[2].starts_at, None);
@@ -507,7 +530,10 @@ fn a_submission_starts_the_reports_that_wait_for_it_and_the_mandate_applies_to_c
     let at = utc("2026-01-31T09:00:00Z");
     assert_eq!(
         started_by(csl, "notification", at, &Targets::new()),
-        [("final_report".to_owned(), due_at(at, Deadline::Months(1)))]
+        [
+            ("final_report".to_owned(), due_at(at, Deadline::Months(1))),
+            ("progress_report".to_owned(), due_at(at, Deadline::Months(1)))
+        ]
     );
     assert!(started_by(csl, "early_warning", at, &Targets::new()).is_empty());
     assert_eq!(csl.reporting_role(None), Role::HeadOfOperations);
@@ -520,4 +546,20 @@ fn a_submission_starts_the_reports_that_wait_for_it_and_the_mandate_applies_to_c
         gdpr.reporting_role(Some(Role::Coordinator)),
         Role::DataProtectionOfficer
     );
+}
+
+#[test]
+fn a_waiting_track_shows_the_clocks_that_run_from_the_discovery() {
+    let content = content();
+    let discovery = utc("2026-03-02T07:00:00Z");
+    let csl = content.regime("csl-2025").unwrap();
+    let clocks = provisional(csl, discovery, &Targets::new());
+    let codes: Vec<&str> = clocks.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["early_warning", "notification"]);
+    assert_eq!(clocks[0].starts_at, Some(discovery));
+    assert_eq!(clocks[0].due_at, Some(utc("2026-03-03T07:00:00Z")));
+    assert_eq!(clocks[1].due_at, Some(utc("2026-03-05T07:00:00Z")));
+    // Lex Maria's clocks start at the decision: nothing runs before it.
+    let lex_maria = content.regime("lex-maria").unwrap();
+    assert!(provisional(lex_maria, discovery, &Targets::new()).is_empty());
 }

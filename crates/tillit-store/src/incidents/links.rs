@@ -4,13 +4,15 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
+use tillit_domain::risk::{MeasureDraft, RiskMatrix};
 use tillit_domain::ValidationErrors;
 
 use super::{bump, log, NewEntry};
 use crate::audit::{self, NewEvent};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::Result;
 use crate::references::{check_ids, Referenced};
+use crate::risk::Measure;
 use crate::{now, Actor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -73,15 +75,37 @@ async fn link(
     target: Referenced,
     target_id: i64,
 ) -> Result<()> {
+    let mut tx = db.begin().await?;
+    link_in(
+        &mut tx,
+        organisation_id,
+        actor,
+        incident_id,
+        expected_version,
+        target,
+        target_id,
+    )
+    .await?;
+    tx.commit().await
+}
+
+async fn link_in(
+    tx: &mut Tx,
+    organisation_id: i64,
+    actor: &Actor,
+    incident_id: i64,
+    expected_version: i64,
+    target: Referenced,
+    target_id: i64,
+) -> Result<()> {
     let (table, column, field, kind) = match target {
         Referenced::Measure => ("incident_measure", "measure_id", "measure_id", "measure"),
         _ => ("incident_risk", "risk_id", "risk_id", "risk"),
     };
     let at = now();
-    let mut tx = db.begin().await?;
     let mut errors = ValidationErrors::new();
     check_ids(
-        &mut tx,
+        &mut *tx,
         &mut errors,
         organisation_id,
         target,
@@ -92,11 +116,11 @@ async fn link(
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    bump(&mut tx, organisation_id, incident_id, expected_version, at).await?;
+    bump(tx, organisation_id, incident_id, expected_version, at).await?;
     let exists_sql =
         format!("SELECT incident_id FROM {table} WHERE incident_id = $1 AND {column} = $2");
     let exists = in_tx_scalar!(
-        &mut tx,
+        &mut *tx,
         fetch_optional,
         i64,
         &exists_sql,
@@ -105,9 +129,9 @@ async fn link(
     )?;
     if exists.is_none() {
         let insert = format!("INSERT INTO {table} (incident_id, {column}) VALUES ($1, $2)");
-        exec_tx!(&mut tx, &insert, incident_id, target_id)?;
+        exec_tx!(&mut *tx, &insert, incident_id, target_id)?;
         log(
-            &mut tx,
+            tx,
             organisation_id,
             incident_id,
             actor,
@@ -120,14 +144,14 @@ async fn link(
         )
         .await?;
         audit::append(
-            &mut tx,
+            tx,
             actor,
             NewEvent::new(Some(organisation_id), "link", "incident", incident_id)
                 .after(&json!({ kind: target_id })),
         )
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Links a risk the case confirms or reveals.
@@ -170,4 +194,33 @@ pub async fn link_measure(
         measure_id,
     )
     .await
+}
+
+/// Creates a measure in the action plan from the case and links it, in one transaction:
+/// a stale case version or a closed case leaves neither the measure nor the link.
+pub async fn create_measure_for_incident(
+    db: &Db,
+    organisation_id: i64,
+    actor: &Actor,
+    incident_id: i64,
+    expected_version: i64,
+    draft: &MeasureDraft,
+    matrix: &RiskMatrix,
+) -> Result<Measure> {
+    let mut tx = db.begin().await?;
+    let measure =
+        crate::risk::create_measure_in(&mut tx, organisation_id, actor, draft, matrix, now())
+            .await?;
+    link_in(
+        &mut tx,
+        organisation_id,
+        actor,
+        incident_id,
+        expected_version,
+        Referenced::Measure,
+        measure.id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(measure)
 }

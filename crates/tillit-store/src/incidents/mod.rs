@@ -11,6 +11,7 @@ mod cases;
 mod clocks;
 mod links;
 pub mod notices;
+mod phases;
 mod settings;
 mod stats;
 mod timeline;
@@ -28,10 +29,12 @@ pub use clocks::{
     submit_report_in, ClockFilter, Obligation, OpenClock, Submission, Submitted,
 };
 pub use links::{
-    incident_measures, incident_risks, link_measure, link_risk, LinkedMeasure, LinkedRisk,
+    create_measure_for_incident, incident_measures, incident_risks, link_measure, link_risk,
+    LinkedMeasure, LinkedRisk,
 };
+pub use phases::{change_clocks_in, PhaseOf};
 pub use settings::{settings, update_settings, Settings, SettingsDraft};
-pub use stats::{statistics, Count, OnTime, Statistics};
+pub use stats::{statistics, Count, OnTime, Statistics, StatisticsScope};
 pub use timeline::{
     add_attachment, add_note, attachment, attachments, entries, Attachment, AttachmentContent,
     Entry, NewAttachment,

@@ -2,7 +2,7 @@
 //! head of operations, tracks waiting for their assessor, and the people holding each
 //! role, with the units they hold it for, so the caller can tell who covers a case.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::db::Db;
@@ -41,7 +41,8 @@ pub async fn unassessed_since(
     )?)
 }
 
-/// An escalated track of an open case, waiting for its assessor.
+/// An escalated track of an open case, waiting for its assessor, with the moments its
+/// provisional clocks are counted from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct EscalatedTrack {
     pub track_id: i64,
@@ -50,6 +51,9 @@ pub struct EscalatedTrack {
     pub title: String,
     pub unit_id: i64,
     pub track: String,
+    pub discovered_at: DateTime<Utc>,
+    /// The Swedish date the incident happened, which decides the regime.
+    pub occurred_on: NaiveDate,
 }
 
 pub async fn escalated_tracks(db: &Db, organisation_id: i64) -> Result<Vec<EscalatedTrack>> {
@@ -57,8 +61,8 @@ pub async fn escalated_tracks(db: &Db, organisation_id: i64) -> Result<Vec<Escal
         db,
         fetch_all,
         EscalatedTrack,
-        "SELECT t.id AS track_id, i.id AS incident_id, i.designation, i.title, i.unit_id, t.track \
-         FROM incident_track t JOIN incident i ON i.id = t.incident_id \
+        "SELECT t.id AS track_id, i.id AS incident_id, i.designation, i.title, i.unit_id, t.track, \
+         i.discovered_at, i.occurred_on FROM incident_track t JOIN incident i ON i.id = t.incident_id \
          WHERE t.organisation_id = $1 AND t.status = 'escalated' AND i.status = 'open' ORDER BY t.id",
         organisation_id
     )?)

@@ -45,14 +45,45 @@ pub struct Statistics {
 /// Rows per top list (units, systems).
 const TOP: i64 = 20;
 
-/// The statistics of cases that happened on `from` up to (not including) `until`.
+/// Whose cases the statistics count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatisticsScope {
+    /// Every case of the organisation.
+    Organisation,
+    /// The cases of these units and the units below them.
+    Units(Vec<i64>),
+}
+
+impl StatisticsScope {
+    /// The condition on the case `i`; unit ids are integers, written into the statement.
+    fn condition(&self) -> String {
+        match self {
+            StatisticsScope::Organisation => String::new(),
+            StatisticsScope::Units(ids) if ids.is_empty() => " AND 1 = 0".into(),
+            StatisticsScope::Units(ids) => {
+                let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                format!(
+                    " AND i.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({ids}) \
+                     UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
+                )
+            }
+        }
+    }
+}
+
+/// The statistics of the cases in `scope` that happened on `from` up to (not including)
+/// `until`.
 pub async fn statistics(
     db: &Db,
     organisation_id: i64,
+    scope: &StatisticsScope,
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<Statistics> {
-    let period = "i.organisation_id = $1 AND i.occurred_on >= $2 AND i.occurred_on < $3";
+    let period = format!(
+        "i.organisation_id = $1 AND i.occurred_on >= $2 AND i.occurred_on < $3{}",
+        scope.condition()
+    );
     let total = read_scalar!(
         db,
         fetch_one,

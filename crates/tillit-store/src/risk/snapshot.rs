@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::analyses::{analysis_tx, Analysis};
+use super::incidents::{considered_incidents_in, ConsideredIncident};
 use super::measures::{self, FollowUp, Measure};
 use super::risks::{self, Risk};
 use crate::db::{Db, Tx};
@@ -19,6 +20,10 @@ pub struct AnalysisSnapshot {
     pub assets: Vec<(i64, String)>,
     pub risks: Vec<SnapshotRisk>,
     pub measures: Vec<SnapshotMeasure>,
+    /// The incident cases considered (absent from versions approved before cases could
+    /// be linked).
+    #[serde(default)]
+    pub incidents: Vec<ConsideredIncident>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,12 +132,14 @@ pub(super) async fn snapshot_in(
             measure,
         })
         .collect();
+    let incidents = considered_incidents_in(tx, organisation_id, id).await?;
     Ok(AnalysisSnapshot {
         analysis,
         systems,
         assets,
         risks,
         measures,
+        incidents,
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod audit_trail;
 mod classification;
+mod incident_followups;
 mod incidents;
 mod jobs_sessions;
 mod operators;

@@ -109,3 +109,5 @@ sector-catalogue-start = Start a risk from the catalogue in analysis:
 sector-catalogue-continue = Continue
 sector-catalogue-no-drafts = There is no risk analysis in progress to add risks to.
 sector-catalogue-new-analysis = Start a new risk analysis
+measure-from-incident = The measure follows from the incident and is linked to the case when it is created:
+measure-from-incident-reason = A lesson from incident { $case }.

@@ -109,3 +109,5 @@ sector-catalogue-start = Starta en risk från katalogen i analys:
 sector-catalogue-continue = Fortsätt
 sector-catalogue-no-drafts = Det finns ingen riskanalys under arbete att lägga till risker i.
 sector-catalogue-new-analysis = Starta en ny riskanalys
+measure-from-incident = Åtgärden följer av incidenten, och kopplas till ärendet när den skapas:
+measure-from-incident-reason = Lärdom från incidenten { $case }.

@@ -324,12 +324,20 @@ pub struct ObligationDto {
     pub track: String,
     /// E.g. `csl-2025`, `nis-2018`, `gdpr`, `lex-maria`.
     pub regime: String,
-    /// E.g. `early_warning`, `notification`, `final_report`, `imy_notification`.
+    /// E.g. `early_warning`, `notification`, `final_report`, `progress_report`,
+    /// `imy_notification`, `imy_supplement`.
     pub code: String,
     pub name: String,
     pub recipient: String,
-    /// `discovery`, `awareness`, `decision` or `after:<code>`.
+    /// `discovery`, `awareness`, `decision`, `after:<code>` or `end` (when the incident
+    /// was handled: the final report after a progress report).
     pub clock_start: String,
+    /// When the report is owed: `always`, `high_risk`, `ongoing` (only while the incident
+    /// is ongoing as the final report falls due: the progress report) or `incomplete` (the
+    /// supplement of a report submitted without every detail).
+    pub applies: String,
+    /// The report due instead of this one while the incident is still ongoing.
+    pub if_ongoing: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
     /// Whether the law sets the time (otherwise the organisation's own target).
@@ -363,6 +371,10 @@ fn obligation_dto(o: Obligation, settings: &tillit_store::incidents::Settings) -
             .map(|r| service::recipient(r, settings))
             .unwrap_or_default(),
         legal_deadline: rule.is_some_and(|r| r.deadline.is_legal()),
+        applies: rule.map(|r| r.when.as_str().to_owned()).unwrap_or_default(),
+        if_ongoing: rule
+            .and_then(|r| r.if_ongoing.as_ref())
+            .map(|i| i.instead.clone()),
         regime: o.regime,
         code: o.code,
         clock_start: o.clock_start,
@@ -547,10 +559,16 @@ pub struct SubmissionBody {
     pub channel: String,
     #[serde(default)]
     pub reference: String,
+    /// Submitted without every detail, which follow in phases: the report's supplements
+    /// (e.g. to IMY) become owed, each on its clock. Only for reports that have supplements.
+    #[serde(default)]
+    pub incomplete: bool,
 }
 
 /// Mark a report as submitted (only the regime's reporting role). Reports that wait for
-/// this one start their clocks.
+/// this one start their clocks; an incomplete report adds its supplements; a progress
+/// report moves the final report's clock to the incident's end, and the final report
+/// ends the need for a progress report.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/obligations/{obligation_id}/submission", tag = "incidents",
     params(("id" = i64, Path), ("obligation_id" = i64, Path)), request_body = SubmissionBody,
     responses((status = 200, body = ObligationDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
@@ -568,6 +586,7 @@ pub async fn submit(
         submitted_at,
         channel: &body.channel,
         reference: &body.reference,
+        incomplete: body.incomplete,
     };
     let obligation =
         service::submit(&state, &principal, id, body.version, obligation_id, &input).await?;
@@ -704,6 +723,9 @@ pub struct OnTimeDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatisticsDto {
     pub year: i32,
+    /// `organisation` for a reader of every case, `units` when the figures count only the
+    /// cases of the units the caller reads incidents for.
+    pub scope: String,
     pub total: i64,
     pub by_category: Vec<CountDto>,
     /// Labels are `<track>:<status>`.
@@ -740,8 +762,13 @@ pub async fn statistics(
         .year
         .unwrap_or_else(|| crate::services::risk::today().year());
     let s = service::statistics(&state, &principal, year).await?;
+    let scope = match service::statistics_scope(&principal) {
+        tillit_store::incidents::StatisticsScope::Organisation => "organisation",
+        tillit_store::incidents::StatisticsScope::Units(_) => "units",
+    };
     Ok(Json(StatisticsDto {
         year,
+        scope: scope.to_owned(),
         total: s.total,
         by_category: counts(s.by_category),
         by_track: counts(s.by_track),
@@ -760,4 +787,110 @@ pub async fn statistics(
             })
             .collect(),
     }))
+}
+
+/// A measure for the action plan, created from the case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentMeasureBody {
+    /// The case's version last read; a stale value is refused with 409.
+    pub version: i64,
+    pub measure: crate::api::measures::MeasureBody,
+}
+
+/// Create a measure in the risk module's action plan from the case and link it to the
+/// case (those who manage the case and the action plan). Both or neither are written.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/measures", tag = "incidents", params(("id" = i64, Path)),
+    request_body = IncidentMeasureBody,
+    responses((status = 201, body = crate::api::measures::MeasureDto), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create_measure(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<IncidentMeasureBody>,
+) -> Result<Response, AppError> {
+    let input = body.measure.input()?;
+    let measure = service::create_measure(&state, &principal, id, body.version, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::measures::MeasureDto::from(measure)),
+    )
+        .into_response())
+}
+
+/// An incident case a risk analysis considered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsideredIncidentDto {
+    pub id: i64,
+    pub designation: String,
+    pub title: String,
+}
+
+/// The incident cases a risk analysis considered, those the caller may see.
+#[utoipa::path(get, path = "/api/v1/risk-analyses/{id}/incidents", tag = "risk", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ConsideredIncidentDto>), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn considered(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+) -> Result<Json<Vec<ConsideredIncidentDto>>, AppError> {
+    crate::services::risk::analysis(&state, &principal, id).await?;
+    let cases = service::considered(&state, &principal, id).await?;
+    Ok(Json(
+        cases
+            .into_iter()
+            .map(|c| ConsideredIncidentDto {
+                id: c.id,
+                designation: c.designation,
+                title: c.title,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsiderBody {
+    /// The analysis's version last read; a stale value is refused with 409.
+    pub version: i64,
+    pub incident_id: i64,
+}
+
+/// Link an incident case the analysis considered (those who manage risk work, a case
+/// they may see, while the analysis is a draft: `analysis`/`frozen` otherwise).
+#[utoipa::path(post, path = "/api/v1/risk-analyses/{id}/incidents", tag = "risk", params(("id" = i64, Path)),
+    request_body = ConsiderBody,
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn consider(
+    State(state): State<AppState>,
+    principal: Principal,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<ConsiderBody>,
+) -> Result<StatusCode, AppError> {
+    service::consider(&state, &principal, id, body.version, body.incident_id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VersionQuery {
+    /// The analysis's version last read; a stale value is refused with 409.
+    pub version: i64,
+}
+
+/// Remove an incident case from those the analysis considered (while it is a draft).
+#[utoipa::path(delete, path = "/api/v1/risk-analyses/{id}/incidents/{incident_id}", tag = "risk",
+    params(("id" = i64, Path), ("incident_id" = i64, Path), VersionQuery),
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn unconsider(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, incident_id)): Path<(i64, i64)>,
+    QueryParams(query): QueryParams<VersionQuery>,
+) -> Result<StatusCode, AppError> {
+    service::consider(&state, &principal, id, query.version, incident_id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -362,7 +362,7 @@ fn parse(
 }
 
 impl MeasureBody {
-    fn input(&self) -> Result<MeasureInput<'_>, AppError> {
+    pub(crate) fn input(&self) -> Result<MeasureInput<'_>, AppError> {
         let parsed = parse(
             &self.category,
             &self.function,

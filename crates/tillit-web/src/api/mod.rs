@@ -203,6 +203,18 @@ pub fn routes() -> Router<AppState> {
             "/incidents/{id}/close",
             axum::routing::post(incidents::close),
         )
+        .route(
+            "/incidents/{id}/measures",
+            axum::routing::post(incidents::create_measure),
+        )
+        .route(
+            "/risk-analyses/{id}/incidents",
+            get(incidents::considered).post(incidents::consider),
+        )
+        .route(
+            "/risk-analyses/{id}/incidents/{incident_id}",
+            axum::routing::delete(incidents::unconsider),
+        )
         .route("/incident-clocks", get(incidents::clocks))
         .route("/incident-statistics", get(incidents::statistics))
         .route("/audit-events", get(audit::list))

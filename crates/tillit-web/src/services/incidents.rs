@@ -13,18 +13,20 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::auth::{Action, Role};
 use tillit_domain::incident::{
-    parse_reminder_points, plan, started_by, ClockMoments, DeviationAssessmentInput, FollowUpInput,
-    IncidentContent, IncidentContentError, IntakeInput, ObligationRule, Regime, Track,
-    TrackAssessmentInput, REPORT_FIELDS,
+    after_end, after_submission, may_be_incomplete, parse_reminder_points, plan, started_by,
+    ClockMoments, DeviationAssessmentInput, FollowUpInput, IncidentContent, IncidentContentError,
+    IntakeInput, ObligationRule, OpenReport, Regime, Track, TrackAssessmentInput, REPORT_FIELDS,
 };
+use tillit_domain::risk::MeasureInput;
 use tillit_domain::validation::optional_text;
 use tillit_domain::ValidationErrors;
 use tillit_store::incidents::{
     self as store, Attachment, AttachmentContent, ClockFilter, Entry, Incident, IncidentFilter,
     IncidentRow, LinkedMeasure, LinkedRisk, NewAttachment, Obligation, OpenClock, Settings,
-    SettingsDraft, Submission, TrackDecision, TrackRecord, Visibility,
+    SettingsDraft, StatisticsScope, Submission, TrackDecision, TrackRecord, Visibility,
 };
 use tillit_store::registers::SystemRef;
+use tillit_store::risk::{ConsideredIncident, Measure};
 use tillit_store::{org, truncate_to_micros, Page};
 
 use crate::auth::Principal;
@@ -333,6 +335,8 @@ pub struct SubmissionInput<'a> {
     pub submitted_at: Option<DateTime<Utc>>,
     pub channel: &'a str,
     pub reference: &'a str,
+    /// Submitted without every detail: the rest follows in phases (a supplement is owed).
+    pub incomplete: bool,
 }
 
 fn validate_submission(
@@ -358,7 +362,9 @@ fn validate_submission(
 }
 
 /// Marks a report as submitted; only the reporting role of its regime may. Reports that
-/// wait for this one start their clocks.
+/// wait for this one start their clocks; an incomplete report adds its supplements, and
+/// a progress report or final report changes the other's clock (see
+/// [`after_submission`]).
 pub async fn submit(
     state: &AppState,
     principal: &Principal,
@@ -382,6 +388,17 @@ pub async fn submit(
         return Err(AppError::Forbidden);
     }
     let submission = validate_submission(input, incident.discovered_at)?;
+    if input.incomplete && !may_be_incomplete(regime, &obligation.code) {
+        return Err(AppError::invalid("incomplete", "invalid-choice"));
+    }
+    let changes = after_submission(
+        regime,
+        &obligation.code,
+        submission.submitted_at,
+        input.incomplete,
+        incident.ended_at,
+        &settings.targets,
+    );
     let started: Vec<(i64, DateTime<Utc>)> = started_by(
         regime,
         &obligation.code,
@@ -401,10 +418,13 @@ pub async fn submit(
             .map(|o| (o.id, due))
     })
     .collect();
-    Ok(store::submit_report(
-        &state.db,
+    let actor = principal.actor();
+    let at = tillit_store::now();
+    let mut tx = state.db.begin().await?;
+    let submitted = store::submit_report_in(
+        &mut tx,
         organisation_id,
-        &principal.actor(),
+        &actor,
         id,
         expected_version,
         &store::Submitted {
@@ -412,8 +432,17 @@ pub async fn submit(
             submission: &submission,
             started: &started,
         },
+        at,
     )
-    .await?)
+    .await?;
+    let of = store::PhaseOf {
+        incident_id: id,
+        track: &obligation.track,
+        regime: &obligation.regime,
+    };
+    store::change_clocks_in(&mut tx, organisation_id, &actor, of, &changes, at).await?;
+    tx.commit().await?;
+    Ok(submitted)
 }
 
 pub async fn follow_up(
@@ -428,15 +457,57 @@ pub async fn follow_up(
     let began = incident.started_at.unwrap_or(incident.discovered_at);
     let mut draft = input.validate(began, Utc::now())?;
     draft.ended_at = draft.ended_at.map(truncate_to_micros);
-    Ok(store::update_follow_up(
-        &state.db,
-        principal.organisation_id,
-        &principal.actor(),
+    let organisation_id = principal.organisation_id;
+    let actor = principal.actor();
+    let at = tillit_store::now();
+    let mut tx = state.db.begin().await?;
+    let updated = store::update_follow_up_in(
+        &mut tx,
+        organisation_id,
+        &actor,
         id,
         expected_version,
         &draft,
+        at,
     )
-    .await?)
+    .await?;
+    if let Some(ended) = draft.ended_at.filter(|e| incident.ended_at != Some(*e)) {
+        let obligations = store::obligations_in(&mut tx, organisation_id, id).await?;
+        for (track, regime) in regimes_of(&obligations) {
+            let Some(rules) = content()?.regime(regime) else {
+                continue;
+            };
+            let open: Vec<OpenReport<'_>> = obligations
+                .iter()
+                .filter(|o| o.is_open() && o.regime == regime)
+                .map(|o| OpenReport {
+                    code: &o.code,
+                    clock_start: &o.clock_start,
+                    due_at: o.due_at,
+                })
+                .collect();
+            let changes = after_end(rules, &open, ended);
+            let of = store::PhaseOf {
+                incident_id: id,
+                track,
+                regime,
+            };
+            store::change_clocks_in(&mut tx, organisation_id, &actor, of, &changes, at).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Each (track, regime) the case owes reports under, once.
+fn regimes_of(obligations: &[Obligation]) -> Vec<(&str, &str)> {
+    let mut regimes: Vec<(&str, &str)> = obligations
+        .iter()
+        .map(|o| (o.track.as_str(), o.regime.as_str()))
+        .collect();
+    regimes.sort_unstable();
+    regimes.dedup();
+    regimes
 }
 
 pub async fn close(
@@ -570,6 +641,154 @@ pub async fn link_measure(
         id,
         expected_version,
         measure_id,
+    )
+    .await?)
+}
+
+/// What a new measure of the action plan takes over from the case: its title, root
+/// cause and lessons, systems, the risks linked to it, and the unit's manager as
+/// responsible (the principal when the unit has none), with the case's version.
+#[derive(Debug, Clone)]
+pub struct MeasurePrefill {
+    pub designation: String,
+    pub title: String,
+    pub root_cause: String,
+    pub lessons_learned: String,
+    pub system_ids: Vec<i64>,
+    pub risk_ids: Vec<i64>,
+    pub responsible_id: i64,
+    pub version: i64,
+}
+
+pub async fn measure_prefill(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<MeasurePrefill, AppError> {
+    let (incident, path) = visible_case(state, principal, id).await?;
+    principal.require_at(Action::ManageIncidents, &path)?;
+    principal.require(Action::ManageRisks)?;
+    let db = &state.db;
+    let organisation_id = principal.organisation_id;
+    let unit = org::get_unit(db, organisation_id, incident.unit_id).await?;
+    Ok(MeasurePrefill {
+        system_ids: store::incident_systems(db, organisation_id, id)
+            .await?
+            .iter()
+            .map(|s| s.id)
+            .collect(),
+        risk_ids: store::incident_risks(db, organisation_id, id)
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect(),
+        responsible_id: unit.manager_id.unwrap_or(principal.user_id),
+        designation: incident.designation,
+        title: incident.title,
+        root_cause: incident.root_cause,
+        lessons_learned: incident.lessons_learned,
+        version: incident.version,
+    })
+}
+
+/// Creates a measure in the risk module's action plan from the case and links it to the
+/// case, both or neither: the case must be open and at `expected_version`. Needs the
+/// right to manage the case and the action plan.
+pub async fn create_measure(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    expected_version: i64,
+    input: &MeasureInput<'_>,
+) -> Result<Measure, AppError> {
+    let (_, path) = visible_case(state, principal, id).await?;
+    principal.require_at(Action::ManageIncidents, &path)?;
+    principal.require(Action::ManageRisks)?;
+    let method = crate::services::risk::method(state, principal).await?;
+    let draft = input.validate(&method.matrix, crate::services::risk::today())?;
+    Ok(store::create_measure_for_incident(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        expected_version,
+        &draft,
+        &method.matrix,
+    )
+    .await?)
+}
+
+/// Only the considered cases the principal may read: those of units where a role of
+/// theirs reads incidents.
+pub async fn visible_considered(
+    state: &AppState,
+    principal: &Principal,
+    cases: Vec<ConsideredIncident>,
+) -> Result<Vec<ConsideredIncident>, AppError> {
+    if principal.grants.allows_everywhere(Action::ViewIncidents) {
+        return Ok(cases);
+    }
+    let mut visible = Vec::new();
+    for case in cases {
+        let path = org::unit_path(&state.db, principal.organisation_id, case.unit_id).await?;
+        if principal.grants.allows_at(Action::ViewIncidents, &path) {
+            visible.push(case);
+        }
+    }
+    Ok(visible)
+}
+
+/// The incident cases a risk analysis considered, as far as the principal may see them.
+pub async fn considered(
+    state: &AppState,
+    principal: &Principal,
+    analysis_id: i64,
+) -> Result<Vec<ConsideredIncident>, AppError> {
+    principal.require(Action::ViewRisks)?;
+    let cases =
+        tillit_store::risk::considered_incidents(&state.db, principal.organisation_id, analysis_id)
+            .await?;
+    visible_considered(state, principal, cases).await
+}
+
+/// The cases the principal may pick for an analysis: the latest they may see.
+pub async fn considerable(
+    state: &AppState,
+    principal: &Principal,
+    limit: i64,
+) -> Result<Vec<IncidentRow>, AppError> {
+    if !principal.can(Action::ViewIncidents) {
+        return Ok(Vec::new());
+    }
+    Ok(list(state, principal, &IncidentFilter::default(), limit, 0)
+        .await?
+        .items)
+}
+
+/// Adds a case the analysis considered (`considered`), or removes one: by those who
+/// manage risk work, for an analysis they may read and a case they may see, while the
+/// analysis is a draft and at the version they saw.
+pub async fn consider(
+    state: &AppState,
+    principal: &Principal,
+    analysis_id: i64,
+    expected_version: i64,
+    incident_id: i64,
+    considered: bool,
+) -> Result<(), AppError> {
+    crate::services::risk::analysis(state, principal, analysis_id).await?;
+    principal.require(Action::ManageRisks)?;
+    if considered {
+        visible_case(state, principal, incident_id).await?;
+    }
+    Ok(tillit_store::risk::consider_incident(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        analysis_id,
+        expected_version,
+        incident_id,
+        considered,
     )
     .await?)
 }
@@ -812,8 +1031,18 @@ pub async fn start_status(
     }))
 }
 
+/// Whose cases the principal's statistics count: the whole organisation for a role that
+/// reads incidents everywhere, otherwise the units the principal reads incidents for.
+pub fn statistics_scope(principal: &Principal) -> StatisticsScope {
+    match visibility(principal) {
+        Visibility::All => StatisticsScope::Organisation,
+        Visibility::Units { unit_ids, .. } => StatisticsScope::Units(unit_ids),
+        Visibility::Own { .. } => StatisticsScope::Units(Vec::new()),
+    }
+}
+
 /// The statistics of the cases that happened in `year` (the annual report reads the
-/// same figures). Counts only, so every role that reads incidents may see them.
+/// same figures), of the units the principal reads incidents for.
 pub async fn statistics(
     state: &AppState,
     principal: &Principal,
@@ -824,7 +1053,14 @@ pub async fn statistics(
         .ok_or_else(|| AppError::invalid("year", "out-of-range"))?;
     let until = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)
         .ok_or_else(|| AppError::invalid("year", "out-of-range"))?;
-    Ok(store::statistics(&state.db, principal.organisation_id, from, until).await?)
+    Ok(store::statistics(
+        &state.db,
+        principal.organisation_id,
+        &statistics_scope(principal),
+        from,
+        until,
+    )
+    .await?)
 }
 
 /// The statistics as an XLSX workbook, one sheet per table.

@@ -147,7 +147,15 @@ web_test!(
             .await
             .expect("obligations");
         let codes: Vec<&str> = obligations.iter().map(|o| o.code.as_str()).collect();
-        assert_eq!(codes, ["early_warning", "notification", "final_report"]);
+        assert_eq!(
+            codes,
+            [
+                "early_warning",
+                "notification",
+                "final_report",
+                "progress_report"
+            ]
+        );
         let page = head.get(&format!("/incidents/{id}")).await;
         assert!(page.page().contains("Cybersäkerhetslagen: Tidig varning"));
         // The start page shows the running clocks to those who read incidents, not to

@@ -1,7 +1,9 @@
 //! Incident notices, composed every minute: a new case to the unit's manager and head of
-//! operations (seed 000 steps 1–3), an escalated track to its assessors, and each
-//! running clock at the organisation's reminder points (e.g. half the time, one hour
-//! left, overdue) to the reporting role of its regime and the track's assessors.
+//! operations (seed 000 steps 1–3), an escalated track to its assessors, each running
+//! clock at the organisation's reminder points (e.g. half the time, one hour left,
+//! overdue) to the reporting role of its regime and the track's assessors, and the
+//! provisional clocks of a track still waiting for its assessor at the same points to
+//! the assessors, so an unassessed case never runs out unnoticed.
 //!
 //! Every notice has a dedupe key naming the thing, the point and the person, so the
 //! outbox composes it once however often the job runs, and a clock that has passed
@@ -12,10 +14,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::auth::Role;
 use tillit_domain::incident::{
-    parse_reminder_points, IncidentContent, ReminderPoint, Track, DEFAULT_REMINDER_POINTS,
+    parse_reminder_points, provisional, IncidentContent, ReminderPoint, Track,
+    DEFAULT_REMINDER_POINTS,
 };
 use tillit_domain::users::Language;
-use tillit_store::incidents::notices::{self, RoleHolder};
+use tillit_store::incidents::notices::{self, EscalatedTrack, RoleHolder};
 use tillit_store::incidents::{self as store, ClockFilter, OpenClock, Settings, Visibility};
 use tillit_store::{org, Db};
 
@@ -205,10 +208,15 @@ pub async fn compose(
         }
     }
 
+    let points = parse_reminder_points(&settings.reminder_points)
+        .unwrap_or_else(|| DEFAULT_REMINDER_POINTS.to_vec());
     for track in notices::escalated_tracks(db, organisation_id).await? {
         let Some(kind) = Track::parse(&track.track) else {
             continue;
         };
+        composed.extend(provisional_notices(
+            &content, &settings, &directory, &track, &points, now, public_url,
+        ));
         for holder in directory.covering(&[kind.assessor()], track.unit_id) {
             let person = Person::from(holder);
             let language = person.language;
@@ -237,8 +245,6 @@ pub async fn compose(
         }
     }
 
-    let points = parse_reminder_points(&settings.reminder_points)
-        .unwrap_or_else(|| DEFAULT_REMINDER_POINTS.to_vec());
     let clocks = store::open_clocks(
         db,
         organisation_id,
@@ -269,6 +275,94 @@ fn track_name(track: Track, language: Language) -> &'static str {
         (Track::PersonalData, Language::En) => "personal data",
         (Track::PatientSafety, Language::En) => "patient safety",
     }
+}
+
+/// The notices of the provisional clocks of a track waiting for its assessor: each clock
+/// that runs from the discovery (the regime in force when the incident happened), at the
+/// latest reminder point it has reached, to the track's assessors.
+fn provisional_notices(
+    content: &IncidentContent,
+    settings: &Settings,
+    directory: &Directory,
+    track: &EscalatedTrack,
+    points: &[ReminderPoint],
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Vec<Notice> {
+    let Some(kind) = Track::parse(&track.track) else {
+        return Vec::new();
+    };
+    let Some(regime) = content.regime_for(kind, track.occurred_on) else {
+        return Vec::new();
+    };
+    let assessors = directory.covering(&[kind.assessor()], track.unit_id);
+    let mut composed = Vec::new();
+    for clock in provisional(regime, track.discovered_at, &settings.targets) {
+        let (Some(start), Some(due_at), Some(rule)) = (
+            clock.starts_at,
+            clock.due_at,
+            regime.obligation(&clock.code),
+        ) else {
+            continue;
+        };
+        let Some(point) = reached(points, start, due_at, now) else {
+            continue;
+        };
+        let due = local(&due_at);
+        let overdue = now >= due_at;
+        for holder in &assessors {
+            let person = Person::from(*holder);
+            let language = person.language;
+            let report = format!(
+                "{}: {}",
+                regime.name.in_language(language),
+                rule.name.in_language(language)
+            );
+            let subject = if overdue {
+                text(
+                    language,
+                    format!("Obedömd och försenad: {report} för {}", track.designation),
+                    format!("Unassessed and overdue: {report} for {}", track.designation),
+                )
+            } else {
+                text(
+                    language,
+                    format!("Obedömd: {report} för {} senast {due}", track.designation),
+                    format!("Unassessed: {report} for {} due {due}", track.designation),
+                )
+            };
+            let line = text(
+                language,
+                format!(
+                    "Spåret {} i {} {} väntar fortfarande på din bedömning. Om händelsen är anmälningspliktig ska {report} lämnas senast {due} (svensk tid), räknat från upptäckten.",
+                    track_name(kind, Language::Sv),
+                    track.designation,
+                    track.title
+                ),
+                format!(
+                    "The {} track of {} {} is still waiting for your assessment. If the event is reportable, {report} is due {due} (Swedish time), counted from the discovery.",
+                    track_name(kind, Language::En),
+                    track.designation,
+                    track.title
+                ),
+            );
+            let key = format!(
+                "incident-provisional:{}:{}:{}:{}",
+                track.track_id,
+                clock.code,
+                point.as_code(),
+                person.user_id
+            );
+            composed.push(notice(
+                person,
+                subject,
+                line,
+                format!("{public_url}/incidents/{}", track.incident_id),
+                key,
+            ));
+        }
+    }
+    composed
 }
 
 /// The notices of one clock at `point`: to the regime's reporting role (for

@@ -425,15 +425,24 @@ async fn incident_notices_reach_a_real_smtp_server_once(engine: Engine) {
         .await
         .unwrap();
     let received = server.messages();
-    assert_eq!(received.len(), 2, "{received:#?}");
+    assert_eq!(received.len(), 3, "{received:#?}");
     let escalation = received
         .iter()
-        .find(|m| m.rcpt_to.contains("nis@region.test"))
+        .find(|m| m.rcpt_to.contains("nis@region.test") && m.subject.starts_with("To assess"))
         .expect("the assessor's notice");
     assert_eq!(
         escalation.subject,
         format!("To assess: {} Journalen krypterad", case.designation)
     );
+    // Discovered 14 hours ago: the early warning's provisional clock is past half.
+    let provisional = received
+        .iter()
+        .find(|m| m.subject.starts_with("Unassessed"))
+        .expect("the provisional clock's reminder");
+    assert!(provisional.rcpt_to.contains("nis@region.test"));
+    assert!(provisional
+        .subject
+        .starts_with("Unassessed: Cybersecurity Act: Early warning for "));
 
     // Reportable with awareness 13 hours ago: the 24-hour clock is past half.
     let content = IncidentContent::builtin().unwrap();
@@ -471,6 +480,7 @@ async fn incident_notices_reach_a_real_smtp_server_once(engine: Engine) {
     let received = server.messages();
     let half: Vec<_> = received
         .iter()
+        .filter(|m| !m.subject.starts_with("Unassessed"))
         .filter(|m| m.subject.contains("Tidig varning") || m.subject.contains("Early warning"))
         .collect();
     assert_eq!(
@@ -494,7 +504,7 @@ async fn incident_notices_reach_a_real_smtp_server_once(engine: Engine) {
         .filter(|m| m.subject.starts_with("Försenad") || m.subject.starts_with("Overdue"))
         .collect();
     assert_eq!(overdue.len(), 2, "{received:#?}");
-    assert_eq!(received.len(), 6);
+    assert_eq!(received.len(), 7);
     let keys: std::collections::HashSet<String> = outbox::mails(db, region, 50)
         .await
         .unwrap()
@@ -514,4 +524,130 @@ async fn incident_notices_reach_a_real_smtp_server_once_sqlite() {
 #[tokio::test]
 async fn incident_notices_reach_a_real_smtp_server_once_postgres() {
     incident_notices_reach_a_real_smtp_server_once(Engine::Postgres).await;
+}
+
+/// Two rounds in a row at `at`; every reminder of a provisional clock received so far.
+async fn unassessed(
+    db: &Db,
+    key: &SigningKey,
+    mail: &MailSettings,
+    server: &SmtpServer,
+    at: DateTime<Utc>,
+) -> Vec<crate::mail::test_server::Received> {
+    round(db, key, mail, at).await.unwrap();
+    round(db, key, mail, at + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    server
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Unassessed"))
+        .collect()
+}
+
+/// A track that nobody assesses: the assessor is reminded of its provisional clocks at the
+/// organisation's reminder points, each point once, until the track is decided.
+async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided(engine: Engine) {
+    use tillit_domain::incident::{
+        Category, DeviationAssessmentInput, IncidentContent, IntakeInput, Track, TrackAssessment,
+        TrackStatus,
+    };
+    use tillit_store::incidents::{self as store, TrackDecision};
+
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    let Some(test) = TestDb::new(engine).await else {
+        return;
+    };
+    let db = &test.db;
+    let (region, ward, _) = incident_region(db).await;
+    let key = key();
+    let mail = settings(Some(
+        Mailer::new(&server.url(), "tillit <noreply@region.test>").unwrap(),
+    ));
+    let discovered = tillit_store::now() - chrono::Duration::hours(2);
+    let draft = IntakeInput {
+        title: "Nätverket nere",
+        description: "Ingen kontakt med journalen.",
+        started_at: None,
+        discovered_at: Some(discovered),
+        unit_id: Some(ward),
+        system_ids: &[],
+        care_disrupted: true,
+        personal_data: false,
+        patient_harm: false,
+    }
+    .validate(Utc::now())
+    .unwrap();
+    let case = store::create_incident(db, region, &actor(), "intake", &draft)
+        .await
+        .unwrap();
+    let assessment = DeviationAssessmentInput {
+        category: Some(Category::Outage),
+        reasoning: "Kan vara betydande",
+        measures_taken: "",
+        escalate: &[Track::Cybersecurity],
+    }
+    .validate()
+    .unwrap();
+    let case = store::record_assessment(db, region, &actor(), case.id, case.version, &assessment)
+        .await
+        .unwrap();
+    // Two hours in: no reminder point of the 24-hour clock is reached yet.
+    let now = Utc::now();
+    assert!(unassessed(db, &key, &mail, &server, now).await.is_empty());
+    // Past half of the early warning's 24 hours: one reminder to the assessor.
+    let half = discovered + chrono::Duration::hours(13);
+    let sent = unassessed(db, &key, &mail, &server, half).await;
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    assert!(sent[0].rcpt_to.contains("nis@region.test"));
+    assert!(sent[0].subject.contains("Early warning"));
+    assert!(sent[0]
+        .body
+        .contains(&format!("{PUBLIC_URL}/incidents/{}", case.id)));
+    // Past the deadline: the overdue reminder, and past half of the 72 hours too.
+    let late = discovered + chrono::Duration::hours(37);
+    let sent = unassessed(db, &key, &mail, &server, late).await;
+    assert_eq!(sent.len(), 3, "{sent:#?}");
+    assert!(sent
+        .iter()
+        .any(|m| m.subject.starts_with("Unassessed and overdue: Cybersecurity Act: Early warning")));
+    assert!(sent.iter().any(|m| m.subject.contains("Incident notification")));
+    // Decided: the provisional clocks are gone, no further reminder of them.
+    let content = IncidentContent::builtin().unwrap();
+    let regime = content
+        .regime_for(Track::Cybersecurity, case.occurred_on)
+        .unwrap();
+    let decision = TrackDecision {
+        assessment: TrackAssessment {
+            track: Track::Cybersecurity,
+            decision: TrackStatus::NotReportable,
+            reasoning: "Inte betydande".into(),
+            awareness_at: None,
+            consulted: String::new(),
+            answers: Default::default(),
+            details: Default::default(),
+        },
+        regime: regime.id.clone(),
+        planned: Vec::new(),
+        forward_to: vec![],
+    };
+    store::decide_track(db, region, &actor(), case.id, case.version, &decision)
+        .await
+        .unwrap();
+    let sent = unassessed(db, &key, &mail, &server, discovered + chrono::Duration::hours(80)).await;
+    assert_eq!(sent.len(), 3, "nothing more after the decision: {sent:#?}");
+    drop(server);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided_sqlite() {
+    provisional_clocks_remind_the_assessor_until_the_track_is_decided(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided_postgres() {
+    provisional_clocks_remind_the_assessor_until_the_track_is_decided(Engine::Postgres).await;
 }

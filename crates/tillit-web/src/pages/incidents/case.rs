@@ -12,8 +12,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use tillit_domain::auth::Action;
 use tillit_domain::incident::{
-    detail_fields, suggests_significant, Category, DeviationAssessmentInput, FollowUpInput, Track,
-    TrackAssessmentInput, TrackStatus,
+    detail_fields, suggests_significant, Category, ClockStart, Condition, DeviationAssessmentInput,
+    FollowUpInput, ObligationRule, Track, TrackAssessmentInput, TrackStatus,
 };
 use tillit_domain::ValidationErrors;
 use tillit_store::incidents::TrackRecord;
@@ -39,6 +39,22 @@ pub struct ReportRow {
     clock_start: String,
     due: Option<ClockView>,
     submitted: Option<String>,
+    /// Why the clock has not started: it waits for another report or for the end.
+    waiting: String,
+    /// When the report is due only in a phase of the incident: why.
+    note: Option<String>,
+}
+
+/// Why a report is due only in a phase of the incident, in the reader's words: the final
+/// report that gives way to a progress report while the incident is ongoing, the progress
+/// report itself, and the supplement of an incomplete report.
+pub(super) fn phase_note(ctx: &PageContext, rule: &ObligationRule) -> Option<String> {
+    match (&rule.if_ongoing, rule.when) {
+        (Some(_), _) => Some(ctx.t("incident-phase-if-ongoing")),
+        (None, Condition::Ongoing) => Some(ctx.t("incident-phase-ongoing")),
+        (None, Condition::Incomplete) => Some(ctx.t("incident-phase-incomplete")),
+        (None, Condition::Always | Condition::HighRisk) => None,
+    }
 }
 
 pub struct QuestionView {
@@ -115,6 +131,8 @@ struct CasePage {
     measures: Vec<(i64, String)>,
     risk_choices: Vec<(i64, String)>,
     measure_choices: Vec<(i64, String)>,
+    /// The reader may create a measure in the action plan from the case.
+    can_create_measure: bool,
     attachments: Vec<AttachmentView>,
     entries: Vec<EntryView>,
     blockers: Vec<String>,
@@ -249,33 +267,25 @@ fn provisional_clocks(
     let (Some(regime), true) = (regime, record.status == TrackStatus::Escalated.as_str()) else {
         return Vec::new();
     };
-    let moments = tillit_domain::incident::ClockMoments {
-        discovery: detail.incident.discovered_at,
-        awareness: None,
-        decision: None,
-    };
-    let planned = tillit_domain::incident::plan(
+    tillit_domain::incident::provisional(
         regime,
-        TrackStatus::Reportable,
-        moments,
-        &tillit_domain::incident::Targets::new(),
-    );
-    planned
-        .into_iter()
-        .filter(|p| p.clock_start == "awareness" || p.clock_start == "discovery")
-        .filter_map(|p| {
-            let rule = regime.obligation(&p.code)?;
-            let due = p.due_at?;
-            Some((
-                format!(
-                    "{}: {}",
-                    regime.name.in_language(ctx.lang),
-                    rule.name.in_language(ctx.lang)
-                ),
-                clock_view(ctx, &due, Utc::now()),
-            ))
-        })
-        .collect()
+        detail.incident.discovered_at,
+        &detail.settings.targets,
+    )
+    .into_iter()
+    .filter_map(|p| {
+        let rule = regime.obligation(&p.code)?;
+        let due = p.due_at?;
+        Some((
+            format!(
+                "{}: {}",
+                regime.name.in_language(ctx.lang),
+                rule.name.in_language(ctx.lang)
+            ),
+            clock_view(ctx, &due, Utc::now()),
+        ))
+    })
+    .collect()
 }
 
 fn entry_kind(ctx: &PageContext, entry: &tillit_store::incidents::Entry) -> String {
@@ -350,6 +360,14 @@ async fn case_page(
                     .due_at
                     .filter(|_| o.is_open())
                     .map(|due| clock_view(&ctx, &due, now)),
+                waiting: if o.clock_start == ClockStart::End.as_code() {
+                    ctx.t("incident-clock-waiting-end")
+                } else {
+                    ctx.t("incident-clock-waiting")
+                },
+                note: rule
+                    .filter(|_| o.is_open())
+                    .and_then(|rule| phase_note(&ctx, rule)),
                 submitted: o.submitted_at.map(|at| {
                     ctx.t1(
                         "incident-submitted-by",
@@ -486,6 +504,8 @@ async fn case_page(
     ];
     if let Some(ended) = &incident.ended_at {
         facts.push((ctx.t("incident-field-ended-at"), format_local(ended)));
+    } else if incident.is_open() {
+        facts.push((ctx.t("incident-field-ended-at"), ctx.t("incident-still-ongoing")));
     }
     if let Some(closed) = &incident.closed_at {
         facts.push((
@@ -564,6 +584,7 @@ async fn case_page(
             .collect(),
         risk_choices,
         measure_choices,
+        can_create_measure: can_manage && principal.can(Action::ManageRisks),
         attachments: detail
             .attachments
             .iter()
@@ -768,6 +789,8 @@ pub struct SubmitForm {
     channel: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    incomplete: Option<String>,
 }
 
 pub async fn submit(
@@ -784,6 +807,7 @@ pub async fn submit(
             submitted_at,
             channel: &form.channel,
             reference: &form.reference,
+            incomplete: form.incomplete.is_some(),
         };
         service::submit(&state, &principal, id, form.version, obligation_id, &input)
             .await

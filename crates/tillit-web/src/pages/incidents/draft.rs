@@ -37,6 +37,10 @@ struct DraftPage {
     fields: Vec<(String, String)>,
     json: String,
     can_submit: bool,
+    /// The report may be submitted without every detail (its supplements follow).
+    may_be_incomplete: bool,
+    /// When the report is due only in a phase of the incident: why, in the reader's words.
+    phase_note: Option<String>,
     errors: FormErrors,
 }
 
@@ -91,6 +95,8 @@ pub(super) async fn draft_page(
             .collect(),
         json,
         can_submit,
+        may_be_incomplete: tillit_domain::incident::may_be_incomplete(regime, &obligation.code),
+        phase_note: super::case::phase_note(&ctx, rule),
         errors,
         ctx,
     };

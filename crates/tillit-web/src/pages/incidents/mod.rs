@@ -2,6 +2,7 @@
 //! clocks and forms per role, report drafts, and the organisation's reporting settings.
 
 pub mod case;
+pub mod considered;
 pub mod draft;
 pub mod intake;
 pub mod list;
@@ -56,6 +57,11 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{id}/risks", post(case::link_risk))
         .route("/incidents/{id}/measures", post(case::link_measure))
         .route("/incidents/{id}/close", post(case::close))
+        .route("/risks/analyses/{id}/incidents", post(considered::add))
+        .route(
+            "/risks/analyses/{id}/incidents/{incident_id}/remove",
+            post(considered::remove),
+        )
 }
 
 /// A running clock as shown: due time in Swedish time, and time left or overdue in

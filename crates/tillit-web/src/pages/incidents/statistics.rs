@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
-use tillit_store::incidents::{Count, Statistics};
+use tillit_store::incidents::{Count, Statistics, StatisticsScope};
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -38,6 +38,8 @@ struct StatisticsPage {
     ctx: PageContext,
     year: i32,
     years: Vec<i32>,
+    /// The figures count only the cases of the reader's units.
+    units_only: bool,
     total: i64,
     by_category: Vec<(String, i64)>,
     by_track: Vec<(String, i64)>,
@@ -75,7 +77,12 @@ fn track_label(ctx: &PageContext, code: &str) -> String {
     }
 }
 
-fn page_of(ctx: PageContext, year: i32, statistics: Statistics) -> StatisticsPage {
+fn page_of(
+    ctx: PageContext,
+    year: i32,
+    units_only: bool,
+    statistics: Statistics,
+) -> StatisticsPage {
     let largest = statistics
         .by_month
         .iter()
@@ -96,6 +103,7 @@ fn page_of(ctx: PageContext, year: i32, statistics: Statistics) -> StatisticsPag
         .collect();
     StatisticsPage {
         year,
+        units_only,
         years: (year - 4..=year + 1).rev().collect(),
         total: statistics.total,
         by_category: labelled(&statistics.by_category, |c| {
@@ -137,7 +145,8 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let year = year_of(&query);
     let statistics = service::statistics(&state, &principal, year).await?;
-    render(&page_of(ctx, year, statistics))
+    let units_only = service::statistics_scope(&principal) != StatisticsScope::Organisation;
+    render(&page_of(ctx, year, units_only, statistics))
 }
 
 pub async fn export(

@@ -436,6 +436,8 @@ struct DetailPage {
     errors: FormErrors,
     can_manage: bool,
     can_approve: bool,
+    /// The incident cases considered that the reader may see, and those they may add.
+    incidents: crate::pages::incidents::considered::ConsideredView,
 }
 
 impl DetailPage {
@@ -444,7 +446,7 @@ impl DetailPage {
     }
 }
 
-async fn detail_page(
+pub(crate) async fn detail_page(
     state: &AppState,
     ctx: PageContext,
     principal: &Principal,
@@ -464,8 +466,16 @@ async fn detail_page(
     } else {
         None
     };
+    let incidents = crate::pages::incidents::considered::view(
+        state,
+        principal,
+        id,
+        can_manage && detail.analysis.is_draft(),
+    )
+    .await?;
     let a = &detail.analysis;
     let page = DetailPage {
+        incidents,
         scope: scope_label(&ctx, &a.scope),
         status: status_label(&ctx, a),
         approved_at: a.approved_at.as_ref().map(format_local).unwrap_or_default(),
@@ -594,6 +604,8 @@ pub struct SnapshotView {
     assets: Vec<String>,
     risks: Vec<RiskRowView>,
     measures: Vec<(String, String, String, String)>,
+    /// The incident cases considered when the version was approved: (id, designation).
+    incidents: Vec<(i64, String)>,
 }
 
 fn snapshot_view(
@@ -604,6 +616,11 @@ fn snapshot_view(
 ) -> SnapshotView {
     let risks: Vec<Risk> = snapshot.risks.iter().map(|r| r.risk.clone()).collect();
     SnapshotView {
+        incidents: snapshot
+            .incidents
+            .iter()
+            .map(|i| (i.id, i.designation.clone()))
+            .collect(),
         heading,
         scope: scope_label(ctx, &snapshot.analysis.scope),
         systems: snapshot

@@ -28,6 +28,7 @@ use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams, R
 use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification as classification_service;
+use crate::services::incidents as incident_service;
 use crate::services::risk::{self as service, MeasureDetail};
 use crate::state::AppState;
 
@@ -250,6 +251,15 @@ pub struct MeasureFields {
     source_object_id: String,
     #[serde(default)]
     source_requirement_code: String,
+    /// The incident case a new measure comes from, and the case's version when the form
+    /// was opened: the measure is linked to it.
+    #[serde(default)]
+    incident_id: String,
+    #[serde(default)]
+    incident_version: String,
+    /// The case's designation and title, shown above the form.
+    #[serde(default)]
+    incident_label: String,
     #[serde(default)]
     version: i64,
     /// The text typed in the systems picker's search field.
@@ -341,6 +351,7 @@ impl MeasureFields {
             system_ids_q: String::new(),
             risk_ids: risks.iter().map(|r| r.id).collect(),
             system_ids,
+            ..Self::default()
         }
     }
 
@@ -450,6 +461,13 @@ impl MeasureFields {
     fn has_source(&self) -> bool {
         !self.source_requirement_code.trim().is_empty()
     }
+
+    /// The incident case a new measure comes from, with the case's version.
+    fn from_incident(&self) -> Option<(i64, i64)> {
+        let incident = self.incident_id.trim().parse().ok()?;
+        let version = self.incident_version.trim().parse().ok()?;
+        Some((incident, version))
+    }
 }
 
 /// Checks and stores a measure: a new one, or changes to `existing`. Values that could
@@ -474,9 +492,12 @@ async fn save(
         }
         return Err(AppError::Invalid(errors));
     }
-    match existing {
-        None => service::create_measure(state, principal, &input).await,
-        Some(id) => service::update_measure(state, principal, id, form.version, &input).await,
+    match (existing, form.from_incident()) {
+        (None, Some((incident, version))) => {
+            incident_service::create_measure(state, principal, incident, version, &input).await
+        }
+        (None, None) => service::create_measure(state, principal, &input).await,
+        (Some(id), _) => service::update_measure(state, principal, id, form.version, &input).await,
     }
 }
 
@@ -627,6 +648,9 @@ pub struct NewQuery {
     object: Option<i64>,
     #[serde(default)]
     requirement: String,
+    /// An incident case the measure follows from.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    incident: Option<i64>,
 }
 
 #[derive(Template)]
@@ -640,6 +664,15 @@ struct NewPage {
     source: Option<SourceView>,
     /// The risk the form was opened from, as "RA-0001 R3 Title".
     from_risk: Option<String>,
+}
+
+impl NewPage {
+    /// The incident case the form was opened from: its id and designation.
+    fn from_incident(&self) -> Option<(i64, &str)> {
+        self.form
+            .from_incident()
+            .map(|(id, _)| (id, self.form.incident_label.as_str()))
+    }
 }
 
 async fn new_page(
@@ -721,6 +754,20 @@ pub async fn new_form(
         form.source_object_id = object_id.to_string();
         form.source_requirement_code = code.to_owned();
     }
+    if let Some(incident) = query.incident {
+        let case = incident_service::measure_prefill(&state, &principal, incident).await?;
+        form.title = case.title.clone();
+        form.description = case.root_cause;
+        form.reason = ctx.t1("measure-from-incident-reason", "case", case.designation.clone())
+            + "\n"
+            + &case.lessons_learned;
+        form.system_ids = case.system_ids;
+        form.risk_ids = case.risk_ids;
+        form.responsible_id = case.responsible_id.to_string();
+        form.incident_id = incident.to_string();
+        form.incident_version = case.version.to_string();
+        form.incident_label = format!("{} {}", case.designation, case.title);
+    }
     new_page(
         &state,
         ctx,
@@ -748,6 +795,10 @@ pub async fn create(
     }
     let parsed = form.parse(errors);
     match save(&state, &principal, &form, &parsed, None).await {
+        Ok(_) if form.from_incident().is_some() => Ok(see_other(
+            &format!("/incidents/{}", form.incident_id.trim()),
+            "incident-measure-created",
+        )),
         Ok(measure) => Ok(see_other(
             &format!("/risks/measures/{}", measure.id),
             "measure-created",

@@ -574,9 +574,7 @@ web_test!(
             "the systems are searched for"
         );
         let found = browser
-            .get(&format!(
-                "/register/lookup/systems?field=system_id&id=link-system_id&q=läkemedel"
-            ))
+            .get("/register/lookup/systems?field=system_id&id=link-system_id&q=läkemedel")
             .await;
         assert_eq!(
             html::checkboxes(&found.text(), "system_id"),

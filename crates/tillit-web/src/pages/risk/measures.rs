@@ -463,7 +463,7 @@ impl MeasureFields {
     }
 
     /// The incident case a new measure comes from, with the case's version.
-    fn from_incident(&self) -> Option<(i64, i64)> {
+    fn incident_origin(&self) -> Option<(i64, i64)> {
         let incident = self.incident_id.trim().parse().ok()?;
         let version = self.incident_version.trim().parse().ok()?;
         Some((incident, version))
@@ -492,7 +492,7 @@ async fn save(
         }
         return Err(AppError::Invalid(errors));
     }
-    match (existing, form.from_incident()) {
+    match (existing, form.incident_origin()) {
         (None, Some((incident, version))) => {
             incident_service::create_measure(state, principal, incident, version, &input).await
         }
@@ -668,9 +668,9 @@ struct NewPage {
 
 impl NewPage {
     /// The incident case the form was opened from: its id and designation.
-    fn from_incident(&self) -> Option<(i64, &str)> {
+    fn incident_origin(&self) -> Option<(i64, &str)> {
         self.form
-            .from_incident()
+            .incident_origin()
             .map(|(id, _)| (id, self.form.incident_label.as_str()))
     }
 }
@@ -795,7 +795,7 @@ pub async fn create(
     }
     let parsed = form.parse(errors);
     match save(&state, &principal, &form, &parsed, None).await {
-        Ok(_) if form.from_incident().is_some() => Ok(see_other(
+        Ok(_) if form.incident_origin().is_some() => Ok(see_other(
             &format!("/incidents/{}", form.incident_id.trim()),
             "incident-measure-created",
         )),

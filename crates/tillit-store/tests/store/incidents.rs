@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::incident::{
-    due_at, plan, Category, ClockMoments, Deadline, DeviationAssessmentInput, FollowUpInput,
+    after_submission, due_at, plan, Category, ClockMoments, Deadline, DeviationAssessmentInput, FollowUpInput,
     IncidentContent, IntakeDraft, IntakeInput, Targets, Track, TrackAssessment, TrackStatus,
 };
 use tillit_domain::org::{UnitDraft, UnitKind};
@@ -150,6 +150,7 @@ db_test!(
                 ),
                 ("notification", Some(due_at(awareness, Deadline::Hours(72)))),
                 ("final_report", None),
+                ("progress_report", None),
             ]
         );
 
@@ -290,6 +291,28 @@ db_test!(
         )
         .await
         .unwrap();
+        // The final report given, the progress report due instead of it is no longer owed.
+        let content = IncidentContent::builtin().unwrap();
+        let regime = content.regime(&obligations[2].regime).unwrap();
+        let changes = after_submission(
+            regime,
+            "final_report",
+            submission.submitted_at,
+            false,
+            None,
+            &Targets::new(),
+        );
+        assert!(!changes.is_empty(), "the final report changes a clock");
+        let mut tx = db.begin().await.unwrap();
+        let of = incidents::PhaseOf {
+            incident_id: case.id,
+            track: &obligations[2].track,
+            regime: &obligations[2].regime,
+        };
+        incidents::change_clocks_in(&mut tx, region, &actor(), of, &changes, Utc::now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         let case = incidents::get_incident(db, region, case.id).await.unwrap();
         let follow_up = FollowUpInput {
             root_cause: "Nätfiske gav angriparen ett konto",
@@ -333,6 +356,7 @@ db_test!(
                 "submitted",
                 "decided",
                 "submitted",
+                "report_dropped",
                 "follow_up",
                 "closed"
             ]

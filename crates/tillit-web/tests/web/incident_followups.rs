@@ -471,12 +471,13 @@ async fn analysis_version(app: &TestApp, analysis: i64) -> i64 {
 }
 
 /// A draft risk analysis with one risk, through the API; returns (analysis, risk).
+/// An analysis of the clinic (which the ward lies below) with one risk.
 async fn analysis_with_risk(app: &TestApp) -> (i64, i64) {
     let token = &app.a.member(Role::Coordinator).token;
     let analysis = app
         .api(Method::POST, "/api/v1/risk-analyses")
         .token(token)
-        .json(&serde_json::json!({"title": "Riskanalys journalen", "scope": "organisation"}))
+        .json(&serde_json::json!({"title": "Riskanalys journalen", "scope": "unit", "unit_id": app.a.clinic}))
         .send()
         .await;
     let analysis = analysis.expect(201).json()["id"].as_i64().expect("id");

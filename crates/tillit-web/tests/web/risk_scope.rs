@@ -346,7 +346,7 @@ web_test!(
             .json()["version"]
                 .clone();
             let approve = call(
-                &app,
+                app,
                 Method::POST,
                 &format!("/api/v1/risk-analyses/{}/approve", ward.analysis),
                 token,

@@ -81,10 +81,9 @@ impl Access {
     /// active one) is refused, so a repeated click cannot hide a stale view.
     pub fn change_to(self, wanted: Access) -> Result<Access, ValidationErrors> {
         match (self, wanted) {
-            (Access::Suspended, Access::Suspended) => Err(ValidationErrors::single(
-                "suspended",
-                "already-suspended",
-            )),
+            (Access::Suspended, Access::Suspended) => {
+                Err(ValidationErrors::single("suspended", "already-suspended"))
+            }
             (Access::Active, Access::Active) => {
                 Err(ValidationErrors::single("suspended", "not-suspended"))
             }

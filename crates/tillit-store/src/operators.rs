@@ -35,8 +35,7 @@ pub struct OperatorCredentials {
     pub active: bool,
 }
 
-const CREDENTIAL_COLUMNS: &str =
-    "id, email, password_hash, totp_secret, totp_enabled_at, active";
+const CREDENTIAL_COLUMNS: &str = "id, email, password_hash, totp_secret, totp_enabled_at, active";
 
 pub async fn create_operator(
     db: &Db,

@@ -284,7 +284,10 @@ async fn identify(state: &AppState, request: &mut Request) -> Result<(), AppErro
 }
 
 /// The operator behind the operator session cookie, if any.
-async fn identify_operator_session(state: &AppState, request: &mut Request) -> Result<(), AppError> {
+async fn identify_operator_session(
+    state: &AppState,
+    request: &mut Request,
+) -> Result<(), AppError> {
     let jar = CookieJar::from_headers(request.headers());
     let Some(cookie) = jar.get(OPERATOR_SESSION_COOKIE) else {
         return Ok(());
@@ -328,8 +331,10 @@ async fn identify_user_session(state: &AppState, request: &mut Request) -> Resul
     let Some(access) = access::by_session(db, &id_hash).await? else {
         return Ok(());
     };
+    // Suspension deletes the organisation's sessions; one that slipped through counts as
+    // signed out, and the login form says why.
     if access.identity.suspended {
-        return Err(AppError::Suspended);
+        return Ok(());
     }
     let lifetime = Duration::minutes(state.config.session_idle_minutes);
     if tillit_store::now() - access.last_seen_at > Duration::seconds(60) {
@@ -426,7 +431,7 @@ async fn csrf(request: Request, next: Next) -> Response {
     if !is_unsafe(request.method()) {
         return next.run(request).await;
     }
-    let session_token = request
+    let own_token = request
         .extensions()
         .get::<Principal>()
         .and_then(|p| p.session.as_ref())
@@ -448,13 +453,12 @@ async fn csrf(request: Request, next: Next) -> Response {
                 .get::<PendingOperatorLogin>()
                 .map(|p| &p.session)
         })
-        .map(|s| s.csrf_token.clone())
-        .or_else(|| {
-            request
-                .extensions()
-                .get::<ForeignSession>()
-                .and_then(|f| f.csrf_token.clone())
-        });
+        .map(|s| s.csrf_token.clone());
+    let foreign_token = request
+        .extensions()
+        .get::<ForeignSession>()
+        .and_then(|f| f.csrf_token.clone());
+    let session_token = own_token.clone().or(foreign_token.clone());
     let jar = CookieJar::from_headers(request.headers());
     let has_cookie_session =
         jar.get(SESSION_COOKIE).is_some() || jar.get(OPERATOR_SESSION_COOKIE).is_some();
@@ -467,20 +471,24 @@ async fn csrf(request: Request, next: Next) -> Response {
     if session_token.is_none() && wants_json(&request) {
         return next.run(request).await;
     }
-    let expected = session_token.or_else(|| {
-        CookieJar::from_headers(request.headers())
-            .get(LOGIN_CSRF_COOKIE)
-            .map(|c| c.value().to_owned())
-    });
-    let Some(expected) = expected else {
-        return AppError::CsrfRejected.into_response();
+    // A session of the path's own realm accepts only its own token. Without one the
+    // request is anonymous here: the login form's cookie counts, and so does the other
+    // realm's session token, so that such a browser is refused for who it is.
+    let login_token = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
+    let expected: Vec<String> = match own_token {
+        Some(token) => vec![token],
+        None => foreign_token.into_iter().chain(login_token).collect(),
     };
+    if expected.is_empty() {
+        return AppError::CsrfRejected.into_response();
+    }
+    let accepted = |provided: &str| expected.iter().any(|e| constant_time_eq(provided, e));
     if let Some(provided) = request
         .headers()
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
     {
-        return if constant_time_eq(provided, &expected) {
+        return if accepted(provided) {
             next.run(request).await
         } else {
             AppError::CsrfRejected.into_response()
@@ -498,7 +506,7 @@ async fn csrf(request: Request, next: Next) -> Response {
             .uri()
             .query()
             .and_then(|q| form_urlencoded_field(q.as_bytes(), CSRF_FIELD));
-        return if provided.is_some_and(|p| constant_time_eq(&p, &expected)) {
+        return if provided.is_some_and(|p| accepted(&p)) {
             next.run(request).await
         } else {
             AppError::CsrfRejected.into_response()
@@ -513,7 +521,7 @@ async fn csrf(request: Request, next: Next) -> Response {
         return AppError::PayloadTooLarge.into_response();
     };
     let provided = form_urlencoded_field(&bytes, CSRF_FIELD);
-    if !provided.is_some_and(|p| constant_time_eq(&p, &expected)) {
+    if !provided.is_some_and(|p| accepted(&p)) {
         return AppError::CsrfRejected.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))

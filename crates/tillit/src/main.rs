@@ -462,9 +462,10 @@ async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<ExitCod
             create_operator(&db, &actor, &email, password).await?;
         }
         AdminCommand::OperatorToken { email, name } => {
-            let operator = tillit_store::operators::find_by_email(&db, &email.trim().to_lowercase())
-                .await?
-                .with_context(|| format!("no operator {email}"))?;
+            let operator =
+                tillit_store::operators::find_by_email(&db, &email.trim().to_lowercase())
+                    .await?
+                    .with_context(|| format!("no operator {email}"))?;
             let token = tillit_web::auth::secrets::new_operator_token();
             let hash = tillit_web::auth::secrets::token_hash(&token);
             tillit_store::operators::create_token(&db, &actor, operator.id, &name, &hash).await?;
@@ -491,7 +492,10 @@ async fn create_operator(
     }
     let hash = tillit_web::auth::password::hash(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let operator = tillit_store::operators::create_operator(db, actor, &email, &hash).await?;
-    println!("operator {} created with id {}", operator.email, operator.id);
+    println!(
+        "operator {} created with id {}",
+        operator.email, operator.id
+    );
     if generated {
         println!("password (shown once): {password}");
     }

@@ -31,6 +31,7 @@ fn demo_admin_and_an_intact_trail() {
     let demo = tillit(dir.path(), &["demo"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
     assert!(stdout(&demo).contains("admin@region.example"));
+    assert!(stdout(&demo).contains("operator@drift.example"));
     assert!(
         !tillit(dir.path(), &["demo"]).status.success(),
         "the demo loads once"
@@ -75,6 +76,71 @@ fn demo_admin_and_an_intact_trail() {
     let verified = tillit(dir.path(), &["audit", "verify"]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     assert!(stdout(&verified).contains("intact"));
+}
+
+#[test]
+fn operators_and_their_tokens_are_created_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = tillit(
+        dir.path(),
+        &["admin", "create-operator", "Drift@Hosting.Example"],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let printed = stdout(&created);
+    assert!(
+        printed.contains("operator drift@hosting.example created"),
+        "{printed}"
+    );
+    let password = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("password (shown once): "))
+        .expect("a generated password is printed");
+    assert_eq!(password.len(), 24);
+
+    let again = tillit(
+        dir.path(),
+        &["admin", "create-operator", "drift@hosting.example"],
+    );
+    assert!(!again.status.success(), "the address is taken");
+    let weak = tillit(
+        dir.path(),
+        &[
+            "admin",
+            "create-operator",
+            "kort@hosting.example",
+            "--password",
+            "kort",
+        ],
+    );
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("password"), "{}", stderr(&weak));
+    let given = tillit(
+        dir.path(),
+        &[
+            "admin",
+            "create-operator",
+            "egen@hosting.example",
+            "--password",
+            "ett långt eget lösenord",
+        ],
+    );
+    assert!(given.status.success(), "{}", stderr(&given));
+    assert!(!stdout(&given).contains("shown once"));
+
+    let token = tillit(
+        dir.path(),
+        &["admin", "operator-token", "drift@hosting.example"],
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert!(stdout(&token).trim().starts_with("tillitop_"));
+    let unknown = tillit(
+        dir.path(),
+        &["admin", "operator-token", "ingen@hosting.example"],
+    );
+    assert!(!unknown.status.success());
+
+    let verified = tillit(dir.path(), &["audit", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
 }
 
 #[tokio::test]

@@ -25,7 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/organisations/{id}", get(detail))
         .route("/operator/organisations/{id}/suspend", post(suspend))
         .route("/operator/organisations/{id}/reactivate", post(reactivate))
-        .route("/operator/organisations/{id}/admin-reset", post(reset_admin))
+        .route(
+            "/operator/organisations/{id}/admin-reset",
+            post(reset_admin),
+        )
 }
 
 /// An organisation as its operator sees it: no content, only what hosting needs.
@@ -181,7 +184,8 @@ pub async fn suspend(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<AccessBody>,
 ) -> Result<Json<HostedOrganisationDto>, AppError> {
-    let changed = service::set_access(&state, &operator, id, body.version, Access::Suspended).await?;
+    let changed =
+        service::set_access(&state, &operator, id, body.version, Access::Suspended).await?;
     Ok(Json(changed.into()))
 }
 

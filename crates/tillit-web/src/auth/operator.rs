@@ -96,10 +96,20 @@ mod tests {
 
     #[test]
     fn operator_paths_are_recognised_exactly() {
-        for path in ["/operator", "/operator/login", "/api/v1/operator/organisations"] {
+        for path in [
+            "/operator",
+            "/operator/login",
+            "/api/v1/operator/organisations",
+        ] {
             assert!(is_operator_path(path), "{path}");
         }
-        for path in ["/", "/operators", "/api/v1/org-units", "/organisation", "/api/v1/operatorx"] {
+        for path in [
+            "/",
+            "/operators",
+            "/api/v1/org-units",
+            "/organisation",
+            "/api/v1/operatorx",
+        ] {
             assert!(!is_operator_path(path), "{path}");
         }
     }

@@ -19,7 +19,11 @@ pub struct IssuedSession {
     pub second_factor_pending: bool,
 }
 
-pub(crate) async fn throttled(state: &AppState, scope: Scope, subject: &str) -> Result<bool, AppError> {
+pub(crate) async fn throttled(
+    state: &AppState,
+    scope: Scope,
+    subject: &str,
+) -> Result<bool, AppError> {
     let since = tillit_store::now() - Duration::minutes(state.config.failed_login_window_minutes);
     Ok(
         throttle::failures_since(&state.db, scope, subject, since).await?

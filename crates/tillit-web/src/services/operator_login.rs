@@ -69,7 +69,12 @@ async fn record_login(
     credentials: &OperatorCredentials,
     address: &str,
 ) -> Result<(), AppError> {
-    throttle::clear(&state.db, Scope::Account, &account_subject(&credentials.email)).await?;
+    throttle::clear(
+        &state.db,
+        Scope::Account,
+        &account_subject(&credentials.email),
+    )
+    .await?;
     audit::record(
         &state.db,
         &Actor::operator(&credentials.email),
@@ -133,7 +138,8 @@ pub async fn confirm_second_factor(
         record_failure(state, &subject, address, "second_factor").await?;
         return Err(AppError::invalid("code", "bad-code"));
     }
-    let session = issue_session(state, credentials.id, false, Some(&pending.session.id_hash)).await?;
+    let session =
+        issue_session(state, credentials.id, false, Some(&pending.session.id_hash)).await?;
     throttle::clear(&state.db, Scope::Account, &subject).await?;
     record_login(state, &credentials, address).await?;
     Ok(session)

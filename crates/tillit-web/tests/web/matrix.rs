@@ -317,7 +317,11 @@ impl Route {
 }
 
 /// Fills the placeholders of a route, creating fresh objects where it asks for them.
-pub(crate) async fn fill(app: &TestApp, caller: Option<&Account>, route: &Route) -> (String, String) {
+pub(crate) async fn fill(
+    app: &TestApp,
+    caller: Option<&Account>,
+    route: &Route,
+) -> (String, String) {
     let org = &app.a;
     let text = format!("{}\n{}", route.path, route.body);
     let n = unique();
@@ -967,9 +971,14 @@ pub(crate) fn judge(
         body["code"].as_str().unwrap_or_default().to_owned()
     };
     if allowed {
-        let landed_elsewhere = ["/login", "/profile/two-factor", "/operator/login", "/operator/two-factor"]
-            .iter()
-            .any(|p| resp.location().starts_with(p));
+        let landed_elsewhere = [
+            "/login",
+            "/profile/two-factor",
+            "/operator/login",
+            "/operator/two-factor",
+        ]
+        .iter()
+        .any(|p| resp.location().starts_with(p));
         status == route.ok && !(status == 303 && landed_elsewhere)
     } else if signed_in && route.is_api() {
         status == 403
@@ -1161,7 +1170,11 @@ fn the_matrix_lists_every_route() {
         .collect();
     let operator_routes = crate::operator_matrix::operator_routes();
     let operator_routes = operator_routes.iter().map(|row| &row.route);
-    for route in page_routes().iter().chain(api_routes().iter()).chain(operator_routes) {
+    for route in page_routes()
+        .iter()
+        .chain(api_routes().iter())
+        .chain(operator_routes)
+    {
         assert!(
             listed.insert(route_key(route.method.as_str(), route.path)),
             "{} {} is listed twice",

@@ -64,7 +64,10 @@ pub(crate) async fn operator_browser(app: &TestApp, operator: &Account) -> Brows
     let secret = operator.totp_secret.as_deref().expect("two-factor secret");
     let code = totp::current_code(secret).expect("code");
     browser
-        .post("/operator/login/two-factor", &[("code", &code), ("next", "/operator")])
+        .post(
+            "/operator/login/two-factor",
+            &[("code", &code), ("next", "/operator")],
+        )
         .await
         .expect_redirect("/operator");
     browser.get("/operator").await.expect(200);
@@ -91,86 +94,116 @@ pub(crate) fn fresh_org_number() -> String {
     format!("{}-{}{check}", &prefix[..6], &prefix[6..])
 }
 
-web_test!(operators_must_sign_in_with_a_second_factor, |app| async move {
-    let operator = create_operator(&app, false).await;
-    let mut browser = app.browser();
-    let form = browser.get("/operator/login").await;
-    form.expect(200);
-    assert!(form.page().contains(&app.text(Language::Sv, "operator-login-title")));
+web_test!(
+    operators_must_sign_in_with_a_second_factor,
+    |app| async move {
+        let operator = create_operator(&app, false).await;
+        let mut browser = app.browser();
+        let form = browser.get("/operator/login").await;
+        form.expect(200);
+        assert!(form
+            .page()
+            .contains(&app.text(Language::Sv, "operator-login-title")));
 
-    // A user's password does not open the operators' door, nor the other way round.
-    let user = app.a.admin().clone();
-    browser
-        .post("/operator/login", &[("email", &user.email), ("password", PASSWORD)])
-        .await
-        .expect(422);
-    let mut user_browser = app.browser();
-    user_browser
-        .log_in(&operator.email, PASSWORD)
-        .await
-        .expect(422);
+        // A user's password does not open the operators' door, nor the other way round.
+        let user = app.a.admin().clone();
+        browser
+            .post(
+                "/operator/login",
+                &[("email", &user.email), ("password", PASSWORD)],
+            )
+            .await
+            .expect(422);
+        let mut user_browser = app.browser();
+        user_browser
+            .log_in(&operator.email, PASSWORD)
+            .await
+            .expect(422);
 
-    // First sign-in: every page leads to the two-factor set-up.
-    browser
-        .post("/operator/login", &[("email", &operator.email), ("password", PASSWORD)])
-        .await
-        .expect_redirect("/operator");
-    browser.get("/operator").await.expect_redirect("/operator/two-factor");
-    app.api(Method::GET, "/api/v1/operator/organisations")
-        .token(&operator.token)
-        .send()
-        .await
-        .problem(403, "forbidden");
-    browser.get("/operator/two-factor").await.expect(200);
-    browser
-        .post("/operator/two-factor", &[])
-        .await
-        .expect_redirect("/operator/two-factor");
-    let secret = tillit_store::operators::credentials_by_id(&app.db, operator.id)
-        .await
-        .expect("operator")
-        .totp_secret
-        .expect("pending secret");
-    assert!(browser.get("/operator/two-factor").await.page().contains(&secret));
-    browser
-        .post("/operator/two-factor/confirm", &[("code", "12x")])
-        .await
-        .expect(422);
-    let code = totp::current_code(&secret).expect("code");
-    browser
-        .post("/operator/two-factor/confirm", &[("code", &code)])
-        .await
-        .expect_redirect("/operator?notice=two-factor-enabled");
-    let list = browser.get("/operator").await;
-    list.expect(200);
-    assert!(list.page().contains("Region Söder"));
-    app.api(Method::GET, "/api/v1/operator/organisations")
-        .token(&operator.token)
-        .send()
-        .await
-        .expect(200);
+        // First sign-in: every page leads to the two-factor set-up.
+        browser
+            .post(
+                "/operator/login",
+                &[("email", &operator.email), ("password", PASSWORD)],
+            )
+            .await
+            .expect_redirect("/operator");
+        browser
+            .get("/operator")
+            .await
+            .expect_redirect("/operator/two-factor");
+        app.api(Method::GET, "/api/v1/operator/organisations")
+            .token(&operator.token)
+            .send()
+            .await
+            .problem(403, "forbidden");
+        browser.get("/operator/two-factor").await.expect(200);
+        browser
+            .post("/operator/two-factor", &[])
+            .await
+            .expect_redirect("/operator/two-factor");
+        let secret = tillit_store::operators::credentials_by_id(&app.db, operator.id)
+            .await
+            .expect("operator")
+            .totp_secret
+            .expect("pending secret");
+        assert!(browser
+            .get("/operator/two-factor")
+            .await
+            .page()
+            .contains(&secret));
+        browser
+            .post("/operator/two-factor/confirm", &[("code", "12x")])
+            .await
+            .expect(422);
+        let code = totp::current_code(&secret).expect("code");
+        browser
+            .post("/operator/two-factor/confirm", &[("code", &code)])
+            .await
+            .expect_redirect("/operator?notice=two-factor-enabled");
+        let list = browser.get("/operator").await;
+        list.expect(200);
+        assert!(list.page().contains("Region Söder"));
+        app.api(Method::GET, "/api/v1/operator/organisations")
+            .token(&operator.token)
+            .send()
+            .await
+            .expect(200);
 
-    // Next time the code is asked for, and nothing opens before it is given.
-    browser.post("/operator/logout", &[]).await.expect_redirect("/operator/login");
-    browser.get("/operator").await.expect_redirect("/operator/login?next=%2Foperator");
-    browser.get("/operator/login").await.expect(200);
-    browser
-        .post("/operator/login", &[("email", &operator.email), ("password", PASSWORD)])
-        .await
-        .expect_redirect("/operator/login/two-factor?next=%2Foperator");
-    browser.get("/operator").await.expect_redirect("/operator/login?next=%2Foperator");
-    browser.get("/operator/login/two-factor").await.expect(200);
-    browser
-        .post("/operator/login/two-factor", &[("code", "000000x")])
-        .await
-        .expect(422);
-    let code = totp::current_code(&secret).expect("code");
-    browser
-        .post("/operator/login/two-factor", &[("code", &code)])
-        .await
-        .expect_redirect("/operator");
-    browser.get("/operator").await.expect(200);
-});
+        // Next time the code is asked for, and nothing opens before it is given.
+        browser
+            .post("/operator/logout", &[])
+            .await
+            .expect_redirect("/operator/login");
+        browser
+            .get("/operator")
+            .await
+            .expect_redirect("/operator/login?next=%2Foperator");
+        browser.get("/operator/login").await.expect(200);
+        browser
+            .post(
+                "/operator/login",
+                &[("email", &operator.email), ("password", PASSWORD)],
+            )
+            .await
+            .expect_redirect("/operator/login/two-factor?next=%2Foperator");
+        browser
+            .get("/operator")
+            .await
+            .expect_redirect("/operator/login?next=%2Foperator");
+        browser.get("/operator/login/two-factor").await.expect(200);
+        browser
+            .post("/operator/login/two-factor", &[("code", "000000x")])
+            .await
+            .expect(422);
+        let code = totp::current_code(&secret).expect("code");
+        browser
+            .post("/operator/login/two-factor", &[("code", &code)])
+            .await
+            .expect_redirect("/operator");
+        browser.get("/operator").await.expect(200);
+    }
+);
 
 web_test!(
     operator_sign_in_is_throttled,
@@ -184,15 +217,23 @@ web_test!(
         browser.get("/operator/login").await.expect(200);
         for _ in 0..3 {
             browser
-                .post("/operator/login", &[("email", &operator.email), ("password", "fel lösenord")])
+                .post(
+                    "/operator/login",
+                    &[("email", &operator.email), ("password", "fel lösenord")],
+                )
                 .await
                 .expect(422);
         }
         let refused = browser
-            .post("/operator/login", &[("email", &operator.email), ("password", PASSWORD)])
+            .post(
+                "/operator/login",
+                &[("email", &operator.email), ("password", PASSWORD)],
+            )
             .await;
         refused.expect(429);
-        assert!(refused.page().contains(&app.text(Language::Sv, "login-throttled")));
+        assert!(refused
+            .page()
+            .contains(&app.text(Language::Sv, "login-throttled")));
     }
 );
 
@@ -217,8 +258,12 @@ web_test!(
             .await;
         bad.expect(422);
         assert_eq!(bad.field("name").as_deref(), Some("Vårdbolaget Väst AB"));
-        assert!(bad.page().contains(&app.text(Language::Sv, "field-error-invalid-org-number")));
-        assert!(bad.page().contains(&app.text(Language::Sv, "field-error-invalid-email")));
+        assert!(bad
+            .page()
+            .contains(&app.text(Language::Sv, "field-error-invalid-org-number")));
+        assert!(bad
+            .page()
+            .contains(&app.text(Language::Sv, "field-error-invalid-email")));
 
         let created = browser
             .post(
@@ -268,11 +313,16 @@ web_test!(
         admin.get("/organisation").await.expect_redirect("/profile");
         let profile = admin.get("/profile").await;
         profile.expect(200);
-        assert!(profile.page().contains(&app.text(Language::Sv, "password-change-required")));
+        assert!(profile
+            .page()
+            .contains(&app.text(Language::Sv, "password-change-required")));
         admin
             .post(
                 "/profile/password",
-                &[("current_password", &password), ("new_password", "ett eget långt lösenord")],
+                &[
+                    ("current_password", &password),
+                    ("new_password", "ett eget långt lösenord"),
+                ],
             )
             .await
             .expect_redirect("/profile?notice=password-changed");
@@ -290,7 +340,11 @@ web_test!(
         let member = org.member(tillit_domain::auth::Role::Employee).clone();
         let mut signed_in = app.signed_in(&member).await;
         let path = format!("/api/v1/operator/organisations/{}", org.id);
-        let hosted = app.api(Method::GET, &path).token(&operator.token).send().await;
+        let hosted = app
+            .api(Method::GET, &path)
+            .token(&operator.token)
+            .send()
+            .await;
         hosted.expect(200);
         let version = hosted.json()["version"].as_i64().expect("version");
         assert!(hosted.json().get("members").is_none());
@@ -324,7 +378,9 @@ web_test!(
         let mut browser = app.browser();
         let refused = browser.log_in(&member.email, PASSWORD).await;
         refused.expect(403);
-        assert!(refused.page().contains(&app.text(Language::Sv, "login-suspended")));
+        assert!(refused
+            .page()
+            .contains(&app.text(Language::Sv, "login-suspended")));
         let api = app
             .api(Method::GET, "/api/v1/org-units")
             .token(&member.token)
@@ -355,7 +411,10 @@ web_test!(
             .send()
             .await
             .expect(200);
-        browser.log_in(&member.email, PASSWORD).await.expect_redirect("/");
+        browser
+            .log_in(&member.email, PASSWORD)
+            .await
+            .expect_redirect("/");
 
         let actions: Vec<String> = tillit_store::audit::list(
             &app.db,
@@ -377,41 +436,48 @@ web_test!(
     }
 );
 
-web_test!(suspension_through_the_pages_shows_conflicts, |app| async move {
-    let operator = create_operator(&app, true).await;
-    let mut browser = operator_browser(&app, &operator).await;
-    let org = &app.b;
-    let path = format!("/operator/organisations/{}", org.id);
-    let page = browser.get(&path).await;
-    page.expect(200);
-    let version = page.field("version").expect("version field");
-    // Someone else changes the organisation meanwhile.
-    tillit_store::org::update_organisation(
-        &app.db,
-        org.id,
-        &Actor::system("test-fixture"),
-        version.parse().expect("number"),
-        &tillit_store::org::OrganisationChanges {
-            name: "Region Norr",
-            kind: tillit_domain::org::OrganisationKind::Region,
-            org_number: "212000-0142",
-        },
-    )
-    .await
-    .expect("update");
-    let conflict = browser
-        .post(&format!("{path}/suspend"), &[("version", &version)])
-        .await;
-    conflict.expect(409);
-    assert!(conflict.page().contains(&app.text(Language::Sv, "conflict-reload")));
-    let fresh = conflict.field("version").expect("version field");
-    browser
-        .post(&format!("{path}/suspend"), &[("version", &fresh)])
+web_test!(
+    suspension_through_the_pages_shows_conflicts,
+    |app| async move {
+        let operator = create_operator(&app, true).await;
+        let mut browser = operator_browser(&app, &operator).await;
+        let org = &app.b;
+        let path = format!("/operator/organisations/{}", org.id);
+        let page = browser.get(&path).await;
+        page.expect(200);
+        let version = page.field("version").expect("version field");
+        // Someone else changes the organisation meanwhile.
+        tillit_store::org::update_organisation(
+            &app.db,
+            org.id,
+            &Actor::system("test-fixture"),
+            version.parse().expect("number"),
+            &tillit_store::org::OrganisationChanges {
+                name: "Region Norr",
+                kind: tillit_domain::org::OrganisationKind::Region,
+                org_number: "212000-0142",
+            },
+        )
         .await
-        .expect_redirect(&format!("{path}?notice=organisation-suspended"));
-    let shown = browser.get(&path).await;
-    assert!(shown.page().contains(&app.text(Language::Sv, "operator-reactivate")));
-});
+        .expect("update");
+        let conflict = browser
+            .post(&format!("{path}/suspend"), &[("version", &version)])
+            .await;
+        conflict.expect(409);
+        assert!(conflict
+            .page()
+            .contains(&app.text(Language::Sv, "conflict-reload")));
+        let fresh = conflict.field("version").expect("version field");
+        browser
+            .post(&format!("{path}/suspend"), &[("version", &fresh)])
+            .await
+            .expect_redirect(&format!("{path}?notice=organisation-suspended"));
+        let shown = browser.get(&path).await;
+        assert!(shown
+            .page()
+            .contains(&app.text(Language::Sv, "operator-reactivate")));
+    }
+);
 
 web_test!(
     an_administrators_access_is_reset_with_a_new_one_time_password,
@@ -462,47 +528,70 @@ web_test!(
             .log_in(&admin.email, &password)
             .await
             .expect_redirect("/");
-        browser.get("/users").await.expect_redirect("/profile/two-factor");
+        browser
+            .get("/users")
+            .await
+            .expect_redirect("/profile/two-factor");
     }
 );
 
-web_test!(operators_and_users_stay_in_their_own_realm, |app| async move {
-    let operator = create_operator(&app, true).await;
-    let admin = app.a.admin().clone();
+web_test!(
+    operators_and_users_stay_in_their_own_realm,
+    |app| async move {
+        let operator = create_operator(&app, true).await;
+        let admin = app.a.admin().clone();
 
-    let as_operator = app
-        .api(Method::GET, "/api/v1/org-units")
-        .token(&operator.token)
-        .send()
-        .await;
-    as_operator.problem(403, "operator-account");
-    app.api(Method::GET, "/api/v1/operator/organisations")
-        .token(&admin.token)
-        .send()
-        .await
-        .problem(403, "forbidden");
+        let as_operator = app
+            .api(Method::GET, "/api/v1/org-units")
+            .token(&operator.token)
+            .send()
+            .await;
+        as_operator.problem(403, "operator-account");
+        app.api(Method::GET, "/api/v1/operator/organisations")
+            .token(&admin.token)
+            .send()
+            .await
+            .problem(403, "forbidden");
 
-    let mut operator_pages = operator_browser(&app, &operator).await;
-    let refused = operator_pages.get("/organisation").await;
-    refused.expect(403);
-    assert!(refused
-        .page()
-        .contains(&app.text(Language::Sv, "problem-operator-account-title")));
-    assert!(!refused.page().contains(&app.a.unit_names[0]));
+        let mut operator_pages = operator_browser(&app, &operator).await;
+        let refused = operator_pages.get("/organisation").await;
+        refused.expect(403);
+        assert!(refused
+            .page()
+            .contains(&app.text(Language::Sv, "problem-operator-account-title")));
+        assert!(!refused.page().contains(&app.a.unit_names[0]));
 
-    let mut user_pages = app.signed_in(&admin).await;
-    user_pages.get("/operator").await.expect(403);
-    user_pages
-        .get("/operator/organisations/new")
-        .await
-        .expect(403);
+        let mut user_pages = app.signed_in(&admin).await;
+        user_pages.get("/operator").await.expect(403);
+        user_pages
+            .get("/operator/organisations/new")
+            .await
+            .expect(403);
 
-    // One browser may hold both sessions; each realm sees only its own.
-    let operator_cookie = operator_pages
-        .cookie("tillit_operator_session")
-        .expect("operator session")
-        .to_owned();
-    user_pages.set_cookie("tillit_operator_session", &operator_cookie);
-    user_pages.get("/organisation").await.expect(200);
-    user_pages.get("/operator").await.expect(200);
-});
+        // One browser may hold both sessions, signed in one after the other; each realm
+        // sees only its own.
+        user_pages.get("/operator/login").await.expect(200);
+        user_pages
+            .post(
+                "/operator/login",
+                &[("email", &operator.email), ("password", PASSWORD)],
+            )
+            .await
+            .expect_redirect("/operator/login/two-factor?next=%2Foperator");
+        user_pages.get("/operator/login/two-factor").await.expect(200);
+        let secret = operator.totp_secret.as_deref().expect("secret");
+        let code = totp::current_code(secret).expect("code");
+        user_pages
+            .post("/operator/login/two-factor", &[("code", &code)])
+            .await
+            .expect_redirect("/operator");
+        assert!(user_pages.cookie("tillit_session").is_some());
+        user_pages.get("/organisation").await.expect(200);
+        user_pages.get("/operator").await.expect(200);
+        user_pages
+            .post("/operator/logout", &[])
+            .await
+            .expect_redirect("/operator/login");
+        user_pages.get("/organisation").await.expect(200);
+    }
+);

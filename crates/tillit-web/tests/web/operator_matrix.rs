@@ -163,7 +163,10 @@ async fn check_operator_cell(
         ));
     }
     if !allowed && hosting_footprint(app).await != before {
-        return Some(format!("{} {path} as {who}: refused, but something was written", route.method));
+        return Some(format!(
+            "{} {path} as {who}: refused, but something was written",
+            route.method
+        ));
     }
     None
 }
@@ -225,7 +228,10 @@ fn content_of(app: &TestApp) -> Vec<String> {
     let org = &app.a;
     let mut texts = org.unit_names.clone();
     texts.push(org.controller_name.clone());
-    texts.extend(org.all_accounts().flat_map(|a| [a.email.clone(), a.display_name.clone()]));
+    texts.extend(
+        org.all_accounts()
+            .flat_map(|a| [a.email.clone(), a.display_name.clone()]),
+    );
     texts
 }
 
@@ -256,10 +262,14 @@ web_test!(
         let content = content_of(&app);
         let mut failures = Vec::new();
         for route in page_routes().iter().chain(api_routes().iter()) {
-            let (path, resp, written) = operator_request(&app, route, &operator, &mut browser).await;
+            let (path, resp, written) =
+                operator_request(&app, route, &operator, &mut browser).await;
             let text = resp.page();
             if let Some(leak) = content.iter().find(|c| text.contains(c.as_str())) {
-                failures.push(format!("{} {path}: the answer shows {leak:?}", route.method));
+                failures.push(format!(
+                    "{} {path}: the answer shows {leak:?}",
+                    route.method
+                ));
             }
             // Public routes (the language switch) serve anyone; every other one refuses.
             if !route.anonymous && !refused_as_operator(&app, route, &resp) {
@@ -292,7 +302,11 @@ web_test!(
             "/api/v1/operator/organisations".to_owned(),
             format!("/api/v1/operator/organisations/{}", app.a.id),
         ] {
-            let answer = app.api(Method::GET, &path).token(&operator.token).send().await;
+            let answer = app
+                .api(Method::GET, &path)
+                .token(&operator.token)
+                .send()
+                .await;
             answer.expect(200);
             if let Some(leak) = content.iter().find(|c| answer.text().contains(c.as_str())) {
                 failures.push(format!("GET {path}: shows {leak:?}"));

@@ -61,7 +61,10 @@ mod tests {
 
     #[test]
     fn only_operator_pages_are_followed_after_sign_in() {
-        assert_eq!(operator_next(Some("/operator/organisations/3")), "/operator/organisations/3");
+        assert_eq!(
+            operator_next(Some("/operator/organisations/3")),
+            "/operator/organisations/3"
+        );
         assert_eq!(operator_next(Some("/users")), "/operator");
         assert_eq!(operator_next(Some("//evil.example")), "/operator");
         assert_eq!(operator_next(None), "/operator");

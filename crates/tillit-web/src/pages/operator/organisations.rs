@@ -128,7 +128,10 @@ fn new_page(
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn new_form(ctx: PageContext, _operator: OperatorPrincipal) -> Result<Response, AppError> {
+pub async fn new_form(
+    ctx: PageContext,
+    _operator: OperatorPrincipal,
+) -> Result<Response, AppError> {
     let form = NewForm {
         kind: OrganisationKind::Municipality.as_str().to_owned(),
         ..NewForm::default()

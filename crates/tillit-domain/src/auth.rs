@@ -226,7 +226,7 @@ pub struct Assignment {
 
 /// Where a user may do an action: the whole organisation, or some units and the units
 /// below them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Reach {
     #[default]
     Everywhere,

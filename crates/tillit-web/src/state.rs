@@ -4,6 +4,7 @@ use ed25519_dalek::SigningKey;
 use tillit_domain::pagination::PageRequest;
 use tillit_store::org::OrgUnit;
 use tillit_store::registers::{InformationSystem, SystemFilter};
+use tillit_store::risk::{RiskFilter, RiskListItem};
 use tillit_store::users::{UserFilter, UserWithRoles};
 use tillit_store::{Db, Page};
 
@@ -58,6 +59,8 @@ pub struct AppState {
     pub user_pages: Arc<CheckedCache<UserPageKey, Page<UserWithRoles>>>,
     /// Pages of each organisation's register list, per filter (ADR 0008).
     pub system_pages: Arc<CheckedCache<SystemPageKey, Page<InformationSystem>>>,
+    /// Pages of the risk list per organisation, filter and reach (ADR 0008).
+    pub risk_pages: Arc<CheckedCache<RiskPageKey, Page<RiskListItem>>>,
 }
 
 /// A page of an organisation's user list: the organisation, the filter and the page.
@@ -65,6 +68,10 @@ pub type UserPageKey = (i64, UserFilter, PageRequest);
 
 /// A page of an organisation's register list: the organisation, the filter and the page.
 pub type SystemPageKey = (i64, SystemFilter, PageRequest);
+
+/// A page of the risk list: the organisation, the filter with the reader's reach, and
+/// the limit and offset.
+pub type RiskPageKey = (i64, RiskFilter, i64, i64);
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, audit_key: SigningKey) -> Self {
@@ -79,6 +86,7 @@ impl AppState {
             register_statuses: Arc::default(),
             user_pages: Arc::default(),
             system_pages: Arc::default(),
+            risk_pages: Arc::default(),
         }
     }
 }

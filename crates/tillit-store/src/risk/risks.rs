@@ -102,7 +102,7 @@ pub(super) const LARGEST_FIRST: &str =
     "r.level_rank DESC, r.likelihood * r.consequence DESC, r.consequence DESC, r.id";
 
 /// Which risks to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RiskFilter {
     pub analysis_id: Option<i64>,
     /// The analysis's unit or any unit below it.

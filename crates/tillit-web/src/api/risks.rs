@@ -171,6 +171,13 @@ pub struct RiskListItemDto {
     pub updated_at: DateTime<Utc>,
 }
 
+impl RiskListItemDto {
+    /// A risk of a list kept in the cache.
+    fn of_listed(r: &RiskListItem) -> Self {
+        Self::from(r.clone())
+    }
+}
+
 impl From<RiskListItem> for RiskListItemDto {
     fn from(r: RiskListItem) -> Self {
         Self {
@@ -295,9 +302,9 @@ pub async fn list(
     }
     .request()?;
     let filter = query.filter()?;
-    let page =
-        service::list_risks(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
-    Ok(Json(ListResponse::new(page, paging, RiskListItemDto::from)))
+    let page = service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
+        .await?;
+    Ok(Json(ListResponse::borrowed(&page, paging, RiskListItemDto::of_listed)))
 }
 
 /// One risk with the systems it affects and the measures addressing it.

@@ -12,7 +12,7 @@
 //! analysis, risk or measure asks the role at its unit. A measure belongs where its
 //! risks belong.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{NaiveDate, Utc};
 use tillit_domain::auth::{Action, Reach};
@@ -479,6 +479,30 @@ pub async fn list_risks(
         store::list_risk_items(&state.db, principal.organisation_id, &filter, limit, offset)
             .await?,
     )
+}
+
+/// A page of the risk list as its page and the API show it, kept per filter, reach and
+/// page and checked against the audit trail (ADR 0008).
+pub async fn risk_list_page(
+    state: &AppState,
+    principal: &Principal,
+    filter: &RiskFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Arc<Page<RiskListItem>>, AppError> {
+    principal.require(Action::ViewRisks)?;
+    let organisation_id = principal.organisation_id;
+    let filter = RiskFilter {
+        reach: reach(principal),
+        ..filter.clone()
+    };
+    let key = (organisation_id, filter.clone(), limit, offset);
+    state
+        .risk_pages
+        .get(principal.audit_head, key, || async move {
+            Ok(store::list_risk_items(&state.db, organisation_id, &filter, limit, offset).await?)
+        })
+        .await
 }
 
 /// A risk with the systems it affects and the measures addressing it.

@@ -1194,3 +1194,52 @@ web_test!(
             .problem(404, "not-found");
     }
 );
+
+web_test!(
+    the_risk_list_shows_what_another_process_changed,
+    |app| async move {
+        let api = Api { app: &app };
+        let coordinator = &app.a.member(Role::Coordinator).token;
+        let analysis = api
+            .post(
+                "/api/v1/risk-analyses",
+                coordinator,
+                &json!({"title": "Övergripande riskanalys", "scope": "organisation"}),
+            )
+            .await
+            .expect(201)
+            .json();
+        let risk = api
+            .post(
+                &format!("/api/v1/risk-analyses/{}/risks", analysis["id"]),
+                coordinator,
+                &risk_body("Nätfiske mot chefer", 4, 3),
+            )
+            .await
+            .expect(201)
+            .json();
+        let path = "/api/v1/risks?level=very_high";
+        let listed = api.get(path, coordinator).await;
+        assert_eq!(titles(&listed["items"]), ["Nätfiske mot chefer"]);
+        assert_eq!(api.get(path, coordinator).await, listed, "read twice");
+        let mut browser = app.signed_in(app.a.member(Role::Coordinator)).await;
+        let page = browser.get("/risks/list?level=very_high").await.expect(200).page();
+        assert!(page.contains("Nätfiske mot chefer"), "{page}");
+
+        // Lowered by another server process: gone from the very high risks at once.
+        let (other, _db) = app.second_process().await;
+        let lowered = with(
+            risk_body("Nätfiske mot chefer", 1, 3),
+            json!({"version": risk["version"]}),
+        );
+        TestApp::api_on(&other, Method::PUT, &format!("/api/v1/risks/{}", risk["id"]))
+            .token(coordinator)
+            .json(&lowered)
+            .send()
+            .await
+            .expect(200);
+        assert_eq!(api.get(path, coordinator).await["total"], 0);
+        let page = browser.get("/risks/list?level=very_high").await.expect(200).page();
+        assert!(!page.contains("Nätfiske mot chefer"), "{page}");
+    }
+);

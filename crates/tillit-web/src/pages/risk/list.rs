@@ -119,11 +119,11 @@ pub async fn page(
         serious_untreated: query.show == "untreated",
         ..RiskFilter::default()
     };
-    let page =
-        service::list_risks(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
+    let page = service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
+        .await?;
     let rows = page
         .items
-        .into_iter()
+        .iter()
         .map(|r| Row {
             id: r.id,
             reference: r.reference(),
@@ -135,10 +135,10 @@ pub async fn page(
                 .map(|t| code_label(&ctx, "risk-treatment", t))
                 .unwrap_or_else(|| ctx.t("risk-treatment-none")),
             status: code_label(&ctx, "risk-status", &r.status),
-            title: r.title,
+            title: r.title.clone(),
             analysis_id: r.analysis_id,
-            analysis_title: r.analysis_title,
-            unit_name: r.unit_name.unwrap_or_default(),
+            analysis_title: r.analysis_title.clone(),
+            unit_name: r.unit_name.clone().unwrap_or_default(),
         })
         .collect();
     let list = ListPage {

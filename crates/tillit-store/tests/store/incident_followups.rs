@@ -49,7 +49,7 @@ async fn case(db: &Db, org_number: &str) -> (i64, i64) {
 db_test!(
     phase_changes_add_move_and_drop_open_reports_only,
     |db| async move {
-        let (region, id) = case(&db, "232100-0040").await;
+        let (region, id) = case(db, "232100-0040").await;
         let at = tillit_store::now() - Duration::hours(10);
         let planned = |code: &str, clock_start: &str| PlannedObligation {
             code: code.into(),
@@ -75,13 +75,13 @@ db_test!(
             }],
             forward_to: vec![],
         };
-        let current = incidents::get_incident(&db, region, id).await.unwrap();
-        incidents::decide_track(&db, region, &actor(), id, current.version, &decision)
+        let current = incidents::get_incident(db, region, id).await.unwrap();
+        incidents::decide_track(db, region, &actor(), id, current.version, &decision)
             .await
             .unwrap();
-        let notification = incidents::obligations(&db, region, id).await.unwrap()[0].clone();
+        let notification = incidents::obligations(db, region, id).await.unwrap()[0].clone();
         let supplement_due = due_at(at, Deadline::TargetDays(28));
-        let current = incidents::get_incident(&db, region, id).await.unwrap();
+        let current = incidents::get_incident(db, region, id).await.unwrap();
         let submission = Submission {
             submitted_at: at,
             channel: "IMY:s e-tjänst".into(),
@@ -132,13 +132,13 @@ db_test!(
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let reports = incidents::obligations(&db, region, id).await.unwrap();
+        let reports = incidents::obligations(db, region, id).await.unwrap();
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[0].clock_start, "awareness");
         assert!(!reports[0].is_open());
         assert_eq!(reports[1].code, "imy_supplement");
         assert_eq!(reports[1].due_at, Some(supplement_due));
-        let entries = incidents::entries(&db, region, id).await.unwrap();
+        let entries = incidents::entries(db, region, id).await.unwrap();
         assert_eq!(
             entries.iter().filter(|e| e.kind == "report_added").count(),
             1
@@ -158,7 +158,7 @@ db_test!(
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let moved = incidents::obligations(&db, region, id).await.unwrap();
+        let moved = incidents::obligations(db, region, id).await.unwrap();
         assert_eq!(moved[1].clock_start, "end");
         assert_eq!(moved[1].due_at, None);
         let mut tx = db.begin().await.unwrap();
@@ -175,15 +175,15 @@ db_test!(
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(incidents::obligations(&db, region, id).await.unwrap().len(), 1);
+        assert_eq!(incidents::obligations(db, region, id).await.unwrap().len(), 1);
     }
 );
 
 db_test!(
     an_analysis_considers_cases_of_its_own_organisation_while_a_draft,
     |db| async move {
-        let (region, id) = case(&db, "232100-0057").await;
-        let (other_region, other_case) = case(&db, "232100-0065").await;
+        let (region, id) = case(db, "232100-0057").await;
+        let (other_region, other_case) = case(db, "232100-0065").await;
         let draft = AnalysisInput {
             title: "Riskanalys brevutskick",
             scope: Some(Scope::Organisation),
@@ -197,12 +197,12 @@ db_test!(
         }
         .validate()
         .unwrap();
-        let analysis = risk::create_analysis(&db, region, &actor(), &draft)
+        let analysis = risk::create_analysis(db, region, &actor(), &draft)
             .await
             .unwrap();
         // Another organisation's case is not ours to consider.
         let foreign = risk::consider_incident(
-            &db,
+            db,
             region,
             &actor(),
             analysis.id,
@@ -214,7 +214,7 @@ db_test!(
         assert!(matches!(foreign, Err(StoreError::Invalid(_))), "{foreign:?}");
         // A stale version is a conflict and nothing is linked.
         let stale = risk::consider_incident(
-            &db,
+            db,
             region,
             &actor(),
             analysis.id,
@@ -224,12 +224,12 @@ db_test!(
         )
         .await;
         assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
-        assert!(risk::considered_incidents(&db, region, analysis.id)
+        assert!(risk::considered_incidents(db, region, analysis.id)
             .await
             .unwrap()
             .is_empty());
         risk::consider_incident(
-            &db,
+            db,
             region,
             &actor(),
             analysis.id,
@@ -239,23 +239,23 @@ db_test!(
         )
         .await
         .unwrap();
-        let considered = risk::considered_incidents(&db, region, analysis.id)
+        let considered = risk::considered_incidents(db, region, analysis.id)
             .await
             .unwrap();
         assert_eq!(considered.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
-        let after = risk::get_analysis(&db, region, analysis.id).await.unwrap();
+        let after = risk::get_analysis(db, region, analysis.id).await.unwrap();
         assert_eq!(after.version, analysis.version + 1);
-        let snapshot = risk::working_snapshot(&db, region, analysis.id)
+        let snapshot = risk::working_snapshot(db, region, analysis.id)
             .await
             .unwrap();
         assert_eq!(snapshot.incidents, considered);
         // The other organisation sees nothing of it.
-        assert!(risk::considered_incidents(&db, other_region, analysis.id)
+        assert!(risk::considered_incidents(db, other_region, analysis.id)
             .await
             .unwrap()
             .is_empty());
         risk::consider_incident(
-            &db,
+            db,
             region,
             &actor(),
             analysis.id,
@@ -265,7 +265,7 @@ db_test!(
         )
         .await
         .unwrap();
-        assert!(risk::considered_incidents(&db, region, analysis.id)
+        assert!(risk::considered_incidents(db, region, analysis.id)
             .await
             .unwrap()
             .is_empty());

@@ -175,6 +175,18 @@ pub async fn unit_path(db: &Db, organisation_id: i64, id: i64) -> Result<Vec<i64
     )?)
 }
 
+async fn unit_exists(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<bool> {
+    let found = in_tx_scalar!(
+        tx,
+        fetch_optional,
+        i64,
+        "SELECT id FROM org_unit WHERE id = $1 AND organisation_id = $2",
+        id,
+        organisation_id
+    )?;
+    Ok(found.is_some())
+}
+
 async fn unit_path_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Vec<i64>> {
     Ok(in_tx_scalar!(
         tx,
@@ -186,21 +198,41 @@ async fn unit_path_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Vec<
     )?)
 }
 
+/// Where a written unit is placed, which decides what its parent needs checking for.
+#[derive(Clone, Copy)]
+enum Placement {
+    New,
+    /// An existing unit given a new parent: the parent may not be below it.
+    Moved(i64),
+    /// An existing unit under the parent it already has, which is known to be valid.
+    Unchanged,
+}
+
 /// Checks the references a unit makes: parent and manager must belong to the same
 /// organisation, and a unit may not be moved below itself. Gives the manager's name.
 async fn check_unit_references(
     tx: &mut Tx,
     organisation_id: i64,
-    unit_id: Option<i64>,
+    placement: Placement,
     draft: &UnitDraft,
 ) -> Result<Option<String>> {
     let mut errors = ValidationErrors::new();
     if let Some(parent) = draft.parent_id {
-        let path = unit_path_tx(tx, organisation_id, parent).await?;
-        if path.is_empty() {
-            errors.add("parent_id", "unknown-reference");
-        } else if unit_id.is_some_and(|id| would_create_cycle(id, &path)) {
-            errors.add("parent_id", "cycle");
+        match placement {
+            Placement::Unchanged => {}
+            Placement::New => {
+                if !unit_exists(tx, organisation_id, parent).await? {
+                    errors.add("parent_id", "unknown-reference");
+                }
+            }
+            Placement::Moved(id) => {
+                let path = unit_path_tx(tx, organisation_id, parent).await?;
+                if path.is_empty() {
+                    errors.add("parent_id", "unknown-reference");
+                } else if would_create_cycle(id, &path) {
+                    errors.add("parent_id", "cycle");
+                }
+            }
         }
     }
     let mut manager_name = None;
@@ -236,7 +268,7 @@ pub async fn create_unit_in(
     actor: &Actor,
     draft: &UnitDraft,
 ) -> Result<OrgUnit> {
-    let manager_name = check_unit_references(tx, organisation_id, None, draft).await?;
+    let manager_name = check_unit_references(tx, organisation_id, Placement::New, draft).await?;
     let at = now();
     let id = in_tx_scalar!(
         &mut *tx,
@@ -290,7 +322,12 @@ pub async fn update_unit(
     if before.version != expected_version {
         return Err(StoreError::Conflict);
     }
-    let manager_name = check_unit_references(&mut tx, organisation_id, Some(id), draft).await?;
+    let placement = if draft.parent_id == before.parent_id {
+        Placement::Unchanged
+    } else {
+        Placement::Moved(id)
+    };
+    let manager_name = check_unit_references(&mut tx, organisation_id, placement, draft).await?;
     let at = now();
     let changed = exec_tx!(
         &mut tx,

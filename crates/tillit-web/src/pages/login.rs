@@ -56,23 +56,27 @@ impl FromRequestParts<AppState> for ClientAddress {
     }
 }
 
-pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, value))
+/// A cookie only the server reads: HttpOnly, and Secure when served over TLS.
+fn private_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    same_site: SameSite,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .secure(state.config.secure_cookies)
-        .same_site(SameSite::Lax)
+        .same_site(same_site)
         .build()
 }
 
-pub(crate) fn login_csrf_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((LOGIN_CSRF_COOKIE, value))
-        .path("/")
-        .http_only(true)
-        .secure(state.config.secure_cookies)
-        .same_site(SameSite::Strict)
-        .build()
+/// The session cookie of a realm: `SESSION_COOKIE` for users, the operators' own for
+/// operators.
+pub(crate) fn session_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    private_cookie(state, name, value, SameSite::Lax)
 }
+
 
 /// Only paths on this site are followed after login. Control characters cannot go in a
 /// `Location` header, so a path with one is not followed either.
@@ -114,13 +118,9 @@ async fn login_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let csrf = jar
-        .get(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(random_token);
     let demo = tillit_store::org::any_demo(&state.db).await?;
     let mut ctx = ctx;
-    ctx.csrf_token = csrf.clone();
+    let jar = keep_login_form_token(state, jar, &mut ctx);
     let page = LoginPage {
         ctx,
         email,
@@ -128,8 +128,22 @@ async fn login_page(
         errors,
         demo,
     };
-    let jar = jar.add(login_csrf_cookie(state, csrf));
     Ok((status, jar, render(&page)?).into_response())
+}
+
+/// Before sign-in there is no session to hold the form token, so it lives in a cookie of
+/// its own; a page shown again keeps the token the browser already has.
+pub(crate) fn keep_login_form_token(
+    state: &AppState,
+    jar: CookieJar,
+    ctx: &mut PageContext,
+) -> CookieJar {
+    let token = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(random_token);
+    ctx.csrf_token = token.clone();
+    jar.add(private_cookie(state, LOGIN_CSRF_COOKIE, token, SameSite::Strict))
 }
 
 pub async fn form(
@@ -185,7 +199,7 @@ pub async fn submit(
     {
         Ok(session) => {
             let jar = jar
-                .add(session_cookie(&state, session.cookie_value))
+                .add(session_cookie(&state, SESSION_COOKIE, session.cookie_value))
                 .remove(Cookie::from(LOGIN_CSRF_COOKIE));
             let target = if session.second_factor_pending {
                 format!(
@@ -282,7 +296,7 @@ pub async fn second_factor_submit(
     let error_id = match login::confirm_second_factor(&state, &pending, &form.code, &address).await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(&state, session.cookie_value));
+            let jar = jar.add(session_cookie(&state, SESSION_COOKIE, session.cookie_value));
             return Ok((jar, Redirect::to(&next)).into_response());
         }
         Err(AppError::Invalid(_)) => "field-error-bad-code",

@@ -19,16 +19,70 @@ pub struct IssuedSession {
     pub second_factor_pending: bool,
 }
 
-pub(crate) async fn throttled(
-    state: &AppState,
-    scope: Scope,
-    subject: &str,
-) -> Result<bool, AppError> {
+/// A new session's secrets: the cookie value for the browser, the hash the database
+/// keeps, and the form token.
+pub(crate) struct SessionSecrets {
+    pub cookie_value: String,
+    pub id_hash: String,
+    pub csrf_token: String,
+}
+
+impl SessionSecrets {
+    pub(crate) fn new() -> Self {
+        let cookie_value = random_token();
+        Self {
+            id_hash: token_hash(&cookie_value),
+            cookie_value,
+            csrf_token: random_token(),
+        }
+    }
+}
+
+async fn throttled(state: &AppState, scope: Scope, subject: &str) -> Result<bool, AppError> {
     let since = tillit_store::now() - Duration::minutes(state.config.failed_login_window_minutes);
     Ok(
         throttle::failures_since(&state.db, scope, subject, since).await?
             >= state.config.max_failed_logins,
     )
+}
+
+/// Refuses a sign-in step while the account or the address has failed too often.
+/// Holds across instances: the failures are counted in the database.
+pub(crate) async fn refuse_if_throttled(
+    state: &AppState,
+    account: &str,
+    address: Option<&str>,
+) -> Result<(), AppError> {
+    let address_throttled = match address {
+        Some(address) => throttled(state, Scope::Address, address).await?,
+        None => false,
+    };
+    if address_throttled || throttled(state, Scope::Account, account).await? {
+        return Err(AppError::TooManyAttempts);
+    }
+    Ok(())
+}
+
+/// Checks a password against the stored hash, or against a decoy when the account is
+/// unknown, so an unknown address takes as long to refuse as a wrong password.
+pub(crate) fn password_matches(stored_hash: Option<&str>, password_text: &str) -> bool {
+    let matches = password::verify(
+        password_text,
+        stored_hash.unwrap_or_else(|| password::decoy_hash()),
+    );
+    matches && stored_hash.is_some()
+}
+
+/// Counts a failed step against both the account and the address.
+pub(crate) async fn count_failure(
+    state: &AppState,
+    account: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    let at = tillit_store::now();
+    throttle::record_failure(&state.db, Scope::Account, account, at).await?;
+    throttle::record_failure(&state.db, Scope::Address, address, at).await?;
+    Ok(())
 }
 
 async fn record_failure(
@@ -38,9 +92,7 @@ async fn record_failure(
     organisation_id: Option<i64>,
     reason: &str,
 ) -> Result<(), AppError> {
-    let at = tillit_store::now();
-    throttle::record_failure(&state.db, Scope::Account, account, at).await?;
-    throttle::record_failure(&state.db, Scope::Address, address, at).await?;
+    count_failure(state, account, address).await?;
     audit::record(
         &state.db,
         &Actor::system(account),
@@ -63,14 +115,14 @@ async fn issue_session(
     pending: bool,
     replaces: Option<&str>,
 ) -> Result<IssuedSession, AppError> {
-    let cookie_value = random_token();
+    let secrets = SessionSecrets::new();
     sessions::create(
         &state.db,
         &NewSession {
-            id_hash: &token_hash(&cookie_value),
+            id_hash: &secrets.id_hash,
             user_id: credentials.id,
             organisation_id: credentials.organisation_id,
-            csrf_token: &random_token(),
+            csrf_token: &secrets.csrf_token,
             second_factor_pending: pending,
             lifetime: Duration::minutes(state.config.session_idle_minutes),
         },
@@ -78,7 +130,7 @@ async fn issue_session(
     )
     .await?;
     Ok(IssuedSession {
-        cookie_value,
+        cookie_value: secrets.cookie_value,
         second_factor_pending: pending,
     })
 }
@@ -113,17 +165,12 @@ pub async fn sign_in(
     replaces: Option<&str>,
 ) -> Result<IssuedSession, AppError> {
     let account = normalise_email(email).unwrap_or_else(|| email.trim().to_lowercase());
-    if throttled(state, Scope::Account, &account).await?
-        || throttled(state, Scope::Address, address).await?
-    {
-        return Err(AppError::TooManyAttempts);
-    }
+    refuse_if_throttled(state, &account, Some(address)).await?;
     let credentials = users::credentials_by_email(&state.db, &account).await?;
-    let stored_hash = credentials
-        .as_ref()
-        .map(|c| c.password_hash.as_str())
-        .unwrap_or_else(|| password::decoy_hash());
-    let password_ok = password::verify(password_text, stored_hash);
+    let password_ok = password_matches(
+        credentials.as_ref().map(|c| c.password_hash.as_str()),
+        password_text,
+    );
     let credentials = match credentials {
         Some(c) if password_ok && c.active => c,
         other => {
@@ -166,9 +213,7 @@ pub async fn confirm_second_factor(
 ) -> Result<IssuedSession, AppError> {
     let credentials = users::credentials_by_id(&state.db, pending.user_id).await?;
     let subject = format!("user:{}", credentials.id);
-    if throttled(state, Scope::Account, &subject).await? {
-        return Err(AppError::TooManyAttempts);
-    }
+    refuse_if_throttled(state, &subject, None).await?;
     if credentials.suspended {
         return Err(AppError::Suspended);
     }

@@ -9,10 +9,11 @@ use tillit_store::operators::{self, NewOperatorSession, OperatorCredentials};
 use tillit_store::throttle::{self, Scope};
 use tillit_store::Actor;
 
-use crate::auth::secrets::{random_token, token_hash};
-use crate::auth::{password, totp, OperatorPrincipal, PendingOperatorLogin};
+use crate::auth::{totp, OperatorPrincipal, PendingOperatorLogin};
 use crate::error::AppError;
-use crate::services::login::{throttled, IssuedSession};
+use crate::services::login::{
+    count_failure, password_matches, refuse_if_throttled, IssuedSession, SessionSecrets,
+};
 use crate::state::AppState;
 
 /// The throttle's name for an operator account, apart from any user's address.
@@ -26,9 +27,7 @@ async fn record_failure(
     address: &str,
     reason: &str,
 ) -> Result<(), AppError> {
-    let at = tillit_store::now();
-    throttle::record_failure(&state.db, Scope::Account, subject, at).await?;
-    throttle::record_failure(&state.db, Scope::Address, address, at).await?;
+    count_failure(state, subject, address).await?;
     audit::record(
         &state.db,
         &Actor::system(subject),
@@ -45,13 +44,13 @@ async fn issue_session(
     pending: bool,
     replaces: Option<&str>,
 ) -> Result<IssuedSession, AppError> {
-    let cookie_value = random_token();
+    let secrets = SessionSecrets::new();
     operators::create_session(
         &state.db,
         &NewOperatorSession {
-            id_hash: &token_hash(&cookie_value),
+            id_hash: &secrets.id_hash,
             operator_id,
-            csrf_token: &random_token(),
+            csrf_token: &secrets.csrf_token,
             second_factor_pending: pending,
             lifetime: Duration::minutes(state.config.session_idle_minutes),
         },
@@ -59,7 +58,7 @@ async fn issue_session(
     )
     .await?;
     Ok(IssuedSession {
-        cookie_value,
+        cookie_value: secrets.cookie_value,
         second_factor_pending: pending,
     })
 }
@@ -95,17 +94,12 @@ pub async fn sign_in(
 ) -> Result<IssuedSession, AppError> {
     let account = normalise_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     let subject = account_subject(&account);
-    if throttled(state, Scope::Account, &subject).await?
-        || throttled(state, Scope::Address, address).await?
-    {
-        return Err(AppError::TooManyAttempts);
-    }
+    refuse_if_throttled(state, &subject, Some(address)).await?;
     let credentials = operators::credentials_by_email(&state.db, &account).await?;
-    let stored_hash = credentials
-        .as_ref()
-        .map(|c| c.password_hash.as_str())
-        .unwrap_or_else(|| password::decoy_hash());
-    let password_ok = password::verify(password_text, stored_hash);
+    let password_ok = password_matches(
+        credentials.as_ref().map(|c| c.password_hash.as_str()),
+        password_text,
+    );
     let credentials = match credentials {
         Some(c) if password_ok && c.active => c,
         _ => {
@@ -130,9 +124,7 @@ pub async fn confirm_second_factor(
 ) -> Result<IssuedSession, AppError> {
     let credentials = operators::credentials_by_id(&state.db, pending.operator_id).await?;
     let subject = format!("operator-id:{}", credentials.id);
-    if throttled(state, Scope::Account, &subject).await? {
-        return Err(AppError::TooManyAttempts);
-    }
+    refuse_if_throttled(state, &subject, None).await?;
     let secret = credentials.totp_secret.as_deref().unwrap_or_default();
     if credentials.totp_enabled_at.is_none() || !totp::check(secret, code) {
         record_failure(state, &subject, address, "second_factor").await?;

@@ -102,7 +102,12 @@ pub async fn update_unit(
     }
     principal.require_at(Action::ManageOrgUnits, &current)?;
     let draft = input.validate()?;
-    let destination = parent_path(state, principal, draft.parent_id).await?;
+    // The path starts with the unit itself, so the rest is where it stands now.
+    let destination = if draft.parent_id == current.get(1).copied() {
+        current[1..].to_vec()
+    } else {
+        parent_path(state, principal, draft.parent_id).await?
+    };
     principal.require_at(Action::ManageOrgUnits, &destination)?;
     Ok(org::update_unit(
         &state.db,

@@ -4,29 +4,20 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::cookie::Cookie;
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
 use super::operator_next;
-use crate::auth::secrets::{random_token, token_hash};
+use crate::auth::secrets::token_hash;
 use crate::auth::{OperatorPrincipal, PendingOperatorLogin};
 use crate::error::AppError;
 use crate::extract::{FormData, QueryParams};
 use crate::middleware::{LOGIN_CSRF_COOKIE, OPERATOR_SESSION_COOKIE};
-use crate::pages::login::{login_csrf_cookie, ClientAddress};
+use crate::pages::login::{keep_login_form_token, session_cookie, ClientAddress};
 use crate::pages::{render, FormErrors, PageContext};
 use crate::services::operator_login;
 use crate::state::AppState;
-
-fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    Cookie::build((OPERATOR_SESSION_COOKIE, value))
-        .path("/")
-        .http_only(true)
-        .secure(state.config.secure_cookies)
-        .same_site(SameSite::Lax)
-        .build()
-}
 
 #[derive(Template)]
 #[template(path = "operator_login.html")]
@@ -51,18 +42,13 @@ fn login_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let csrf = jar
-        .get(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(random_token);
-    ctx.csrf_token = csrf.clone();
+    let jar = keep_login_form_token(state, jar, &mut ctx);
     let page = LoginPage {
         ctx,
         email,
         next,
         errors,
     };
-    let jar = jar.add(login_csrf_cookie(state, csrf));
     Ok((status, jar, render(&page)?).into_response())
 }
 
@@ -118,7 +104,7 @@ pub async fn submit(
     {
         Ok(session) => {
             let jar = jar
-                .add(session_cookie(&state, session.cookie_value))
+                .add(session_cookie(&state, OPERATOR_SESSION_COOKIE, session.cookie_value))
                 .remove(Cookie::from(LOGIN_CSRF_COOKIE));
             let target = if session.second_factor_pending {
                 let query = serde_urlencoded::to_string([("next", &next)]).unwrap_or_default();
@@ -177,7 +163,7 @@ pub async fn second_factor_submit(
     let error_id =
         match operator_login::confirm_second_factor(&state, &pending, &form.code, &address).await {
             Ok(session) => {
-                let jar = jar.add(session_cookie(&state, session.cookie_value));
+                let jar = jar.add(session_cookie(&state, OPERATOR_SESSION_COOKIE, session.cookie_value));
                 return Ok((jar, Redirect::to(&next)).into_response());
             }
             Err(AppError::Invalid(_)) => "field-error-bad-code",

@@ -100,6 +100,10 @@ web_test!(
             assert!(text.contains(value), "{value:?} on the page");
         }
 
+        let start = browser.get("/").await;
+        start.expect(200);
+        assert!(start.page().contains(&sv(&app, "governance-card-documents")));
+
         let checklist = browser.get("/governance/documents/checklist").await;
         checklist.expect(200);
         assert!(checklist.page().contains("Rutin för logguppföljning"));

@@ -102,10 +102,18 @@ pub enum Action {
     ManageIncidents,
     /// Set the reporting mandate, recipients, targets and reminder points.
     ManageIncidentSettings,
+    /// Read governing documents, their checklist and the internal control plan.
+    ViewGovernance,
+    /// Add and change governing documents and their versions.
+    ManageDocuments,
+    /// Keep the internal control plan: its risks, controls and reporting units.
+    ManageInternalControl,
+    /// Report on internal control items for the units the role covers.
+    ReportInternalControl,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -131,6 +139,10 @@ impl Action {
         Action::AssessPatientSafety,
         Action::ManageIncidents,
         Action::ManageIncidentSettings,
+        Action::ViewGovernance,
+        Action::ManageDocuments,
+        Action::ManageInternalControl,
+        Action::ReportInternalControl,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -155,6 +167,9 @@ impl Action {
                 | Action::AssessPatientSafety
                 | Action::ManageIncidents
                 | Action::ManageIncidentSettings
+                | Action::ManageDocuments
+                | Action::ManageInternalControl
+                | Action::ReportInternalControl
         )
     }
 }
@@ -200,6 +215,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | MasMar
                 | DataProtectionOfficer
         ),
+        ViewGovernance => true,
+        ManageDocuments | ManageInternalControl => matches!(role, Administrator | Coordinator),
+        ReportInternalControl => matches!(role, Administrator | Coordinator | HeadOfOperations),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(
                 role,
@@ -441,6 +459,22 @@ mod tests {
             at(Role::Auditor, Some(2)),
         ]);
         assert_eq!(coordinator.reach(Action::ViewRisks), Reach::Everywhere);
+    }
+
+    #[test]
+    fn coordinators_keep_governing_documents_and_heads_of_operations_report_controls() {
+        let keepers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ManageDocuments))
+            .collect();
+        assert_eq!(keepers, vec![Role::Administrator, Role::Coordinator]);
+        assert!(Role::ALL
+            .into_iter()
+            .all(|r| role_allows(r, Action::ViewGovernance)));
+        let head = Grants::new(vec![at(Role::HeadOfOperations, Some(4))]);
+        assert!(head.allows_at(Action::ReportInternalControl, &[4, 1]));
+        assert!(!head.allows_at(Action::ReportInternalControl, &[5, 1]));
+        assert!(!head.allows_somewhere(Action::ManageInternalControl));
     }
 
     fn any_role() -> impl Strategy<Value = Role> {

@@ -16,6 +16,7 @@ mod large_registers;
 mod large_risk;
 mod registers;
 mod risk;
+mod governance;
 
 use std::collections::HashMap;
 
@@ -65,6 +66,13 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
         )
         .await?;
     }
+    let governance = governance::load_governance(db, demo.organisation_id).await?;
+    tracing::info!(
+        documents = governance.documents,
+        control_items = governance.control_items,
+        control_reports = governance.control_reports,
+        "demo governance loaded"
+    );
     tracing::info!(
         units = demo.units,
         users = demo.users,
@@ -167,6 +175,11 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         closed = incidents.closed,
         "large incident dataset loaded"
     );
+
+    governance::load_governance(db, demo.organisation_id).await?;
+    let documents =
+        governance::load_large_documents(db, demo.organisation_id, LARGE_DOCUMENTS).await?;
+    tracing::info!(documents, "large governance dataset loaded");
 
     // Fresh statistics, so the planner knows the tables are no longer tiny.
     db.analyze().await?;
@@ -644,6 +657,8 @@ const DEMO_CONTROLLERS: [ControllerSpec; 4] = [
 const LARGE_USERS: usize = 5_000;
 /// Users written per transaction.
 const LARGE_BATCH: usize = 1_000;
+/// Governing documents added by `load_large`, besides the demo's own.
+const LARGE_DOCUMENTS: usize = 300;
 /// Every this many users gets a second role besides Employee.
 const SECOND_ROLE_EVERY: usize = 50;
 

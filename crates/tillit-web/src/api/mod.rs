@@ -17,6 +17,8 @@ pub mod risks;
 pub mod systems;
 pub mod tasks;
 pub mod users;
+pub mod documents;
+pub mod internal_control;
 
 use axum::routing::get;
 use axum::Router;
@@ -222,6 +224,8 @@ pub fn routes() -> Router<AppState> {
         .route("/audit-events/{seq}/proof", get(audit::proof))
         .route("/audit/verify", get(audit::verify))
         .merge(operator::routes())
+        .merge(documents::routes())
+        .merge(internal_control::routes())
         .fallback(crate::error::not_found)
 }
 

@@ -25,7 +25,7 @@ pub struct NavItem {
     pub requires: Option<Action>,
 }
 
-const MODULES: [NavItem; 7] = [
+const MODULES: [NavItem; 8] = [
     NavItem {
         href: "/",
         label_id: "nav-start",
@@ -67,6 +67,12 @@ const MODULES: [NavItem; 7] = [
         label_id: "nav-reports",
         available: false,
         requires: None,
+    },
+    NavItem {
+        href: "/governance",
+        label_id: "nav-governance",
+        available: true,
+        requires: Some(Action::ViewGovernance),
     },
 ];
 

@@ -18,6 +18,8 @@ pub mod risk;
 pub mod start;
 pub mod tasks;
 pub mod users;
+pub mod governance_documents;
+pub mod internal_control;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -197,6 +199,7 @@ pub fn routes() -> Router<AppState> {
             "/profile/two-factor/confirm",
             post(profile::two_factor_confirm),
         )
+        .merge(governance_documents::routes())
 }
 
 pub fn render(template: &impl Template) -> Result<Response, AppError> {

@@ -30,6 +30,8 @@ struct StartPage {
     coverage: Coverage,
     risks: Option<RiskStatus>,
     incidents: Option<IncidentCard>,
+    /// Governing documents: how many there are and how many are overdue for review.
+    documents: tillit_store::documents::DocumentsSummary,
 }
 
 /// The incident card: running clocks, the most urgent first, and what waits for
@@ -91,7 +93,9 @@ pub async fn page(
     } else {
         None
     };
+    let documents = crate::services::documents::summary(&state, &principal).await?;
     render(&StartPage {
+        documents,
         incidents: figures
             .incidents
             .as_ref()

@@ -204,6 +204,20 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("POST", "/profile/tokens/{own_token}/revoke",   "",                                                         303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",  "/profile/two-factor",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/language",                            "language=sv&next=/profile",                                303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], Y),
+        route("GET",  "/governance",                          "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/governance/documents",                "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/governance/documents/new",            "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/documents",                "kind=routine&title=Rutin {n}&owner_id={user}&consultation=done&status=draft", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/documents/checklist",      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/governance/documents/{document}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/governance/documents/{document}/edit", "",                                                        200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/documents/{document}",     "kind=policy&title=Policy {n}&owner_id={user}&consultation=ongoing&status=draft&version=1&save_as=new_version&change_note=Ny", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/documents/{revised_document}/versions/{version_number}", "",                           200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",  "/governance/internal-control",         "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/governance/internal-control",         "year={year}&risk=Risk {n}&control=Stickprov&responsible=Samordnare&frequency=yearly&unit_ids={ward}", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/internal-control/{control_item}", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST", "/governance/internal-control/{control_item}", "year={year}&risk=Risk {n}&control=Ny kontroll&responsible=Samordnare&frequency=quarterly&unit_ids={ward}&unit_ids={clinic}&version=1", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/internal-control/{control_item}/reports", "unit_id={ward}&status=reported&result=Kontrollen är gjord&version=", 303, [Y,  Y,  N,  Y,  N,  N,  N,  N,  N], N),
     ]
 }
 
@@ -307,6 +321,21 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit/verify",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/documents?overdue=true",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/documents",                  r#"{"kind": "plan", "title": "Kontinuitetsplan {n}", "owner_id": {user}, "consultation": "done", "status": "approved", "approver": "Regionstyrelsen", "valid_from": "{today}", "next_review": "{future}", "checklist_item": "continuity-plans"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/documents/checklist",        "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/documents/{document}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/documents/{document}",       r#"{"kind": "routine", "title": "Rutin {n}", "owner_id": {user}, "consultation": "ongoing", "status": "draft", "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/documents/{document}/versions", "",                                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/documents/{document}/versions", r#"{"kind": "routine", "title": "Rutin {n} 2.0", "owner_id": {user}, "consultation": "done", "status": "draft", "version": 1, "change_note": "Ny version"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/documents/{revised_document}/versions/{version_number}", "",                             200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/internal-control/items?year={year}", "",                                                 200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/internal-control/items",     r#"{"year": {year}, "risk": "Risk {n}", "control": "Stickprov", "responsible": "Samordnare", "frequency": "yearly", "unit_ids": [{ward}]}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/internal-control/items/{control_item}", "",                                              200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("PUT",    "/api/v1/internal-control/items/{control_item}", r#"{"year": {year}, "risk": "Risk {n}", "control": "Ny", "responsible": "Samordnare", "frequency": "monthly", "unit_ids": [{ward}], "version": 1}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/internal-control/items/{control_item}/reports", "",                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("POST",   "/api/v1/internal-control/items/{control_item}/reports", r#"{"unit_id": {ward}, "status": "deviation", "result": "Gjord", "deviations": "Två konton"}"#, 200, [Y,  Y,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/internal-control/summary?year={year}", "",                                               200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
     ]
 }
 
@@ -622,6 +651,18 @@ pub(crate) async fn fill(
                 .await
                 .expect("token");
         values.push(("{own_token}", token.id.to_string()));
+    }
+    if text.contains("{document}") {
+        let document = governance_fixture::document(app, n).await;
+        values.push(("{document}", document.to_string()));
+    }
+    if text.contains("{revised_document}") {
+        let document = governance_fixture::revised_document(app, n).await;
+        values.push(("{revised_document}", document.to_string()));
+    }
+    if text.contains("{control_item}") {
+        let item = governance_fixture::control_item(app, n).await;
+        values.push(("{control_item}", item.to_string()));
     }
     let apply = |template: &str| {
         values
@@ -1118,6 +1159,10 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/api/mod.rs", "/api/v1"),
         ("src/pages/operator/mod.rs", ""),
         ("src/api/operator.rs", "/api/v1"),
+        ("src/pages/governance_documents.rs", ""),
+        ("src/pages/internal_control.rs", ""),
+        ("src/api/documents.rs", "/api/v1"),
+        ("src/api/internal_control.rs", "/api/v1"),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
@@ -1335,3 +1380,69 @@ web_test!(
             .expect(200);
     }
 );
+
+/// Governance objects of organisation A for the placeholders, made through the store.
+mod governance_fixture {
+    use tillit_domain::documents::{Consultation, DocumentDraft, DocumentKind, DocumentStatus};
+    use tillit_domain::internal_control::{Frequency, ItemDraft};
+    use tillit_store::Actor;
+
+    use crate::harness::TestApp;
+
+    fn actor() -> Actor {
+        Actor::system("test-fixture")
+    }
+
+    fn draft(app: &TestApp, n: u32) -> DocumentDraft {
+        DocumentDraft {
+            kind: DocumentKind::Routine,
+            title: format!("Rutin {n}"),
+            summary: String::new(),
+            owner_id: app.a.target.id,
+            approver: String::new(),
+            case_number: String::new(),
+            valid_from: None,
+            next_review: None,
+            requirement_code: None,
+            legal_reference: String::new(),
+            consultation: Consultation::NotStarted,
+            status: DocumentStatus::Draft,
+            unit_id: None,
+            checklist_item: None,
+        }
+    }
+
+    /// A new draft document, version 1.
+    pub async fn document(app: &TestApp, n: u32) -> i64 {
+        tillit_store::documents::create_document(&app.db, app.a.id, &actor(), &draft(app, n))
+            .await
+            .expect("document")
+            .id
+    }
+
+    /// A new document whose version 1 was replaced by version 2.
+    pub async fn revised_document(app: &TestApp, n: u32) -> i64 {
+        let id = document(app, n).await;
+        tillit_store::documents::new_revision(&app.db, app.a.id, &actor(), id, 1, &draft(app, n), "Ny")
+            .await
+            .expect("new version");
+        id
+    }
+
+    /// A new control of this year's plan on which the ward reports, version 1.
+    pub async fn control_item(app: &TestApp, n: u32) -> i64 {
+        use chrono::Datelike;
+        let draft = ItemDraft {
+            year: i64::from(chrono::Utc::now().year()),
+            risk: format!("Risk {n}"),
+            control: "Stickprov".into(),
+            responsible: "Samordnare".into(),
+            frequency: Frequency::Yearly,
+            unit_ids: vec![app.a.ward],
+        };
+        tillit_store::internal_control::create_item(&app.db, app.a.id, &actor(), &draft)
+            .await
+            .expect("control")
+            .id
+    }
+}

@@ -102,10 +102,16 @@ pub enum Action {
     ManageIncidents,
     /// Set the reporting mandate, recipients, targets and reminder points.
     ManageIncidentSettings,
+    /// Read the annual information security reports and the reports landing page.
+    ViewReports,
+    /// Start an annual report and write its texts while it is a draft.
+    ManageReports,
+    /// Approve (fastställa) an annual report, which freezes its figures and texts.
+    ApproveReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -131,6 +137,9 @@ impl Action {
         Action::AssessPatientSafety,
         Action::ManageIncidents,
         Action::ManageIncidentSettings,
+        Action::ViewReports,
+        Action::ManageReports,
+        Action::ApproveReports,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -155,6 +164,8 @@ impl Action {
                 | Action::AssessPatientSafety
                 | Action::ManageIncidents
                 | Action::ManageIncidentSettings
+                | Action::ManageReports
+                | Action::ApproveReports
         )
     }
 }
@@ -206,6 +217,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 Administrator | Coordinator | DataProtectionOfficer | Auditor
             )
         }
+        // The report is read by management and auditors alike; everyone but a plain
+        // employee takes part in the work it reports on.
+        ViewReports => !matches!(role, Employee),
+        // The coordinator compiles the report and, with the administrator acting for
+        // management, approves it (seed 002: compiled by the coordinator and unit head).
+        ManageReports | ApproveReports => matches!(role, Administrator | Coordinator),
     }
 }
 

@@ -65,8 +65,8 @@ const MODULES: [NavItem; 7] = [
     NavItem {
         href: "/reports",
         label_id: "nav-reports",
-        available: false,
-        requires: None,
+        available: true,
+        requires: Some(Action::ViewReports),
     },
 ];
 

@@ -17,3 +17,4 @@ pub mod risk;
 pub mod risk_export;
 pub mod start;
 pub mod users;
+pub mod reports;

@@ -106,7 +106,7 @@ pub async fn organisation(
 /// What was done during the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkFigures {
-    /// Risk-analysis versions approved during the year.
+    /// Risk analyses with a version approved during the year.
     pub analyses_approved: i64,
     /// Classifications approved during the year.
     pub classifications_approved: i64,
@@ -129,7 +129,7 @@ pub async fn work(
         fetch_one,
         i64,
         &format!(
-            "SELECT COUNT(*) FROM risk_analysis_version v JOIN risk_analysis a ON a.id = v.analysis_id \
+            "SELECT COUNT(DISTINCT v.analysis_id) FROM risk_analysis_version v JOIN risk_analysis a ON a.id = v.analysis_id \
              WHERE v.organisation_id = $1 AND v.approved_at >= $2 AND v.approved_at < $3{}",
             unit_condition("a.unit_id", scope)
         ),

@@ -129,3 +129,7 @@ report-column-figure = Figure
 report-column-value = Value
 report-column-of = Out of
 report-column-percent = Share (%)
+
+# Filters the report's figures link to, on the lists of other modules
+analyses-show-approved = Approved at least once
+analyses-show-draft = Drafts and revisions

@@ -129,3 +129,7 @@ report-column-figure = Nyckeltal
 report-column-value = Värde
 report-column-of = Av totalt
 report-column-percent = Andel (%)
+
+# Filters the report's figures link to, on the lists of other modules
+analyses-show-approved = Fastställda minst en gång
+analyses-show-draft = Utkast och revideringar

@@ -113,6 +113,15 @@ use crate::api;
         api::operator::suspend,
         api::operator::reactivate,
         api::operator::reset_admin,
+        api::reports::list,
+        api::reports::create,
+        api::reports::get,
+        api::reports::update_texts,
+        api::reports::approve,
+        api::reports::new_draft,
+        api::reports::version,
+        api::reports::pdf,
+        api::reports::xlsx,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -127,6 +136,7 @@ use crate::api;
         (name = "audit", description = "Tamper-evident audit trail"),
         (name = "operator", description = "Operators of the deployment: organisations with hosting facts only, their first administrator, suspension and administrator access (operator tokens only)"),
         (name = "health", description = "Probes"),
+        (name = "reports", description = "The annual information security report: sections with figures counted from the registers while a draft, texts, approval into frozen versions, PDF and XLSX"),
     )
 )]
 pub struct ApiDoc;

@@ -39,7 +39,9 @@ const N: bool = false;
 /// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`,
 /// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
 /// name), `{nl}` (a line break, for the CSV files of the import API) and
-/// `{import_run}` (a new import run of the organisation, checking its file).
+/// `{import_run}` (a new import run of the organisation, checking its file),
+/// `{draft_report}` and its `_version` (a new draft annual report of a new unit) and
+/// `{approved_report}` and its `_version` (one approved as version 1).
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
 pub(crate) struct Route {
     pub(crate) method: Method,
@@ -204,6 +206,15 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("POST", "/profile/tokens/{own_token}/revoke",   "",                                                         303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("GET",  "/profile/two-factor",                  "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/language",                            "language=sv&next=/profile",                                303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], Y),
+        route("GET",  "/reports",                             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/annual",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/reports/annual",                      "year={year}&unit_id={fresh_unit}",                         303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/annual/{draft_report}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/reports/annual/{draft_report}/texts", "version={draft_report_version}&summary=Året {n}",          303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/annual/{draft_report}/approve", "version={draft_report_version}",                         303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/annual/{approved_report}/new-draft", "version={approved_report_version}",                 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/annual/{draft_report}/report.pdf", "",                                                    200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/annual/{draft_report}/figures.xlsx", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -307,6 +318,15 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("GET",    "/api/v1/audit-events/{seq}",         "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit-events/{seq}/proof",   "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
         route("GET",    "/api/v1/audit/verify",               "",                                                         200, [Y,  Y,  N,  N,  N,  N,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/reports",                    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/reports",                    r#"{"year": {year}, "unit_id": {fresh_unit}}"#,             201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reports/{draft_report}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/reports/{draft_report}/texts", r#"{"texts": {"summary": "Året {n}"}, "version": {draft_report_version}}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reports/{draft_report}/approve", r#"{"version": {draft_report_version}}"#,              200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reports/{approved_report}/new-draft", r#"{"version": {approved_report_version}}"#,      200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reports/{approved_report}/versions/{version_number}", "",                                200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/reports/{draft_report}/pdf", "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/reports/{draft_report}/xlsx", "",                                                        200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -623,6 +643,16 @@ pub(crate) async fn fill(
                 .expect("token");
         values.push(("{own_token}", token.id.to_string()));
     }
+    if text.contains("{draft_report}") {
+        let report = crate::report_pages::fixture::draft(app, n).await;
+        values.push(("{draft_report}", report.id.to_string()));
+        values.push(("{draft_report_version}", report.version.to_string()));
+    }
+    if text.contains("{approved_report}") {
+        let report = crate::report_pages::fixture::approved(app, n).await;
+        values.push(("{approved_report}", report.id.to_string()));
+        values.push(("{approved_report_version}", report.version.to_string()));
+    }
     let apply = |template: &str| {
         values
             .iter()
@@ -634,7 +664,7 @@ pub(crate) async fn fill(
 }
 
 /// Incident cases of organisation A for the placeholders, made through the store.
-mod incident_fixture {
+pub(crate) mod incident_fixture {
     use chrono::{Duration, Utc};
     use tillit_domain::incident::{
         plan, ClockMoments, DeviationAssessmentInput, FollowUpInput, IncidentContent, IntakeInput,
@@ -779,7 +809,7 @@ mod incident_fixture {
 
 /// Risk-analysis objects of organisation A for the placeholders, made through the store
 /// with the matrix in force.
-mod risk_fixture {
+pub(crate) mod risk_fixture {
     use tillit_domain::risk::{
         AnalysisInput, MeasureCategory, MeasureFunction, MeasureInput, RiskContent, RiskInput,
         RiskMatrix, Scope, Treatment,
@@ -1118,6 +1148,7 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/api/mod.rs", "/api/v1"),
         ("src/pages/operator/mod.rs", ""),
         ("src/api/operator.rs", "/api/v1"),
+        ("src/pages/reports.rs", ""),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))

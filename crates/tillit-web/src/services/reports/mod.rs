@@ -14,6 +14,7 @@ use tillit_domain::auth::{Action, Reach};
 use tillit_domain::reports::{check_texts, ReportScope, ReportYear};
 use tillit_store::org::OrgUnit;
 use tillit_store::reports::{self as store, Report, ReportVersionSummary};
+use tillit_store::Db;
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -155,12 +156,12 @@ async fn readable(state: &AppState, principal: &Principal, id: i64) -> Result<Re
 
 /// The sections of `report` counted now, with its texts.
 pub async fn live_sections(
-    state: &AppState,
+    db: &Db,
     organisation_id: i64,
     report: &Report,
 ) -> Result<(NaiveDate, Vec<Section>), AppError> {
     let input = sections::Input {
-        state,
+        db,
         organisation_id,
         scope: report.scope(),
         year: report.year(),
@@ -174,6 +175,16 @@ fn parse_snapshot(value: serde_json::Value) -> Result<Snapshot, AppError> {
     serde_json::from_value(value).map_err(AppError::internal)
 }
 
+/// What approving `report` now freezes: its sections counted now, with its texts.
+pub async fn snapshot(
+    db: &Db,
+    organisation_id: i64,
+    report: &Report,
+) -> Result<serde_json::Value, AppError> {
+    let (as_of, sections) = live_sections(db, organisation_id, report).await?;
+    serde_json::to_value(Snapshot { as_of, sections }).map_err(AppError::internal)
+}
+
 /// A report as it reads now, with what the principal may do with it.
 pub async fn detail(
     state: &AppState,
@@ -182,7 +193,7 @@ pub async fn detail(
 ) -> Result<ReportDetail, AppError> {
     let report = readable(state, principal, id).await?;
     let (as_of, sections) = if report.is_draft() {
-        live_sections(state, principal.organisation_id, &report).await?
+        live_sections(&state.db, principal.organisation_id, &report).await?
     } else {
         let version = store::report_version(
             &state.db,
@@ -262,9 +273,7 @@ pub async fn approve(
     if report.version != expected_version {
         return Err(AppError::Conflict);
     }
-    let (as_of, sections) = live_sections(state, principal.organisation_id, &report).await?;
-    let snapshot =
-        serde_json::to_value(Snapshot { as_of, sections }).map_err(AppError::internal)?;
+    let snapshot = snapshot(&state.db, principal.organisation_id, &report).await?;
     Ok(store::approve_report(
         &state.db,
         principal.organisation_id,

@@ -8,7 +8,7 @@ use super::{Figure, Input, LabelKind, Section, SectionFuture, Table, TableRow};
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
         let coverage =
-            figures::classification(&input.state.db, input.organisation_id, input.scope).await?;
+            figures::classification(input.db, input.organisation_id, input.scope).await?;
         let unit = input.unit_query();
         let figures = vec![
             Figure::share(

@@ -14,7 +14,7 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
             ReportScope::Unit(id) => StatisticsScope::Units(vec![id]),
         };
         let stats = statistics(
-            &input.state.db,
+            input.db,
             input.organisation_id,
             &scope,
             input.year.first_day(),

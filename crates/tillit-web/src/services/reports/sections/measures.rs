@@ -7,7 +7,7 @@ use super::{Figure, Input, Section, SectionFuture};
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
         let measures = figures::measures(
-            &input.state.db,
+            input.db,
             input.organisation_id,
             input.scope,
             input.year,

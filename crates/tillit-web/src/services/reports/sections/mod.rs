@@ -18,11 +18,11 @@ use tillit_domain::reports::{ReportScope, ReportYear};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use tillit_store::Db;
 
 /// What a section's figures are counted for.
 pub struct Input<'a> {
-    pub state: &'a AppState,
+    pub db: &'a Db,
     pub organisation_id: i64,
     pub scope: ReportScope,
     pub year: ReportYear,

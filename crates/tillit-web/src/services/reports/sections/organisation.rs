@@ -11,8 +11,7 @@ fn role_text_id(role: &str) -> String {
 
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
-        let figures =
-            figures::organisation(&input.state.db, input.organisation_id, input.scope).await?;
+        let figures = figures::organisation(input.db, input.organisation_id, input.scope).await?;
         let roles = Table {
             key: "role-holders".into(),
             columns: vec!["report-column-role".into(), "report-column-holders".into()],

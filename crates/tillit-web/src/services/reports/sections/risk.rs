@@ -7,13 +7,7 @@ use super::{Figure, Input, Section, SectionFuture};
 
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
-        let risk = figures::risk(
-            &input.state.db,
-            input.organisation_id,
-            input.scope,
-            input.as_of,
-        )
-        .await?;
+        let risk = figures::risk(input.db, input.organisation_id, input.scope, input.as_of).await?;
         let unit = input.unit_query();
         let figures = vec![
             Figure::share(

@@ -7,13 +7,7 @@ use super::{Figure, Input, Section, SectionFuture};
 
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
-        let work = figures::work(
-            &input.state.db,
-            input.organisation_id,
-            input.scope,
-            input.year,
-        )
-        .await?;
+        let work = figures::work(input.db, input.organisation_id, input.scope, input.year).await?;
         let year = input.year.value();
         let unit = input.unit_query();
         let figures = vec![

@@ -110,10 +110,16 @@ pub enum Action {
     ManageInternalControl,
     /// Report on internal control items for the units the role covers.
     ReportInternalControl,
+    /// Read the annual information security reports and the reports landing page.
+    ViewReports,
+    /// Start an annual report and write its texts while it is a draft.
+    ManageReports,
+    /// Approve (fastställa) an annual report, which freezes its figures and texts.
+    ApproveReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 32] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -143,6 +149,9 @@ impl Action {
         Action::ManageDocuments,
         Action::ManageInternalControl,
         Action::ReportInternalControl,
+        Action::ViewReports,
+        Action::ManageReports,
+        Action::ApproveReports,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -170,6 +179,8 @@ impl Action {
                 | Action::ManageDocuments
                 | Action::ManageInternalControl
                 | Action::ReportInternalControl
+                | Action::ManageReports
+                | Action::ApproveReports
         )
     }
 }
@@ -224,6 +235,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 Administrator | Coordinator | DataProtectionOfficer | Auditor
             )
         }
+        // The report is read by management and auditors alike; everyone but a plain
+        // employee takes part in the work it reports on.
+        ViewReports => !matches!(role, Employee),
+        // The coordinator compiles the report and, with the administrator acting for
+        // management, approves it (seed 002: compiled by the coordinator and unit head).
+        ManageReports | ApproveReports => matches!(role, Administrator | Coordinator),
     }
 }
 

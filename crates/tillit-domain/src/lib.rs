@@ -8,6 +8,7 @@ pub mod org;
 pub mod pagination;
 pub mod register_import;
 pub mod registers;
+pub mod reports;
 pub mod risk;
 pub mod search;
 pub mod users;

@@ -7,6 +7,7 @@
 //!
 //! The PDFs are tagged for accessibility and carry their title and language.
 
+mod annual_report;
 mod document;
 mod draft;
 mod labels;
@@ -17,6 +18,7 @@ mod world;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
+pub use annual_report::{AnnualReportDocument, AnnualReportSection, AnnualReportTable};
 pub use document::{
     FollowUpRow, LevelSummary, MatrixSummary, MeasureRow, MethodSummary, RiskAnalysisDocument,
     RiskRow,
@@ -30,6 +32,7 @@ use world::TemplateWorld;
 
 const RISK_ANALYSIS: &str = include_str!("../templates/risk_analysis.typ");
 const REPORT_DRAFT: &str = include_str!("../templates/report_draft.typ");
+const ANNUAL_REPORT: &str = include_str!("../templates/annual_report.typ");
 
 /// Why a PDF could not be made. Either is a bug in tillit, not in the user's data.
 #[derive(thiserror::Error, Debug)]
@@ -49,6 +52,12 @@ pub fn risk_analysis_pdf(doc: &RiskAnalysisDocument) -> Result<Vec<u8>, PdfError
 pub fn report_draft_pdf(doc: &ReportDraftDocument) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
     render(REPORT_DRAFT, data, &doc.generated_on)
+}
+
+/// Renders the annual information security report.
+pub fn annual_report_pdf(doc: &AnnualReportDocument) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
+    render(ANNUAL_REPORT, data, &doc.generated_on)
 }
 
 /// The `data.json` the risk analysis template reads.

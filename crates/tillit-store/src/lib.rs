@@ -19,6 +19,7 @@ pub mod org;
 mod references;
 pub mod registers;
 pub mod reminders;
+pub mod reports;
 pub mod risk;
 pub mod sessions;
 pub mod tasks;

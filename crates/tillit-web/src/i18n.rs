@@ -23,6 +23,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/operator.ftl"),
             include_str!("../locales/sv/picker.ftl"),
             include_str!("../locales/sv/governance.ftl"),
+            include_str!("../locales/sv/reports.ftl"),
         ],
     ),
     (
@@ -40,6 +41,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/operator.ftl"),
             include_str!("../locales/en/picker.ftl"),
             include_str!("../locales/en/governance.ftl"),
+            include_str!("../locales/en/reports.ftl"),
         ],
     ),
 ];

@@ -15,6 +15,7 @@ pub(crate) mod large_incidents;
 mod large_registers;
 mod large_risk;
 mod registers;
+mod reports;
 mod risk;
 mod governance;
 
@@ -54,6 +55,7 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    reports::load_demo_reports(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -115,6 +117,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    reports::load_demo_reports(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()

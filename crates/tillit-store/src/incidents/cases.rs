@@ -121,6 +121,51 @@ pub struct IncidentFilter {
     pub category: Option<String>,
     /// Only cases this user reported ("my cases").
     pub reported_by: Option<i64>,
+    /// Only cases that happened from the first day up to (not including) the second.
+    pub occurred_in: Option<(NaiveDate, NaiveDate)>,
+    /// Only cases closed from the first time up to (not including) the second.
+    pub closed_in: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only cases with this outcome of their reporting.
+    pub reported: Option<Reported>,
+}
+
+/// What became of a case's reporting, as the statistics count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    /// A personal data breach documented (notified or not).
+    Breach,
+    /// A breach notified to IMY.
+    Imy,
+    /// Any report with a deadline submitted to an authority.
+    Any,
+}
+
+impl Reported {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "breach" => Some(Reported::Breach),
+            "imy" => Some(Reported::Imy),
+            "any" => Some(Reported::Any),
+            _ => None,
+        }
+    }
+
+    fn clause(self) -> &'static str {
+        match self {
+            Reported::Breach => {
+                "EXISTS (SELECT 1 FROM incident_track t WHERE t.incident_id = i.id AND t.track = 'personal_data' \
+                 AND t.status IN ('documented_only', 'reportable', 'reportable_high_risk'))"
+            }
+            Reported::Imy => {
+                "EXISTS (SELECT 1 FROM incident_obligation o WHERE o.incident_id = i.id \
+                 AND o.code = 'imy_notification' AND o.status = 'submitted')"
+            }
+            Reported::Any => {
+                "EXISTS (SELECT 1 FROM incident_obligation o WHERE o.incident_id = i.id \
+                 AND o.status = 'submitted' AND o.due_at IS NOT NULL)"
+            }
+        }
+    }
 }
 
 fn subtree(placeholder: &str) -> String {
@@ -183,6 +228,17 @@ pub async fn list_incidents(
     }
     if let Some(user) = filter.reported_by {
         conditions.and("i.reported_by = ?", Arg::Int(user));
+    }
+    if let Some((from, until)) = filter.occurred_in {
+        conditions.and("i.occurred_on >= ?", Arg::Date(from));
+        conditions.and("i.occurred_on < ?", Arg::Date(until));
+    }
+    if let Some((from, until)) = filter.closed_in {
+        conditions.and("i.closed_at >= ?", Arg::Time(from));
+        conditions.and("i.closed_at < ?", Arg::Time(until));
+    }
+    if let Some(reported) = filter.reported {
+        conditions.and_fixed(reported.clause());
     }
     let count_sql = format!("SELECT COUNT(*) FROM incident i WHERE {}", conditions.sql());
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;

@@ -24,6 +24,7 @@ pub use cases::{
     update_follow_up_in, version_in, waiting, FollowUp, Incident, IncidentFilter, IncidentRow,
     Visibility, Waiting,
 };
+pub use cases::Reported;
 pub use clocks::{
     obligations, obligations_in, open_clocks, running_due_times, start_clock_in, submit_report,
     submit_report_in, ClockFilter, Obligation, OpenClock, Submission, Submitted,

@@ -70,6 +70,13 @@ pub struct AnalysisFilter {
     pub scope: Option<Scope>,
     /// Only those whose yearly renewal is past `today`.
     pub overdue_on: Option<NaiveDate>,
+    /// Only those with a version approved from the first time up to (not including)
+    /// the second.
+    pub approved_in: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only those approved at least once.
+    pub approved_once: bool,
+    /// Only drafts (new or being revised).
+    pub drafts_only: bool,
     /// Only those the reader reaches.
     pub reach: Reach,
 }
@@ -94,6 +101,22 @@ pub async fn list_analyses(
     }
     if let Some(today) = filter.overdue_on {
         conditions.and("a.next_renewal < ?", Arg::Date(today));
+    }
+    if let Some((from, until)) = filter.approved_in {
+        let first = conditions.next_placeholder();
+        conditions.push_arg(Arg::Time(from));
+        conditions.push_arg(Arg::Time(until));
+        conditions.and_fixed(&format!(
+            "EXISTS (SELECT 1 FROM risk_analysis_version v WHERE v.analysis_id = a.id \
+             AND v.approved_at >= ${first} AND v.approved_at < ${})",
+            first + 1
+        ));
+    }
+    if filter.approved_once {
+        conditions.and_fixed("a.current_version > 0");
+    }
+    if filter.drafts_only {
+        conditions.and_fixed("a.status = 'draft'");
     }
     let count_sql = format!(
         "SELECT COUNT(*) FROM risk_analysis a WHERE {}",

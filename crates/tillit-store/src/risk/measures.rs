@@ -71,6 +71,8 @@ pub struct MeasureFilter {
     /// Measures for risks of analyses of this unit or a unit below it.
     pub unit_id: Option<i64>,
     pub search: Option<String>,
+    /// Only those done from the first day up to (not including) the second.
+    pub done_in: Option<(NaiveDate, NaiveDate)>,
     /// The day that decides which planned measures are late.
     pub today: NaiveDate,
     /// Only the measures of risks the reader reaches (measures without risks belong to
@@ -88,6 +90,7 @@ impl MeasureFilter {
             system_id: None,
             unit_id: None,
             search: None,
+            done_in: None,
             today,
             reach: Reach::Everywhere,
         }
@@ -113,6 +116,10 @@ fn conditions(organisation_id: i64, filter: &MeasureFilter) -> Conditions {
             Arg::Date(filter.today),
         ),
         None => {}
+    }
+    if let Some((from, until)) = filter.done_in {
+        conditions.and("m.done_on >= ?", Arg::Date(from));
+        conditions.and("m.done_on < ?", Arg::Date(until));
     }
     if let Some(id) = filter.responsible_id {
         conditions.and("m.responsible_id = ?", Arg::Int(id));

@@ -113,6 +113,8 @@ pub struct RiskFilter {
     pub search: Option<String>,
     /// High or very high with no treatment decided.
     pub serious_untreated: bool,
+    /// Not yet handled (open or in treatment).
+    pub unhandled: bool,
     /// Only the risks of analyses the reader reaches.
     pub reach: Reach,
 }
@@ -151,6 +153,9 @@ pub(super) fn conditions(organisation_id: i64, filter: &RiskFilter) -> Condition
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         title_or_designation(&mut conditions, "r.search_title", REFERENCE_SQL, search);
+    }
+    if filter.unhandled {
+        conditions.and_fixed("r.status <> 'handled'");
     }
     if filter.serious_untreated {
         conditions.and(

@@ -11,6 +11,7 @@ mod register_import;
 mod registers;
 mod registers_bulk;
 mod reminders;
+mod reports;
 mod risk;
 mod schema_parity;
 mod governance_documents;

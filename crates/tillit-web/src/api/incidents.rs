@@ -249,6 +249,7 @@ pub async fn list(
         category: parse_choice("category", query.category.as_deref(), Category::parse)?
             .map(|c| c.as_str().to_owned()),
         reported_by: query.mine.unwrap_or(false).then_some(principal.user_id),
+        ..IncidentFilter::default()
     };
     let page = service::list(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
     Ok(Json(ListResponse::new(page, paging, IncidentRowDto::from)))

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod operator;
 pub mod org_units;
 pub mod register_import;
+pub mod reports;
 pub mod requirements;
 pub mod risk_analyses;
 pub mod risk_methods;
@@ -223,6 +224,14 @@ pub fn routes() -> Router<AppState> {
         .route("/audit-events/{seq}", get(audit::get))
         .route("/audit-events/{seq}/proof", get(audit::proof))
         .route("/audit/verify", get(audit::verify))
+        .route("/reports", get(reports::list).post(reports::create))
+        .route("/reports/{id}", get(reports::get))
+        .route("/reports/{id}/texts", axum::routing::put(reports::update_texts))
+        .route("/reports/{id}/approve", axum::routing::post(reports::approve))
+        .route("/reports/{id}/new-draft", axum::routing::post(reports::new_draft))
+        .route("/reports/{id}/versions/{number}", get(reports::version))
+        .route("/reports/{id}/pdf", get(reports::pdf))
+        .route("/reports/{id}/xlsx", get(reports::xlsx))
         .merge(operator::routes())
         .merge(documents::routes())
         .merge(internal_control::routes())

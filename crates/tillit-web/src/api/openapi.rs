@@ -128,6 +128,15 @@ use crate::api;
         api::internal_control::list_reports,
         api::internal_control::save_report,
         api::internal_control::summary,
+        api::reports::list,
+        api::reports::create,
+        api::reports::get,
+        api::reports::update_texts,
+        api::reports::approve,
+        api::reports::new_draft,
+        api::reports::version,
+        api::reports::pdf,
+        api::reports::xlsx,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -143,6 +152,7 @@ use crate::api;
         (name = "operator", description = "Operators of the deployment: organisations with hosting facts only, their first administrator, suspension and administrator access (operator tokens only)"),
         (name = "health", description = "Probes"),
         (name = "governance", description = "Governing documents with their versions and the required-documents checklist, and the internal control plan with the administrations' reports"),
+        (name = "reports", description = "The annual information security report: sections with figures counted from the registers while a draft, texts, approval into frozen versions, PDF and XLSX"),
     )
 )]
 pub struct ApiDoc;

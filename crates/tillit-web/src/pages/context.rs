@@ -65,8 +65,8 @@ const MODULES: [NavItem; 8] = [
     NavItem {
         href: "/reports",
         label_id: "nav-reports",
-        available: false,
-        requires: None,
+        available: true,
+        requires: Some(Action::ViewReports),
     },
     NavItem {
         href: "/governance",

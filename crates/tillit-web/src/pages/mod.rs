@@ -14,6 +14,7 @@ pub mod picker;
 pub mod profile;
 pub mod register_import;
 pub mod registers;
+pub mod reports;
 pub mod risk;
 pub mod start;
 pub mod tasks;
@@ -145,6 +146,7 @@ pub fn routes() -> Router<AppState> {
         .merge(operator::routes())
         .merge(risk::routes())
         .merge(incidents::routes())
+        .merge(reports::routes())
         .route("/classification", get(classification::overview::overview))
         .route(
             "/classification/classify",

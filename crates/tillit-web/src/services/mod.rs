@@ -19,3 +19,4 @@ pub mod start;
 pub mod users;
 pub mod documents;
 pub mod internal_control;
+pub mod reports;

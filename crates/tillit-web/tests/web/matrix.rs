@@ -39,7 +39,9 @@ const N: bool = false;
 /// `{own_token}` (a new API token of the caller), `{n}`, `{email}` and `{password}`,
 /// `{user_email}` (the address of `{user}`), `{template}` (an import template's file
 /// name), `{nl}` (a line break, for the CSV files of the import API) and
-/// `{import_run}` (a new import run of the organisation, checking its file).
+/// `{import_run}` (a new import run of the organisation, checking its file),
+/// `{draft_report}` and its `_version` (a new draft annual report of a new unit) and
+/// `{approved_report}` and its `_version` (one approved as version 1).
 /// Page bodies are `a=b&c=d` (the CSRF token is added), API bodies are JSON.
 pub(crate) struct Route {
     pub(crate) method: Method,
@@ -218,6 +220,15 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("GET",  "/governance/internal-control/{control_item}", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST", "/governance/internal-control/{control_item}", "year={year}&risk=Risk {n}&control=Ny kontroll&responsible=Samordnare&frequency=quarterly&unit_ids={ward}&unit_ids={clinic}&version=1", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("POST", "/governance/internal-control/{control_item}/reports", "unit_id={ward}&status=reported&result=Kontrollen är gjord&version=", 303, [Y,  Y,  N,  Y,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports",                             "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/annual",                      "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/reports/annual",                      "year={year}&unit_id={fresh_unit}",                         303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/annual/{draft_report}",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/reports/annual/{draft_report}/texts", "version={draft_report_version}&summary=Året {n}",          303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/annual/{draft_report}/approve", "version={draft_report_version}",                         303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/annual/{approved_report}/new-draft", "version={approved_report_version}",                 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/annual/{draft_report}/report.pdf", "",                                                    200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/annual/{draft_report}/figures.xlsx", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -336,6 +347,15 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("GET",    "/api/v1/internal-control/items/{control_item}/reports", "",                                      200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
         route("POST",   "/api/v1/internal-control/items/{control_item}/reports", r#"{"unit_id": {ward}, "status": "deviation", "result": "Gjord", "deviations": "Två konton"}"#, 200, [Y,  Y,  N,  Y,  N,  N,  N,  N,  N], N),
         route("GET",    "/api/v1/internal-control/summary?year={year}", "",                                               200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], N),
+        route("GET",    "/api/v1/reports",                    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/reports",                    r#"{"year": {year}, "unit_id": {fresh_unit}}"#,             201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reports/{draft_report}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/reports/{draft_report}/texts", r#"{"texts": {"summary": "Året {n}"}, "version": {draft_report_version}}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reports/{draft_report}/approve", r#"{"version": {draft_report_version}}"#,              200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reports/{approved_report}/new-draft", r#"{"version": {approved_report_version}}"#,      200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reports/{approved_report}/versions/{version_number}", "",                                200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/reports/{draft_report}/pdf", "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/reports/{draft_report}/xlsx", "",                                                        200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -664,6 +684,16 @@ pub(crate) async fn fill(
         let item = governance_fixture::control_item(app, n).await;
         values.push(("{control_item}", item.to_string()));
     }
+    if text.contains("{draft_report}") {
+        let report = crate::report_pages::fixture::draft(app, n).await;
+        values.push(("{draft_report}", report.id.to_string()));
+        values.push(("{draft_report_version}", report.version.to_string()));
+    }
+    if text.contains("{approved_report}") {
+        let report = crate::report_pages::fixture::approved(app, n).await;
+        values.push(("{approved_report}", report.id.to_string()));
+        values.push(("{approved_report_version}", report.version.to_string()));
+    }
     let apply = |template: &str| {
         values
             .iter()
@@ -675,7 +705,7 @@ pub(crate) async fn fill(
 }
 
 /// Incident cases of organisation A for the placeholders, made through the store.
-mod incident_fixture {
+pub(crate) mod incident_fixture {
     use chrono::{Duration, Utc};
     use tillit_domain::incident::{
         plan, ClockMoments, DeviationAssessmentInput, FollowUpInput, IncidentContent, IntakeInput,
@@ -820,7 +850,7 @@ mod incident_fixture {
 
 /// Risk-analysis objects of organisation A for the placeholders, made through the store
 /// with the matrix in force.
-mod risk_fixture {
+pub(crate) mod risk_fixture {
     use tillit_domain::risk::{
         AnalysisInput, MeasureCategory, MeasureFunction, MeasureInput, RiskContent, RiskInput,
         RiskMatrix, Scope, Treatment,
@@ -1163,6 +1193,7 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/pages/internal_control.rs", ""),
         ("src/api/documents.rs", "/api/v1"),
         ("src/api/internal_control.rs", "/api/v1"),
+        ("src/pages/reports.rs", ""),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))

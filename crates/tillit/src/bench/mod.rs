@@ -28,6 +28,7 @@ use crate::demo::DEMO_PASSWORD;
 mod import;
 mod incidents;
 mod registers;
+mod reports;
 mod risk;
 
 /// The demo administrator the bench signs in as.
@@ -108,6 +109,8 @@ enum Scenario {
     ImportExport,
     /// Verify an audit trail of 1,000,000 events.
     Audit,
+    /// The whole organisation's annual report generated as a PDF, figures counted live.
+    AnnualReportPdf,
 }
 
 impl Scenario {
@@ -192,6 +195,7 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
 
     let scenarios = run_scenarios(args.scenario, &server, &client, token.clone(), duration).await?;
     let transfers = import::run(args.scenario, &server, &client, &token).await?;
+    let annual_report = reports::run(args.scenario, &server, &client, &token).await?;
     server.stop().await?;
     let scan = incidents::deadline_scan(args.scenario, site).await?;
     let (verified, million) = check_audit(args.scenario, site).await?;
@@ -212,6 +216,7 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
         million,
         transfers,
         scan,
+        annual_report,
     })
 }
 
@@ -997,6 +1002,7 @@ struct Report {
     million: Option<Million>,
     transfers: Option<import::Transfers>,
     scan: Option<incidents::Scan>,
+    annual_report: Option<reports::AnnualReportPdf>,
 }
 
 impl Report {
@@ -1071,6 +1077,9 @@ impl fmt::Display for Report {
         }
         if let Some(scan) = &self.scan {
             write!(f, "{scan}")?;
+        }
+        if let Some(annual_report) = &self.annual_report {
+            write!(f, "{annual_report}")?;
         }
         if let Some(million) = &self.million {
             let append = format!("append {} events", thousands(million.added));

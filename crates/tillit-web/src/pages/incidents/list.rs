@@ -35,6 +35,15 @@ pub struct ListQuery {
     unit_id: Option<i64>,
     #[serde(default)]
     mine: String,
+    /// Only the cases that happened in this year (the annual report's links).
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    year: Option<i32>,
+    /// Only the cases closed in this year.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    closed_year: Option<i32>,
+    /// `breach`, `imy` or `any`: what became of the case's reporting.
+    #[serde(default)]
+    reported: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     page: Option<u32>,
 }
@@ -89,6 +98,12 @@ impl ListPage {
             .unit_id
             .map(|u| u.to_string())
             .unwrap_or_default();
+        let year = self.query.year.map(|y| y.to_string()).unwrap_or_default();
+        let closed_year = self
+            .query
+            .closed_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
         let query = serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("status", self.query.status.as_str()),
@@ -96,6 +111,9 @@ impl ListPage {
             ("category", self.query.category.as_str()),
             ("unit_id", unit.as_str()),
             ("mine", self.query.mine.as_str()),
+            ("year", year.as_str()),
+            ("closed_year", closed_year.as_str()),
+            ("reported", self.query.reported.as_str()),
         ])
         .unwrap_or_default();
         format!("/incidents?{query}&page={page}")
@@ -162,6 +180,25 @@ pub async fn page(
         track,
         category,
         reported_by: (query.mine == "1" || !sees_others).then_some(principal.user_id),
+        occurred_in: query.year.map(year_span).transpose()?,
+        closed_in: query
+            .closed_year
+            .map(|y| {
+                year_span(y).map(|(from, until)| {
+                    (
+                        from.and_time(chrono::NaiveTime::MIN).and_utc(),
+                        until.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    )
+                })
+            })
+            .transpose()?,
+        reported: match query.reported.as_str() {
+            "" => None,
+            code => Some(
+                tillit_store::incidents::Reported::parse(code)
+                    .ok_or_else(|| AppError::invalid("reported", "invalid-choice"))?,
+            ),
+        },
     };
     let page = service::list(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
     let now = Utc::now();
@@ -251,4 +288,13 @@ pub async fn page(
         ctx,
     };
     render(&list)
+}
+
+/// The first day of `year` and of the year after.
+fn year_span(year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
+    let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+    match (day(year), year.checked_add(1).and_then(day)) {
+        (Some(from), Some(until)) => Ok((from, until)),
+        _ => Err(AppError::invalid("year", "out-of-range")),
+    }
 }

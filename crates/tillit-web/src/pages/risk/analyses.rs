@@ -33,6 +33,9 @@ pub struct ListQuery {
     scope: String,
     #[serde(default)]
     show: String,
+    /// Only those with a version approved in this year (the annual report's links).
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    approved_year: Option<i32>,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     page: Option<u32>,
 }
@@ -104,11 +107,17 @@ impl ListPage {
             .unit_id
             .map(|u| u.to_string())
             .unwrap_or_default();
+        let approved_year = self
+            .query
+            .approved_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
         let query = serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("unit_id", unit.as_str()),
             ("scope", self.query.scope.as_str()),
             ("show", self.query.show.as_str()),
+            ("approved_year", approved_year.as_str()),
         ])
         .unwrap_or_default();
         format!("/risks/analyses?{query}&page={page}")
@@ -142,6 +151,20 @@ pub async fn list(
         unit_id: query.unit_id,
         scope,
         overdue_on: (query.show == "overdue").then_some(today),
+        approved_once: query.show == "approved",
+        drafts_only: query.show == "draft",
+        approved_in: query
+            .approved_year
+            .and_then(|y| {
+                let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+                Some((day(y)?, day(y.checked_add(1)?)?))
+            })
+            .map(|(from, until)| {
+                (
+                    from.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    until.and_time(chrono::NaiveTime::MIN).and_utc(),
+                )
+            }),
         ..AnalysisFilter::default()
     };
     let page = service::list_analyses(&state, &principal, &filter, paging.limit(), paging.offset())

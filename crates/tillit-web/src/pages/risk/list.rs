@@ -117,6 +117,7 @@ pub async fn page(
         status: choice("status", &query.status, RiskStatus::parse)?,
         search: Some(query.q.clone()),
         serious_untreated: query.show == "untreated",
+        unhandled: query.show == "unhandled",
         ..RiskFilter::default()
     };
     let page = service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())

@@ -110,6 +110,12 @@ pub struct ListQuery {
     /// Only the measures for risks of this analysis.
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     analysis_id: Option<i64>,
+    /// Only the measures for risks of analyses of this unit or below it.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    unit_id: Option<i64>,
+    /// Only those done in this year (the annual report's links).
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    done_year: Option<i32>,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     page: Option<u32>,
 }
@@ -139,11 +145,19 @@ impl ListPage {
         let id = |value: Option<i64>| value.map(|id| id.to_string()).unwrap_or_default();
         let responsible = id(self.query.responsible_id);
         let analysis = id(self.query.analysis_id);
+        let unit = id(self.query.unit_id);
+        let done_year = self
+            .query
+            .done_year
+            .map(|y| y.to_string())
+            .unwrap_or_default();
         serde_urlencoded::to_string([
             ("status", self.query.status.as_str()),
             ("responsible_id", responsible.as_str()),
             ("q", self.query.q.as_str()),
             ("analysis_id", analysis.as_str()),
+            ("unit_id", unit.as_str()),
+            ("done_year", done_year.as_str()),
         ])
         .unwrap_or_default()
     }
@@ -187,6 +201,11 @@ pub async fn list(
     filter.responsible_id = query.responsible_id;
     filter.search = Some(query.q.clone()).filter(|q| !q.trim().is_empty());
     filter.analysis_id = query.analysis_id;
+    filter.unit_id = query.unit_id;
+    filter.done_in = query.done_year.and_then(|y| {
+        let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+        Some((day(y)?, day(y.checked_add(1)?)?))
+    });
     let analysis = match query.analysis_id {
         Some(id) => {
             let analysis =

@@ -1,0 +1,57 @@
+//! Organisation and roles: the units the report covers and who holds the security roles.
+
+use tillit_store::reports::figures;
+
+use super::{Figure, Input, LabelKind, Section, SectionFuture, Table, TableRow};
+
+/// The text id of a role code, e.g. `role-data-protection-officer`.
+fn role_text_id(role: &str) -> String {
+    format!("role-{}", role.replace('_', "-"))
+}
+
+pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
+    Box::pin(async move {
+        let figures = figures::organisation(input.db, input.organisation_id, input.scope).await?;
+        let roles = Table {
+            key: "role-holders".into(),
+            columns: vec!["report-column-role".into(), "report-column-holders".into()],
+            rows: figures
+                .role_holders
+                .iter()
+                .map(|r| TableRow {
+                    label: role_text_id(&r.role),
+                    label_kind: LabelKind::TextId,
+                    detail: None,
+                    cells: vec![Figure::count(
+                        "holders",
+                        r.holders,
+                        Some(format!("/users?role={}", r.role)),
+                    )],
+                })
+                .collect(),
+        };
+        let people = Table {
+            key: "key-people".into(),
+            columns: vec!["report-column-role".into(), "report-column-person".into()],
+            rows: figures
+                .key_people
+                .iter()
+                .map(|p| TableRow {
+                    label: role_text_id(&p.role),
+                    label_kind: LabelKind::TextId,
+                    detail: Some(match &p.unit_name {
+                        Some(unit) => format!("{} ({unit})", p.name),
+                        None => p.name.clone(),
+                    }),
+                    cells: Vec::new(),
+                })
+                .collect(),
+        };
+        let units = Figure::count("units", figures.units, Some("/organisation".into()));
+        let tables = [roles, people]
+            .into_iter()
+            .filter(|t| !t.rows.is_empty())
+            .collect();
+        Ok(Section::new("organisation", vec![units], tables))
+    })
+}

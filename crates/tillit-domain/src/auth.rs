@@ -102,10 +102,18 @@ pub enum Action {
     ManageIncidents,
     /// Set the reporting mandate, recipients, targets and reminder points.
     ManageIncidentSettings,
+    /// Read maturity self-assessments and their results.
+    ViewMaturity,
+    /// Start, answer and complete maturity self-assessments.
+    ManageMaturity,
+    /// Read the annual cycle and subscribe to it as a calendar feed.
+    ViewCalendar,
+    /// Add, change and remove the organisation's own recurring duties.
+    ManageCalendar,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -131,6 +139,10 @@ impl Action {
         Action::AssessPatientSafety,
         Action::ManageIncidents,
         Action::ManageIncidentSettings,
+        Action::ViewMaturity,
+        Action::ManageMaturity,
+        Action::ViewCalendar,
+        Action::ManageCalendar,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -155,6 +167,8 @@ impl Action {
                 | Action::AssessPatientSafety
                 | Action::ManageIncidents
                 | Action::ManageIncidentSettings
+                | Action::ManageMaturity
+                | Action::ManageCalendar
         )
     }
 }
@@ -200,6 +214,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 | MasMar
                 | DataProtectionOfficer
         ),
+        ViewMaturity | ViewCalendar => !matches!(role, Employee),
+        ManageMaturity | ManageCalendar => matches!(role, Administrator | Coordinator),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(
                 role,
@@ -441,6 +457,23 @@ mod tests {
             at(Role::Auditor, Some(2)),
         ]);
         assert_eq!(coordinator.reach(Action::ViewRisks), Reach::Everywhere);
+    }
+
+    #[test]
+    fn coordinators_run_maturity_and_the_calendar_and_employees_do_not_see_them() {
+        for action in [Action::ManageMaturity, Action::ManageCalendar] {
+            let managers: Vec<Role> = Role::ALL
+                .into_iter()
+                .filter(|r| role_allows(*r, action))
+                .collect();
+            assert_eq!(managers, vec![Role::Administrator, Role::Coordinator]);
+            assert!(action.is_change());
+        }
+        for action in [Action::ViewMaturity, Action::ViewCalendar] {
+            assert!(!role_allows(Role::Employee, action));
+            assert!(role_allows(Role::Auditor, action));
+            assert!(!action.is_change());
+        }
     }
 
     fn any_role() -> impl Strategy<Value = Role> {

@@ -12,5 +12,7 @@ pub mod risk;
 pub mod search;
 pub mod users;
 pub mod validation;
+pub mod maturity;
+pub mod calendar;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -113,6 +113,18 @@ use crate::api;
         api::operator::suspend,
         api::operator::reactivate,
         api::operator::reset_admin,
+        api::maturity::list,
+        api::maturity::create,
+        api::maturity::get,
+        api::maturity::update,
+        api::maturity::complete,
+        api::calendar::list,
+        api::calendar::ics,
+        api::calendar::list_duties,
+        api::calendar::create_duty,
+        api::calendar::get_duty,
+        api::calendar::update_duty,
+        api::calendar::delete_duty,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -127,6 +139,8 @@ use crate::api;
         (name = "audit", description = "Tamper-evident audit trail"),
         (name = "operator", description = "Operators of the deployment: organisations with hosting facts only, their first administrator, suspension and administrator access (operator tokens only)"),
         (name = "health", description = "Probes"),
+        (name = "maturity", description = "Maturity self-assessments on four cumulative levels, scored with feedback on the next steps"),
+        (name = "calendar", description = "The annual cycle of recurring duties, as JSON and as an iCalendar feed, and the organisation's own duties"),
     )
 )]
 pub struct ApiDoc;

@@ -231,7 +231,10 @@ impl MaturityContent {
             }
             let texts = [&q.text.sv, &q.text.en, &q.advice.sv, &q.advice.en];
             if texts.iter().any(|t| t.trim().is_empty()) {
-                problems.push(format!("{}: text and advice are required in both languages", q.id));
+                problems.push(format!(
+                    "{}: text and advice are required in both languages",
+                    q.id
+                ));
             }
             questions.push(Question {
                 id: q.id,
@@ -313,7 +316,10 @@ impl MaturityContent {
         Score {
             level,
             areas,
-            answered: answers.keys().filter(|id| self.question(id).is_some()).count(),
+            answered: answers
+                .keys()
+                .filter(|id| self.question(id).is_some())
+                .count(),
             total: self.questions.len(),
             next_steps,
         }

@@ -111,9 +111,11 @@ async fn check_references(tx: &mut Tx, organisation_id: i64, draft: &DutyDraft) 
 
 async fn duty_in(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Duty> {
     let sql = format!("{SELECT_DUTY} WHERE d.id = $1 AND d.organisation_id = $2");
-    Ok(in_tx!(tx, fetch_optional, DutyRow, &sql, id, organisation_id)?
-        .ok_or(StoreError::NotFound)?
-        .into_duty())
+    Ok(
+        in_tx!(tx, fetch_optional, DutyRow, &sql, id, organisation_id)?
+            .ok_or(StoreError::NotFound)?
+            .into_duty(),
+    )
 }
 
 pub async fn create_duty(
@@ -155,18 +157,19 @@ pub async fn create_duty(
 
 pub async fn duty(db: &Db, organisation_id: i64, id: i64) -> Result<Duty> {
     let sql = format!("{SELECT_DUTY} WHERE d.id = $1 AND d.organisation_id = $2");
-    Ok(read!(db, fetch_optional, DutyRow, &sql, id, organisation_id)?
-        .ok_or(StoreError::NotFound)?
-        .into_duty())
+    Ok(
+        read!(db, fetch_optional, DutyRow, &sql, id, organisation_id)?
+            .ok_or(StoreError::NotFound)?
+            .into_duty(),
+    )
 }
 
 /// The organisation's own duties, soonest first; only `owner_id`'s when given.
 pub async fn duties(db: &Db, organisation_id: i64, owner_id: Option<i64>) -> Result<Vec<Duty>> {
     let rows = match owner_id {
         None => {
-            let sql = format!(
-                "{SELECT_DUTY} WHERE d.organisation_id = $1 ORDER BY d.next_due, d.id"
-            );
+            let sql =
+                format!("{SELECT_DUTY} WHERE d.organisation_id = $1 ORDER BY d.next_due, d.id");
             read!(db, fetch_all, DutyRow, &sql, organisation_id)?
         }
         Some(owner) => {
@@ -331,7 +334,9 @@ pub async fn register_confirmation_due(
     )?;
     Ok(last
         .map(|at| at.date_naive())
-        .and_then(|date| date.checked_add_signed(chrono::Duration::days(CONFIRMATION_INTERVAL_DAYS)))
+        .and_then(|date| {
+            date.checked_add_signed(chrono::Duration::days(CONFIRMATION_INTERVAL_DAYS))
+        })
         .unwrap_or(today))
 }
 
@@ -363,7 +368,12 @@ pub async fn risk_renewals(
         from,
         to
     )?;
-    Ok(dated(rows, DutyKind::RiskRenewal, "risk-analysis", "/risks/analyses"))
+    Ok(dated(
+        rows,
+        DutyKind::RiskRenewal,
+        "risk-analysis",
+        "/risks/analyses",
+    ))
 }
 
 /// Measures not done whose planned date falls within `from..=to`; only `owner_id`'s
@@ -391,10 +401,24 @@ pub async fn measures_due(
                 "{COLUMNS} WHERE m.responsible_id = $4 AND m.done_on IS NULL AND m.organisation_id = $1 \
                  AND m.planned_on >= $2 AND m.planned_on <= $3 ORDER BY m.planned_on, m.id"
             );
-            read!(db, fetch_all, DatedRow, &sql, organisation_id, from, to, owner)?
+            read!(
+                db,
+                fetch_all,
+                DatedRow,
+                &sql,
+                organisation_id,
+                from,
+                to,
+                owner
+            )?
         }
     };
-    Ok(dated(rows, DutyKind::MeasureFollowUp, "measure", "/risks/measures"))
+    Ok(dated(
+        rows,
+        DutyKind::MeasureFollowUp,
+        "measure",
+        "/risks/measures",
+    ))
 }
 
 fn dated(rows: Vec<DatedRow>, kind: DutyKind, source: &str, base: &str) -> Vec<Occurrence> {
@@ -468,7 +492,12 @@ pub async fn revoke_feed_token(
     audit::append(
         &mut tx,
         actor,
-        NewEvent::new(Some(organisation_id), "revoke", "calendar_feed_token", user_id),
+        NewEvent::new(
+            Some(organisation_id),
+            "revoke",
+            "calendar_feed_token",
+            user_id,
+        ),
     )
     .await?;
     tx.commit().await
@@ -587,7 +616,9 @@ pub(crate) async fn duty_reminders(
                 .as_deref()
                 .and_then(Language::parse)
                 .unwrap_or_default(),
-            kind: ReminderKind::CalendarDuty { duty_kind: row.kind },
+            kind: ReminderKind::CalendarDuty {
+                duty_kind: row.kind,
+            },
             subject: row.title,
             due_on: Some(row.next_due),
             path: format!("/governance/calendar/duties/{}", row.duty_id),

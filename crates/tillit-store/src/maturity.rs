@@ -78,7 +78,8 @@ const SELECT: &str = "SELECT m.id, m.organisation_id, m.unit_id, u.name AS unit_
     FROM maturity_assessment m LEFT JOIN org_unit u ON u.id = m.unit_id";
 
 fn answers_json(answers: &BTreeMap<String, Answer>) -> Result<String> {
-    serde_json::to_string(answers).map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))
+    serde_json::to_string(answers)
+        .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))
 }
 
 /// Starts a draft assessment. The unit, when given, must be one of the organisation's
@@ -151,7 +152,15 @@ pub async fn list(
     let sql = format!(
         "{SELECT} WHERE m.organisation_id = $1 ORDER BY m.assessed_on DESC, m.id DESC LIMIT $2 OFFSET $3"
     );
-    let rows = read!(db, fetch_all, AssessmentRow, &sql, organisation_id, limit, offset)?;
+    let rows = read!(
+        db,
+        fetch_all,
+        AssessmentRow,
+        &sql,
+        organisation_id,
+        limit,
+        offset
+    )?;
     let total = read_scalar!(
         db,
         fetch_one,
@@ -286,12 +295,23 @@ pub async fn latest_maturity(
     unit_id: Option<i64>,
 ) -> Result<Option<LatestMaturity>> {
     let sql = match unit_id {
-        None => format!("{LATEST} AND m.unit_id IS NULL ORDER BY m.assessed_on DESC, m.id DESC LIMIT 1"),
-        Some(_) => format!("{LATEST} AND m.unit_id = $2 ORDER BY m.assessed_on DESC, m.id DESC LIMIT 1"),
+        None => {
+            format!("{LATEST} AND m.unit_id IS NULL ORDER BY m.assessed_on DESC, m.id DESC LIMIT 1")
+        }
+        Some(_) => {
+            format!("{LATEST} AND m.unit_id = $2 ORDER BY m.assessed_on DESC, m.id DESC LIMIT 1")
+        }
     };
     Ok(match unit_id {
         None => read!(db, fetch_optional, LatestMaturity, &sql, organisation_id)?,
-        Some(unit) => read!(db, fetch_optional, LatestMaturity, &sql, organisation_id, unit)?,
+        Some(unit) => read!(
+            db,
+            fetch_optional,
+            LatestMaturity,
+            &sql,
+            organisation_id,
+            unit
+        )?,
     })
 }
 
@@ -304,10 +324,8 @@ pub async fn latest_maturity_per_scope(
     let sql = format!("{LATEST} ORDER BY m.assessed_on DESC, m.id DESC");
     let all = read!(db, fetch_all, LatestMaturity, &sql, organisation_id)?;
     let mut seen = std::collections::HashSet::new();
-    let mut latest: Vec<LatestMaturity> = all
-        .into_iter()
-        .filter(|m| seen.insert(m.unit_id))
-        .collect();
+    let mut latest: Vec<LatestMaturity> =
+        all.into_iter().filter(|m| seen.insert(m.unit_id)).collect();
     latest.sort_by(|a, b| {
         (a.unit_id.is_some(), &a.unit_name).cmp(&(b.unit_id.is_some(), &b.unit_name))
     });

@@ -22,6 +22,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/incidents.ftl"),
             include_str!("../locales/sv/operator.ftl"),
             include_str!("../locales/sv/picker.ftl"),
+            include_str!("../locales/sv/maturity.ftl"),
+            include_str!("../locales/sv/calendar.ftl"),
         ],
     ),
     (
@@ -38,6 +40,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/incidents.ftl"),
             include_str!("../locales/en/operator.ftl"),
             include_str!("../locales/en/picker.ftl"),
+            include_str!("../locales/en/maturity.ftl"),
+            include_str!("../locales/en/calendar.ftl"),
         ],
     ),
 ];

@@ -38,7 +38,10 @@ pub fn calendar<'a>(
         line(&mut out, &format!("DUE;VALUE=DATE:{day}"));
         line(&mut out, &format!("SUMMARY:{}", escape(entry.summary)));
         if !entry.description.is_empty() {
-            line(&mut out, &format!("DESCRIPTION:{}", escape(entry.description)));
+            line(
+                &mut out,
+                &format!("DESCRIPTION:{}", escape(entry.description)),
+            );
         }
         line(&mut out, &format!("URL:{}", entry.url));
         line(&mut out, "END:VTODO");

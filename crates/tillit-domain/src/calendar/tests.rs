@@ -12,11 +12,21 @@ fn recurrences_step_by_their_months_and_keep_the_day() {
     let first = date(2026, 1, 31);
     assert_eq!(
         Recurrence::Monthly.occurrences(first, date(2026, 1, 1), date(2026, 4, 30)),
-        vec![date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+        vec![
+            date(2026, 1, 31),
+            date(2026, 2, 28),
+            date(2026, 3, 31),
+            date(2026, 4, 30)
+        ]
     );
     assert_eq!(
         Recurrence::Quarterly.occurrences(date(2026, 2, 15), date(2026, 1, 1), date(2026, 12, 31)),
-        vec![date(2026, 2, 15), date(2026, 5, 15), date(2026, 8, 15), date(2026, 11, 15)]
+        vec![
+            date(2026, 2, 15),
+            date(2026, 5, 15),
+            date(2026, 8, 15),
+            date(2026, 11, 15)
+        ]
     );
     assert_eq!(
         Recurrence::HalfYearly.occurrences(date(2025, 10, 1), date(2026, 1, 1), date(2026, 12, 31)),
@@ -24,12 +34,20 @@ fn recurrences_step_by_their_months_and_keep_the_day() {
     );
     assert_eq!(
         Recurrence::Yearly.occurrences(date(2024, 2, 29), date(2025, 1, 1), date(2028, 12, 31)),
-        vec![date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28), date(2028, 2, 29)]
+        vec![
+            date(2025, 2, 28),
+            date(2026, 2, 28),
+            date(2027, 2, 28),
+            date(2028, 2, 29)
+        ]
     );
     assert!(Recurrence::Yearly
         .occurrences(date(2027, 1, 1), date(2026, 1, 1), date(2026, 12, 31))
         .is_empty());
-    assert_eq!(Recurrence::Yearly.next_after(date(2026, 3, 10), 10), date(2027, 3, 10));
+    assert_eq!(
+        Recurrence::Yearly.next_after(date(2026, 3, 10), 10),
+        date(2027, 3, 10)
+    );
 }
 
 #[test]
@@ -61,7 +79,10 @@ fn fixed_duties_fall_in_their_months() {
         .iter()
         .find(|f| f.kind == DutyKind::AnnualReport)
         .expect("annual report");
-    assert_eq!(report.dates(date(2026, 1, 1), date(2027, 12, 31)), vec![date(2026, 2, 28), date(2027, 2, 28)]);
+    assert_eq!(
+        report.dates(date(2026, 1, 1), date(2027, 12, 31)),
+        vec![date(2026, 2, 28), date(2027, 2, 28)]
+    );
     assert!(CycleContent::from_toml("[[fixed]]\nid = \"risk_renewal\"\nmonths = [13]\nday = 0\ntitle.sv = \"x\"\ntitle.en = \"x\"\ndescription.sv = \"\"\ndescription.en = \"\"\nsources = []\n").is_err());
 }
 
@@ -93,9 +114,15 @@ fn own_duties_are_checked() {
     for field in ["title", "kind", "recurrence", "next_due", "reminder_days"] {
         assert!(errors.has(field), "{field}");
     }
-    let kept = DutyInput { next_due: Some(date(2026, 2, 1)), ..input.clone() };
+    let kept = DutyInput {
+        next_due: Some(date(2026, 2, 1)),
+        ..input.clone()
+    };
     assert!(kept.validate(today, Some(date(2026, 2, 1))).is_ok());
-    let missing = DutyInput { next_due: None, ..input };
+    let missing = DutyInput {
+        next_due: None,
+        ..input
+    };
     assert!(missing.validate(today, None).unwrap_err().has("next_due"));
 }
 
@@ -126,6 +153,8 @@ fn the_ical_text_has_crlf_lines_folded_and_escaped() {
     assert!(lines.contains(&"DUE;VALUE=DATE:20260331".to_owned()));
     assert!(lines.contains(&"DESCRIPTION:Rad ett\\nRad två".to_owned()));
     assert!(lines.contains(&format!("SUMMARY:{}", ical::escape(&long))));
-    assert!(lines.iter().any(|l| l.starts_with("SUMMARY:") && l.contains("labbsystemet\\; och")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("SUMMARY:") && l.contains("labbsystemet\\; och")));
     assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VTODO").count(), 1);
 }

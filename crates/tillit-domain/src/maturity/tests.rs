@@ -82,13 +82,28 @@ fn a_level_is_reached_only_with_every_lower_level_met() {
 fn next_steps_are_the_unmet_questions_of_the_next_level_only() {
     let content = content();
     let mut answers = met_through(&content, 1);
-    answers.insert("M2-01".into(), Answer { met: true, note: String::new() });
-    answers.insert("M3-01".into(), Answer { met: true, note: String::new() });
+    answers.insert(
+        "M2-01".into(),
+        Answer {
+            met: true,
+            note: String::new(),
+        },
+    );
+    answers.insert(
+        "M3-01".into(),
+        Answer {
+            met: true,
+            note: String::new(),
+        },
+    );
     let score = content.score(&answers);
     assert_eq!(score.level, 1);
     assert_eq!(score.next_steps, vec!["M2-02", "M2-03", "M2-04", "M2-05"]);
     let governance = score.areas.iter().find(|a| a.area == "governance").unwrap();
-    assert_eq!(governance.level, 3, "the area's own questions reach level 3");
+    assert_eq!(
+        governance.level, 3,
+        "the area's own questions reach level 3"
+    );
     assert_eq!(governance.met, 3);
     assert_eq!(governance.total, 4);
     let people = score.areas.iter().find(|a| a.area == "people").unwrap();
@@ -131,7 +146,14 @@ sources = []
 "#;
     let problems = MaturityContent::from_toml(broken).unwrap_err().0;
     let all = problems.join("\n");
-    for expected in ["levels must be 1 to 4", "level 5", "unknown area b", "a source is required", "both languages", "level 1 has no questions"] {
+    for expected in [
+        "levels must be 1 to 4",
+        "level 5",
+        "unknown area b",
+        "a source is required",
+        "both languages",
+        "level 1 has no questions",
+    ] {
         assert!(all.contains(expected), "{expected} missing from {all}");
     }
 }
@@ -159,7 +181,10 @@ fn evidence_suggests_from_the_facts() {
         assert!(!evidence.suggests_met(&empty), "{evidence:?}");
     }
     assert!(!Evidence::MeasuresFollowedUp.suggests_met(&facts));
-    let fewer = MaturityFacts { classified_systems: 7, ..facts };
+    let fewer = MaturityFacts {
+        classified_systems: 7,
+        ..facts
+    };
     assert!(!Evidence::ClassificationShare.suggests_met(&fewer));
     assert_eq!(fewer.classified_percent(), 70);
     assert_eq!(empty.classified_percent(), 0);
@@ -169,16 +194,35 @@ fn evidence_suggests_from_the_facts() {
 fn answers_to_unknown_questions_and_long_notes_are_refused() {
     let content = content();
     let mut answers = BTreeMap::new();
-    answers.insert("M9-99".to_owned(), Answer { met: true, note: String::new() });
-    answers.insert("M1-01".to_owned(), Answer { met: true, note: "x".repeat(2001) });
+    answers.insert(
+        "M9-99".to_owned(),
+        Answer {
+            met: true,
+            note: String::new(),
+        },
+    );
+    answers.insert(
+        "M1-01".to_owned(),
+        Answer {
+            met: true,
+            note: "x".repeat(2001),
+        },
+    );
     let errors = validate_answers(&content, &answers).unwrap_err();
     assert!(errors.has("answers.M9-99"));
     assert!(errors.has("answers.M1-01"));
-    let title = AssessmentInput { title: "  ", ..Default::default() };
+    let title = AssessmentInput {
+        title: "  ",
+        ..Default::default()
+    };
     let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     assert!(title.validate(today).unwrap_err().has("title"));
-    let ok = AssessmentInput { title: "Mognad 2026", assessed_on: None, unit_id: Some(3) }
-        .validate(today)
-        .unwrap();
+    let ok = AssessmentInput {
+        title: "Mognad 2026",
+        assessed_on: None,
+        unit_id: Some(3),
+    }
+    .validate(today)
+    .unwrap();
     assert_eq!(ok.assessed_on, today);
 }

@@ -126,7 +126,10 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
     let scheme = if state.config.secure_cookies {
         "https"
@@ -140,7 +143,10 @@ pub(crate) fn ics_response(body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "inline; filename=\"arshjul.ics\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"arshjul.ics\"",
+            ),
         ],
         body,
     )
@@ -163,7 +169,13 @@ pub async fn ics(
     let query = service::feed_query(principal.user_id, &principal.grants, service::today());
     let found = service::occurrences(&state, &principal, language, &query).await?;
     let name = state.i18n.text(language, "calendar-feed-name");
-    let body = service::ics(&state.i18n, language, &name, &found, &base_url(&state, &headers));
+    let body = service::ics(
+        &state.i18n,
+        language,
+        &name,
+        &found,
+        &base_url(&state, &headers),
+    );
     Ok(ics_response(body))
 }
 

@@ -240,7 +240,11 @@ pub async fn create(
         unit_id: body.unit_id,
     };
     let created = service::create(&state, &principal, &input).await?;
-    Ok((StatusCode::CREATED, Json(dto(created, language(&principal))?)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(dto(created, language(&principal))?),
+    )
+        .into_response())
 }
 
 /// One assessment with its score, per-area results and next steps.
@@ -278,7 +282,15 @@ pub async fn update(
     let answers: BTreeMap<String, Answer> = body
         .answers
         .into_iter()
-        .map(|(id, a)| (id, Answer { met: a.met, note: a.note }))
+        .map(|(id, a)| {
+            (
+                id,
+                Answer {
+                    met: a.met,
+                    note: a.note,
+                },
+            )
+        })
         .collect();
     let saved = service::save_answers(&state, &principal, id, body.version, &answers).await?;
     Ok(Json(dto(saved, language(&principal))?))

@@ -18,6 +18,9 @@ pub mod risk;
 pub mod start;
 pub mod tasks;
 pub mod users;
+pub mod governance_charts;
+pub mod maturity;
+pub mod calendar;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -197,6 +200,8 @@ pub fn routes() -> Router<AppState> {
             "/profile/two-factor/confirm",
             post(profile::two_factor_confirm),
         )
+        .merge(maturity::routes())
+        .merge(calendar::routes())
 }
 
 pub fn render(template: &impl Template) -> Result<Response, AppError> {

@@ -136,17 +136,20 @@ impl Source {
                 .fixed()
                 .iter()
                 .flat_map(|fixed| {
-                    fixed.dates(from, to).into_iter().map(move |due_on| Occurrence {
-                        kind: fixed.kind,
-                        key: format!("{}-{organisation_id}-{due_on}", fixed.kind.as_str()),
-                        title: fixed.title.in_language(language).to_owned(),
-                        description: fixed.description.in_language(language).to_owned(),
-                        due_on,
-                        owner_id: None,
-                        owner_name: None,
-                        unit_id: None,
-                        path: "/governance/calendar".to_owned(),
-                    })
+                    fixed
+                        .dates(from, to)
+                        .into_iter()
+                        .map(move |due_on| Occurrence {
+                            kind: fixed.kind,
+                            key: format!("{}-{organisation_id}-{due_on}", fixed.kind.as_str()),
+                            title: fixed.title.in_language(language).to_owned(),
+                            description: fixed.description.in_language(language).to_owned(),
+                            due_on,
+                            owner_id: None,
+                            owner_name: None,
+                            unit_id: None,
+                            path: "/governance/calendar".to_owned(),
+                        })
                 })
                 .collect(),
             Source::OwnDuties => {
@@ -175,7 +178,9 @@ pub async fn occurrences_for(
             all.extend(found.into_iter().filter(|o| query.keeps(o)));
         }
     }
-    all.sort_by(|a, b| (a.due_on, a.kind, &a.title, &a.key).cmp(&(b.due_on, b.kind, &b.title, &b.key)));
+    all.sort_by(|a, b| {
+        (a.due_on, a.kind, &a.title, &a.key).cmp(&(b.due_on, b.kind, &b.title, &b.key))
+    });
     Ok(all)
 }
 
@@ -193,7 +198,10 @@ pub async fn occurrences(
 pub fn summary(i18n: &I18n, language: Language, occurrence: &Occurrence) -> String {
     let kind = i18n.text(
         language,
-        &format!("calendar-kind-{}", occurrence.kind.as_str().replace('_', "-")),
+        &format!(
+            "calendar-kind-{}",
+            occurrence.kind.as_str().replace('_', "-")
+        ),
     );
     match occurrence.kind {
         DutyKind::ManagementReview | DutyKind::AnnualReport => occurrence.title.clone(),
@@ -219,7 +227,13 @@ pub async fn create_duty(
 ) -> Result<Duty, AppError> {
     principal.require_everywhere(Action::ManageCalendar)?;
     let draft = input.validate(today(), None)?;
-    Ok(store::create_duty(&state.db, principal.organisation_id, &principal.actor(), &draft).await?)
+    Ok(store::create_duty(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?)
 }
 
 pub async fn update_duty(
@@ -250,7 +264,14 @@ pub async fn mark_done(
     version: i64,
 ) -> Result<Duty, AppError> {
     principal.require_everywhere(Action::ManageCalendar)?;
-    Ok(store::mark_done(&state.db, principal.organisation_id, &principal.actor(), id, version).await?)
+    Ok(store::mark_done(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+    )
+    .await?)
 }
 
 pub async fn delete_duty(
@@ -260,7 +281,14 @@ pub async fn delete_duty(
     version: i64,
 ) -> Result<(), AppError> {
     principal.require_everywhere(Action::ManageCalendar)?;
-    Ok(store::delete_duty(&state.db, principal.organisation_id, &principal.actor(), id, version).await?)
+    Ok(store::delete_duty(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        id,
+        version,
+    )
+    .await?)
 }
 
 /// A new personal feed token, replacing the old one; shown once, only its hash kept.
@@ -323,7 +351,9 @@ pub async fn feed_access(state: &AppState, token: &str) -> Result<Option<FeedAcc
         return Ok(None);
     };
     let grants = Grants::new(access.assignments.clone());
-    Ok(grants.allows_somewhere(Action::ViewCalendar).then_some(access))
+    Ok(grants
+        .allows_somewhere(Action::ViewCalendar)
+        .then_some(access))
 }
 
 /// The calendar as iCalendar text; `base_url` makes the links absolute.
@@ -344,12 +374,15 @@ pub fn ics(
             )
         })
         .collect();
-    let entries = occurrences.iter().zip(&rows).map(|(o, (uid, summary, url))| ical::Entry {
-        uid,
-        summary,
-        description: &o.description,
-        due_on: o.due_on,
-        url,
-    });
+    let entries = occurrences
+        .iter()
+        .zip(&rows)
+        .map(|(o, (uid, summary, url))| ical::Entry {
+            uid,
+            summary,
+            description: &o.description,
+            due_on: o.due_on,
+            url,
+        });
     ical::calendar(name, entries, tillit_store::now())
 }

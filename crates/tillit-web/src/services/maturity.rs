@@ -49,11 +49,7 @@ pub async fn list(
 
 /// The assessment, if the principal may read it: organisation-wide readers read all, a
 /// unit reader the assessments of their administration.
-pub async fn get(
-    state: &AppState,
-    principal: &Principal,
-    id: i64,
-) -> Result<Assessment, AppError> {
+pub async fn get(state: &AppState, principal: &Principal, id: i64) -> Result<Assessment, AppError> {
     principal.require(Action::ViewMaturity)?;
     let assessment = store::get(&state.db, principal.organisation_id, id).await?;
     require_at(state, principal, Action::ViewMaturity, assessment.unit_id).await?;
@@ -81,7 +77,13 @@ pub async fn create(
     principal.require(Action::ManageMaturity)?;
     let draft = input.validate(today())?;
     require_at(state, principal, Action::ManageMaturity, draft.unit_id).await?;
-    Ok(store::create(&state.db, principal.organisation_id, &principal.actor(), &draft).await?)
+    Ok(store::create(
+        &state.db,
+        principal.organisation_id,
+        &principal.actor(),
+        &draft,
+    )
+    .await?)
 }
 
 pub async fn save_answers(
@@ -184,4 +186,17 @@ pub async fn comparison(
 /// A title for a new assessment: "Mognadsmätning 2026".
 pub fn default_title(prefix: &str) -> String {
     format!("{prefix} {}", today().year())
+}
+
+/// Whether the principal may answer and complete assessments of this scope.
+pub async fn save_allowed(
+    state: &AppState,
+    principal: &Principal,
+    unit_id: Option<i64>,
+) -> Result<bool, AppError> {
+    match require_at(state, principal, Action::ManageMaturity, unit_id).await {
+        Ok(()) => Ok(true),
+        Err(AppError::Forbidden) => Ok(false),
+        Err(other) => Err(other),
+    }
 }

@@ -16,6 +16,7 @@ mod large_registers;
 mod large_risk;
 mod registers;
 mod risk;
+mod governance;
 
 use std::collections::HashMap;
 
@@ -53,6 +54,12 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    let governance = governance::load(db, demo.organisation_id).await?;
+    tracing::info!(
+        assessments = governance.assessments,
+        duties = governance.duties,
+        "demo maturity assessments and annual cycle loaded"
+    );
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -107,6 +114,12 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    let governance = governance::load(db, demo.organisation_id).await?;
+    tracing::info!(
+        assessments = governance.assessments,
+        duties = governance.duties,
+        "demo maturity assessments and annual cycle loaded"
+    );
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()

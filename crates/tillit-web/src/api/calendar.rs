@@ -23,7 +23,7 @@ use crate::state::AppState;
 
 /// One duty on one date.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OccurrenceDto {
+pub struct CalendarOccurrenceDto {
     /// Stable per duty and date; the UID in the iCalendar feed.
     pub key: String,
     /// `register_confirmation`, `risk_renewal`, `measure_follow_up`, `management_review`,
@@ -88,14 +88,14 @@ pub(crate) fn query_from(
 
 /// The duties of the annual cycle within a window, by date.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "calendar", params(CalendarParams),
-    responses((status = 200, body = Vec<OccurrenceDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Vec<CalendarOccurrenceDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Lang(language): Lang,
     Query(params): Query<CalendarParams>,
-) -> Result<Json<Vec<OccurrenceDto>>, AppError> {
+) -> Result<Json<Vec<CalendarOccurrenceDto>>, AppError> {
     let query = query_from(
         params.from.as_deref(),
         params.to.as_deref(),
@@ -106,7 +106,7 @@ pub async fn list(
     Ok(Json(
         found
             .into_iter()
-            .map(|o| OccurrenceDto {
+            .map(|o| CalendarOccurrenceDto {
                 summary: service::summary(&state.i18n, language, &o),
                 key: o.key,
                 kind: o.kind.as_str().to_owned(),
@@ -180,7 +180,7 @@ pub async fn ics(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DutyDto {
+pub struct CalendarDutyDto {
     pub id: i64,
     pub title: String,
     pub description: String,
@@ -200,7 +200,7 @@ pub struct DutyDto {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<Duty> for DutyDto {
+impl From<Duty> for CalendarDutyDto {
     fn from(d: Duty) -> Self {
         Self {
             id: d.id,
@@ -223,7 +223,7 @@ impl From<Duty> for DutyDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DutyBody {
+pub struct CalendarDutyBody {
     /// Required, at most 200 characters.
     pub title: String,
     #[serde(default)]
@@ -247,7 +247,7 @@ pub struct DutyBody {
     pub version: Option<i64>,
 }
 
-fn input(body: &DutyBody) -> Result<DutyInput<'_>, AppError> {
+fn input(body: &CalendarDutyBody) -> Result<DutyInput<'_>, AppError> {
     let mut errors = ValidationErrors::new();
     let next_due = parse_date(&mut errors, "next_due", body.next_due.as_deref());
     if body.next_due.is_none() {
@@ -268,51 +268,53 @@ fn input(body: &DutyBody) -> Result<DutyInput<'_>, AppError> {
 
 /// The organisation's own recurring duties, soonest first.
 #[utoipa::path(get, path = "/api/v1/calendar-duties", tag = "calendar",
-    responses((status = 200, body = Vec<DutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Vec<CalendarDutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list_duties(
     State(state): State<AppState>,
     principal: Principal,
-) -> Result<Json<Vec<DutyDto>>, AppError> {
+) -> Result<Json<Vec<CalendarDutyDto>>, AppError> {
     let duties = service::duties(&state, &principal).await?;
-    Ok(Json(duties.into_iter().map(DutyDto::from).collect()))
+    Ok(Json(
+        duties.into_iter().map(CalendarDutyDto::from).collect(),
+    ))
 }
 
 /// Add an own recurring duty, e.g. an access review or a continuity exercise
 /// (administrators and coordinators of the whole organisation).
-#[utoipa::path(post, path = "/api/v1/calendar-duties", tag = "calendar", request_body = DutyBody,
-    responses((status = 201, body = DutyDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(post, path = "/api/v1/calendar-duties", tag = "calendar", request_body = CalendarDutyBody,
+    responses((status = 201, body = CalendarDutyDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create_duty(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(body): ApiJson<DutyBody>,
+    ApiJson(body): ApiJson<CalendarDutyBody>,
 ) -> Result<Response, AppError> {
     let created = service::create_duty(&state, &principal, &input(&body)?).await?;
-    Ok((StatusCode::CREATED, Json(DutyDto::from(created))).into_response())
+    Ok((StatusCode::CREATED, Json(CalendarDutyDto::from(created))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar-duties/{id}", tag = "calendar",
-    responses((status = 200, body = DutyDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = CalendarDutyDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get_duty(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-) -> Result<Json<DutyDto>, AppError> {
+) -> Result<Json<CalendarDutyDto>, AppError> {
     Ok(Json(service::duty(&state, &principal, id).await?.into()))
 }
 
 /// Change an own duty; `version` is required and a stale one is refused with 409.
-#[utoipa::path(put, path = "/api/v1/calendar-duties/{id}", tag = "calendar", request_body = DutyBody,
-    responses((status = 200, body = DutyDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(put, path = "/api/v1/calendar-duties/{id}", tag = "calendar", request_body = CalendarDutyBody,
+    responses((status = 200, body = CalendarDutyDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update_duty(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<DutyBody>,
-) -> Result<Json<DutyDto>, AppError> {
+    ApiJson(body): ApiJson<CalendarDutyBody>,
+) -> Result<Json<CalendarDutyDto>, AppError> {
     let version = body
         .version
         .ok_or_else(|| AppError::invalid("version", "required"))?;

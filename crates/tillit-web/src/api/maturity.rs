@@ -25,7 +25,7 @@ use crate::state::AppState;
 /// One answer: met or not, with an optional note.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerDto {
+pub struct MaturityAnswerDto {
     pub met: bool,
     /// At most 2,000 characters.
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct AnswerDto {
 
 /// The score of one area (an axis of the radar chart).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AreaScoreDto {
+pub struct MaturityAreaScoreDto {
     pub area: String,
     /// The level the area's own questions reach, 0–4.
     pub level: u8,
@@ -44,7 +44,7 @@ pub struct AreaScoreDto {
 
 /// What to do next: an unmet question of the next level with its advice.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NextStepDto {
+pub struct MaturityNextStepDto {
     pub question_id: String,
     pub level: u8,
     pub area: String,
@@ -53,18 +53,8 @@ pub struct NextStepDto {
     pub sources: Vec<String>,
 }
 
-/// What tillit's own data suggests for a question.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionDto {
-    pub question_id: String,
-    /// `asset_inventory`, `classification_share`, `approved_risk_analyses`,
-    /// `incidents_handled`, `risk_method` or `measures_followed_up`.
-    pub evidence: String,
-    pub met: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AssessmentDto {
+pub struct MaturityAssessmentDto {
     pub id: i64,
     /// The administration assessed; empty for the whole organisation.
     pub unit_id: Option<i64>,
@@ -73,13 +63,13 @@ pub struct AssessmentDto {
     pub assessed_on: NaiveDate,
     /// `draft` (utkast) or `completed` (avslutad).
     pub status: String,
-    pub answers: BTreeMap<String, AnswerDto>,
+    pub answers: BTreeMap<String, MaturityAnswerDto>,
     /// The level reached by the answers, 0–4 (kept as completed once completed).
     pub level: u8,
-    pub areas: Vec<AreaScoreDto>,
+    pub areas: Vec<MaturityAreaScoreDto>,
     pub answered: usize,
     pub questions: usize,
-    pub next_steps: Vec<NextStepDto>,
+    pub next_steps: Vec<MaturityNextStepDto>,
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by_label: Option<String>,
     pub version: i64,
@@ -89,7 +79,7 @@ pub struct AssessmentDto {
 
 /// An assessment as listed, without answers.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AssessmentItemDto {
+pub struct MaturityAssessmentItemDto {
     pub id: i64,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
@@ -100,9 +90,9 @@ pub struct AssessmentItemDto {
     pub version: i64,
 }
 
-fn item(a: Assessment) -> Result<AssessmentItemDto, AppError> {
+fn item(a: Assessment) -> Result<MaturityAssessmentItemDto, AppError> {
     let score = service::score(&a)?;
-    Ok(AssessmentItemDto {
+    Ok(MaturityAssessmentItemDto {
         level: level_of(&a, &score),
         id: a.id,
         unit_id: a.unit_id,
@@ -122,14 +112,17 @@ fn level_of(a: &Assessment, score: &Score) -> u8 {
     }
 }
 
-fn dto(a: Assessment, language: tillit_domain::users::Language) -> Result<AssessmentDto, AppError> {
+fn dto(
+    a: Assessment,
+    language: tillit_domain::users::Language,
+) -> Result<MaturityAssessmentDto, AppError> {
     let content = service::content()?;
     let score = service::score(&a)?;
     let next_steps = score
         .next_steps
         .iter()
         .filter_map(|id| content.question(id))
-        .map(|q| NextStepDto {
+        .map(|q| MaturityNextStepDto {
             question_id: q.id.clone(),
             level: q.level,
             area: q.area.clone(),
@@ -138,12 +131,12 @@ fn dto(a: Assessment, language: tillit_domain::users::Language) -> Result<Assess
             sources: q.sources.clone(),
         })
         .collect();
-    Ok(AssessmentDto {
+    Ok(MaturityAssessmentDto {
         level: level_of(&a, &score),
         areas: score
             .areas
             .iter()
-            .map(|s| AreaScoreDto {
+            .map(|s| MaturityAreaScoreDto {
                 area: s.area.clone(),
                 level: s.level,
                 met: s.met,
@@ -165,7 +158,7 @@ fn dto(a: Assessment, language: tillit_domain::users::Language) -> Result<Assess
             .map(|(id, answer)| {
                 (
                     id,
-                    AnswerDto {
+                    MaturityAnswerDto {
                         met: answer.met,
                         note: answer.note,
                     },
@@ -186,13 +179,13 @@ fn language(principal: &Principal) -> tillit_domain::users::Language {
 
 /// The organisation's assessments, newest first.
 #[utoipa::path(get, path = "/api/v1/maturity-assessments", tag = "maturity", params(Paging),
-    responses((status = 200, body = ListResponse<AssessmentItemDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = ListResponse<MaturityAssessmentItemDto>), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(paging): Query<Paging>,
-) -> Result<Json<ListResponse<AssessmentItemDto>>, AppError> {
+) -> Result<Json<ListResponse<MaturityAssessmentItemDto>>, AppError> {
     let request = paging.request()?;
     let page = service::list(&state, &principal, request).await?;
     let items = page
@@ -210,7 +203,7 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateAssessmentBody {
+pub struct NewMaturityAssessmentBody {
     /// Required, at most 200 characters.
     pub title: String,
     /// `YYYY-MM-DD`; today when left out.
@@ -223,13 +216,13 @@ pub struct CreateAssessmentBody {
 }
 
 /// Start a draft assessment (administrators and coordinators).
-#[utoipa::path(post, path = "/api/v1/maturity-assessments", tag = "maturity", request_body = CreateAssessmentBody,
-    responses((status = 201, body = AssessmentDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(post, path = "/api/v1/maturity-assessments", tag = "maturity", request_body = NewMaturityAssessmentBody,
+    responses((status = 201, body = MaturityAssessmentDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(body): ApiJson<CreateAssessmentBody>,
+    ApiJson(body): ApiJson<NewMaturityAssessmentBody>,
 ) -> Result<Response, AppError> {
     let mut errors = ValidationErrors::new();
     let assessed_on = parse_date(&mut errors, "assessed_on", body.assessed_on.as_deref());
@@ -249,36 +242,36 @@ pub async fn create(
 
 /// One assessment with its score, per-area results and next steps.
 #[utoipa::path(get, path = "/api/v1/maturity-assessments/{id}", tag = "maturity",
-    responses((status = 200, body = AssessmentDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = MaturityAssessmentDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-) -> Result<Json<AssessmentDto>, AppError> {
+) -> Result<Json<MaturityAssessmentDto>, AppError> {
     let assessment = service::get(&state, &principal, id).await?;
     Ok(Json(dto(assessment, language(&principal))?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswersBody {
+pub struct MaturityAnswersBody {
     /// Every answer by question id; questions left out count as not answered.
-    pub answers: BTreeMap<String, AnswerDto>,
+    pub answers: BTreeMap<String, MaturityAnswerDto>,
     /// The version last read; a stale version is refused with 409.
     pub version: i64,
 }
 
 /// Replace the answers of a draft. A completed assessment is refused on `status`.
-#[utoipa::path(put, path = "/api/v1/maturity-assessments/{id}", tag = "maturity", request_body = AnswersBody,
-    responses((status = 200, body = AssessmentDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(put, path = "/api/v1/maturity-assessments/{id}", tag = "maturity", request_body = MaturityAnswersBody,
+    responses((status = 200, body = MaturityAssessmentDto), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<AnswersBody>,
-) -> Result<Json<AssessmentDto>, AppError> {
+    ApiJson(body): ApiJson<MaturityAnswersBody>,
+) -> Result<Json<MaturityAssessmentDto>, AppError> {
     let answers: BTreeMap<String, Answer> = body
         .answers
         .into_iter()
@@ -298,20 +291,20 @@ pub async fn update(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CompleteBody {
+pub struct CompleteAssessmentBody {
     pub version: i64,
 }
 
 /// Complete a draft: its level is fixed and it no longer changes.
-#[utoipa::path(post, path = "/api/v1/maturity-assessments/{id}/complete", tag = "maturity", request_body = CompleteBody,
-    responses((status = 200, body = AssessmentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+#[utoipa::path(post, path = "/api/v1/maturity-assessments/{id}/complete", tag = "maturity", request_body = CompleteAssessmentBody,
+    responses((status = 200, body = MaturityAssessmentDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn complete(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<CompleteBody>,
-) -> Result<Json<AssessmentDto>, AppError> {
+    ApiJson(body): ApiJson<CompleteAssessmentBody>,
+) -> Result<Json<MaturityAssessmentDto>, AppError> {
     let completed = service::complete(&state, &principal, id, body.version).await?;
     Ok(Json(dto(completed, language(&principal))?))
 }

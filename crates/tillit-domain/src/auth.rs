@@ -116,10 +116,18 @@ pub enum Action {
     ManageReports,
     /// Approve (fastställa) an annual report, which freezes its figures and texts.
     ApproveReports,
+    /// Read maturity self-assessments and their results.
+    ViewMaturity,
+    /// Start, answer and complete maturity self-assessments.
+    ManageMaturity,
+    /// Read the annual cycle and subscribe to it as a calendar feed.
+    ViewCalendar,
+    /// Add, change and remove the organisation's own recurring duties.
+    ManageCalendar,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -152,6 +160,10 @@ impl Action {
         Action::ViewReports,
         Action::ManageReports,
         Action::ApproveReports,
+        Action::ViewMaturity,
+        Action::ManageMaturity,
+        Action::ViewCalendar,
+        Action::ManageCalendar,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -181,6 +193,8 @@ impl Action {
                 | Action::ReportInternalControl
                 | Action::ManageReports
                 | Action::ApproveReports
+                | Action::ManageMaturity
+                | Action::ManageCalendar
         )
     }
 }
@@ -229,6 +243,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ViewGovernance => true,
         ManageDocuments | ManageInternalControl => matches!(role, Administrator | Coordinator),
         ReportInternalControl => matches!(role, Administrator | Coordinator | HeadOfOperations),
+        ViewMaturity | ViewCalendar => !matches!(role, Employee),
+        ManageMaturity | ManageCalendar => matches!(role, Administrator | Coordinator),
         ViewAuditTrail | ExportAuditEvent => {
             matches!(
                 role,
@@ -492,6 +508,23 @@ mod tests {
         assert!(head.allows_at(Action::ReportInternalControl, &[4, 1]));
         assert!(!head.allows_at(Action::ReportInternalControl, &[5, 1]));
         assert!(!head.allows_somewhere(Action::ManageInternalControl));
+    }
+
+    #[test]
+    fn coordinators_run_maturity_and_the_calendar_and_employees_do_not_see_them() {
+        for action in [Action::ManageMaturity, Action::ManageCalendar] {
+            let managers: Vec<Role> = Role::ALL
+                .into_iter()
+                .filter(|r| role_allows(*r, action))
+                .collect();
+            assert_eq!(managers, vec![Role::Administrator, Role::Coordinator]);
+            assert!(action.is_change());
+        }
+        for action in [Action::ViewMaturity, Action::ViewCalendar] {
+            assert!(!role_allows(Role::Employee, action));
+            assert!(role_allows(Role::Auditor, action));
+            assert!(!action.is_change());
+        }
     }
 
     fn any_role() -> impl Strategy<Value = Role> {

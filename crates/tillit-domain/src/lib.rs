@@ -15,5 +15,7 @@ pub mod users;
 pub mod validation;
 pub mod documents;
 pub mod internal_control;
+pub mod maturity;
+pub mod calendar;
 
 pub use validation::{FieldError, ValidationErrors};

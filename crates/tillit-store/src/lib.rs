@@ -28,6 +28,8 @@ pub mod tokens;
 pub mod users;
 pub mod documents;
 pub mod internal_control;
+pub mod maturity;
+pub mod calendar;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;

@@ -35,6 +35,10 @@ pub enum ReminderKind {
     /// A risk analysis is past its yearly renewal (to coordinators of the whole
     /// organisation and the information owners of the systems it covers).
     RiskAnalysisRenewal,
+    /// An own duty of the annual cycle is due within its reminder days (to its owner, or
+    /// to the coordinators when nobody owns it); `duty_kind` as in
+    /// [`tillit_domain::calendar::DutyKind::as_str`].
+    CalendarDuty { duty_kind: String },
 }
 
 /// One thing one user should look at.
@@ -105,6 +109,7 @@ pub async fn due_reminders(
     reminders.extend(classification_reviews(db, organisation_id, today).await?);
     reminders.extend(late_measures(db, organisation_id, today).await?);
     reminders.extend(analysis_renewals(db, organisation_id, today).await?);
+    reminders.extend(crate::calendar::duty_reminders(db, organisation_id, today).await?);
     reminders.sort_by(|a, b| {
         (a.user_id, a.due_on, &a.subject, &a.path).cmp(&(b.user_id, b.due_on, &b.subject, &b.path))
     });

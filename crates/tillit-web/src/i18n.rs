@@ -24,6 +24,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/picker.ftl"),
             include_str!("../locales/sv/governance.ftl"),
             include_str!("../locales/sv/reports.ftl"),
+            include_str!("../locales/sv/maturity.ftl"),
+            include_str!("../locales/sv/calendar.ftl"),
         ],
     ),
     (
@@ -42,6 +44,8 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/picker.ftl"),
             include_str!("../locales/en/governance.ftl"),
             include_str!("../locales/en/reports.ftl"),
+            include_str!("../locales/en/maturity.ftl"),
+            include_str!("../locales/en/calendar.ftl"),
         ],
     ),
 ];

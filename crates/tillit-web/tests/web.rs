@@ -78,3 +78,5 @@ mod start_page;
 mod unit_scope;
 #[path = "web/governance_documents.rs"]
 mod governance_documents;
+#[path = "web/governance_cycle.rs"]
+mod governance_cycle;

@@ -18,6 +18,7 @@ mod registers;
 mod reports;
 mod risk;
 mod governance;
+mod maturity_cycle;
 
 use std::collections::HashMap;
 
@@ -48,6 +49,26 @@ pub fn demo_logins() -> &'static [DemoLogin] {
     &DEMO_LOGINS
 }
 
+/// Governing documents, internal control, maturity and the annual cycle first: the
+/// annual reports that follow count them.
+async fn load_governance_demo(db: &Db, organisation_id: i64) -> anyhow::Result<()> {
+    let governance = governance::load_governance(db, organisation_id).await?;
+    tracing::info!(
+        documents = governance.documents,
+        control_items = governance.control_items,
+        control_reports = governance.control_reports,
+        "demo governance loaded"
+    );
+    let cycle = maturity_cycle::load(db, organisation_id).await?;
+    tracing::info!(
+        assessments = cycle.assessments,
+        duties = cycle.duties,
+        "demo maturity assessments and annual cycle loaded"
+    );
+    reports::load_demo_reports(db, organisation_id).await?;
+    Ok(())
+}
+
 /// Loads the demo organisation in one transaction and returns its id.
 ///
 /// Fails if an organisation with the demo organisation number already exists.
@@ -55,7 +76,7 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
-    reports::load_demo_reports(db, demo.organisation_id).await?;
+    load_governance_demo(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -68,13 +89,6 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
         )
         .await?;
     }
-    let governance = governance::load_governance(db, demo.organisation_id).await?;
-    tracing::info!(
-        documents = governance.documents,
-        control_items = governance.control_items,
-        control_reports = governance.control_reports,
-        "demo governance loaded"
-    );
     tracing::info!(
         units = demo.units,
         users = demo.users,
@@ -117,7 +131,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
-    reports::load_demo_reports(db, demo.organisation_id).await?;
+    load_governance_demo(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -179,7 +193,6 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         "large incident dataset loaded"
     );
 
-    governance::load_governance(db, demo.organisation_id).await?;
     let documents =
         governance::load_large_documents(db, demo.organisation_id, LARGE_DOCUMENTS).await?;
     tracing::info!(documents, "large governance dataset loaded");

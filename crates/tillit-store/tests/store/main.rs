@@ -15,6 +15,7 @@ mod reports;
 mod risk;
 mod schema_parity;
 mod governance_documents;
+mod governance_cycle;
 
 use tillit_domain::org::OrganisationKind;
 use tillit_store::org::{self, NewOrganisation};

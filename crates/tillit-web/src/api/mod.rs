@@ -20,6 +20,8 @@ pub mod tasks;
 pub mod users;
 pub mod documents;
 pub mod internal_control;
+pub mod maturity;
+pub mod calendar;
 
 use axum::routing::get;
 use axum::Router;
@@ -235,6 +237,30 @@ pub fn routes() -> Router<AppState> {
         .merge(operator::routes())
         .merge(documents::routes())
         .merge(internal_control::routes())
+        .route(
+            "/maturity-assessments",
+            get(maturity::list).post(maturity::create),
+        )
+        .route(
+            "/maturity-assessments/{id}",
+            get(maturity::get).put(maturity::update),
+        )
+        .route(
+            "/maturity-assessments/{id}/complete",
+            axum::routing::post(maturity::complete),
+        )
+        .route("/calendar", get(calendar::list))
+        .route("/calendar.ics", get(calendar::ics))
+        .route(
+            "/calendar-duties",
+            get(calendar::list_duties).post(calendar::create_duty),
+        )
+        .route(
+            "/calendar-duties/{id}",
+            get(calendar::get_duty)
+                .put(calendar::update_duty)
+                .delete(calendar::delete_duty),
+        )
         .fallback(crate::error::not_found)
 }
 

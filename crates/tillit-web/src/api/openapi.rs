@@ -137,6 +137,18 @@ use crate::api;
         api::reports::version,
         api::reports::pdf,
         api::reports::xlsx,
+        api::maturity::list,
+        api::maturity::create,
+        api::maturity::get,
+        api::maturity::update,
+        api::maturity::complete,
+        api::calendar::list,
+        api::calendar::ics,
+        api::calendar::list_duties,
+        api::calendar::create_duty,
+        api::calendar::get_duty,
+        api::calendar::update_duty,
+        api::calendar::delete_duty,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -153,6 +165,8 @@ use crate::api;
         (name = "health", description = "Probes"),
         (name = "governance", description = "Governing documents with their versions and the required-documents checklist, and the internal control plan with the administrations' reports"),
         (name = "reports", description = "The annual information security report: sections with figures counted from the registers while a draft, texts, approval into frozen versions, PDF and XLSX"),
+        (name = "maturity", description = "Maturity self-assessments on four cumulative levels, scored with feedback on the next steps"),
+        (name = "calendar", description = "The annual cycle of recurring duties, as JSON and as an iCalendar feed, and the organisation's own duties"),
     )
 )]
 pub struct ApiDoc;

@@ -21,6 +21,9 @@ pub mod tasks;
 pub mod users;
 pub mod governance_documents;
 pub mod internal_control;
+pub mod governance_charts;
+pub mod maturity;
+pub mod calendar;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -202,6 +205,8 @@ pub fn routes() -> Router<AppState> {
             post(profile::two_factor_confirm),
         )
         .merge(governance_documents::routes())
+        .merge(maturity::routes())
+        .merge(calendar::routes())
 }
 
 pub fn render(template: &impl Template) -> Result<Response, AppError> {

@@ -20,3 +20,5 @@ pub mod users;
 pub mod documents;
 pub mod internal_control;
 pub mod reports;
+pub mod maturity;
+pub mod calendar;

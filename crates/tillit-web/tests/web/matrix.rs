@@ -229,6 +229,20 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("POST", "/reports/annual/{approved_report}/new-draft", "version={approved_report_version}",                 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("GET",  "/reports/annual/{draft_report}/report.pdf", "",                                                    200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("GET",  "/reports/annual/{draft_report}/figures.xlsx", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/governance/maturity",                 "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/governance/maturity",                 "title=Mognadsmätning {n}&unit_id=&assessed_on=",           303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/maturity/{assessment}",    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/governance/maturity/{assessment}",    "version={assessment_version}&action=save&answer-M1-01=met&note-M1-01=Beslutad", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/calendar",                 "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/governance/calendar/duties",          "title=Behörighetsuppföljning {n}&kind=access_review&recurrence=quarterly&next_due={future}&reminder_days=14", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/governance/calendar/duties/{duty}",   "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/governance/calendar/duties/{duty}",   "title=Kontinuitetsövning {n}&kind=continuity_exercise&recurrence=yearly&next_due={future}&reminder_days=30&version={duty_version}", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/calendar/duties/{duty}/done", "version={duty_version}",                                303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/calendar/duties/{duty}/delete", "version={duty_version}",                              303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/governance/calendar/feed",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/governance/calendar/feed/revoke",     "",                                                         303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        // The feed is authenticated by the token in its address (a coordinator's), not by a session.
+        route("GET",  "/calendar/{feed_file}",                "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], Y),
     ]
 }
 
@@ -356,6 +370,18 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("GET",    "/api/v1/reports/{approved_report}/versions/{version_number}", "",                                200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("GET",    "/api/v1/reports/{draft_report}/pdf", "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("GET",    "/api/v1/reports/{draft_report}/xlsx", "",                                                        200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/maturity-assessments",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/maturity-assessments",       r#"{"title": "Mognadsmätning {n}"}"#,                       201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/maturity-assessments/{assessment}", "",                                                  200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/maturity-assessments/{assessment}", r#"{"answers": {"M1-01": {"met": true}}, "version": {assessment_version}}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/maturity-assessments/{assessment}/complete", r#"{"version": {assessment_version}}"#,     200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/calendar",                   "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/calendar.ics",               "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/calendar-duties",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/calendar-duties",            r#"{"title": "Behörighetsuppföljning {n}", "kind": "access_review", "recurrence": "yearly", "next_due": "{future}"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/calendar-duties/{duty}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/calendar-duties/{duty}",     r#"{"title": "Kontinuitetsövning {n}", "kind": "continuity_exercise", "recurrence": "half_yearly", "next_due": "{future}", "version": {duty_version}}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("DELETE", "/api/v1/calendar-duties/{duty}?version={duty_version}", "",                                      204, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
     ]
 }
 
@@ -693,6 +719,51 @@ pub(crate) async fn fill(
         let report = crate::report_pages::fixture::approved(app, n).await;
         values.push(("{approved_report}", report.id.to_string()));
         values.push(("{approved_report_version}", report.version.to_string()));
+    }
+    if text.contains("{assessment}") {
+        let draft = tillit_domain::maturity::AssessmentInput {
+            title: "Mognadsmätning",
+            assessed_on: None,
+            unit_id: None,
+        }
+        .validate(today)
+        .expect("valid assessment");
+        let created = tillit_store::maturity::create(&app.db, org.id, &tillit_store::Actor::system("test-fixture"), &draft)
+            .await
+            .expect("assessment");
+        values.push(("{assessment}", created.id.to_string()));
+        values.push(("{assessment_version}", created.version.to_string()));
+    }
+    if text.contains("{duty}") {
+        let draft = tillit_domain::calendar::DutyInput {
+            title: "Behörighetsuppföljning",
+            kind: "access_review",
+            recurrence: "yearly",
+            next_due: Some(today + chrono::Days::new(30)),
+            ..Default::default()
+        }
+        .validate(today, None)
+        .expect("valid duty");
+        let created = tillit_store::calendar::create_duty(&app.db, org.id, &tillit_store::Actor::system("test-fixture"), &draft)
+            .await
+            .expect("duty");
+        values.push(("{duty}", created.id.to_string()));
+        values.push(("{duty_version}", created.version.to_string()));
+    }
+    if text.contains("{feed_file}") {
+        let coordinator = org.member(tillit_domain::auth::Role::Coordinator);
+        let token = tillit_web::auth::secrets::random_token();
+        let actor = tillit_store::Actor::user(coordinator.id, coordinator.email.clone());
+        tillit_store::calendar::create_feed_token(
+            &app.db,
+            org.id,
+            &actor,
+            coordinator.id,
+            &tillit_web::auth::secrets::token_hash(&token),
+        )
+        .await
+        .expect("feed token");
+        values.push(("{feed_file}", format!("{token}.ics")));
     }
     let apply = |template: &str| {
         values
@@ -1194,6 +1265,8 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/api/documents.rs", "/api/v1"),
         ("src/api/internal_control.rs", "/api/v1"),
         ("src/pages/reports.rs", ""),
+        ("src/pages/maturity.rs", ""),
+        ("src/pages/calendar.rs", ""),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))

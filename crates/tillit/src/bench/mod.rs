@@ -30,6 +30,7 @@ mod incidents;
 mod registers;
 mod reports;
 mod risk;
+mod calendar;
 
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";
@@ -111,6 +112,8 @@ enum Scenario {
     Audit,
     /// The whole organisation's annual report generated as a PDF, figures counted live.
     AnnualReportPdf,
+    /// The administrator's personal iCalendar feed of the annual cycle.
+    CalendarFeed,
 }
 
 impl Scenario {
@@ -263,6 +266,7 @@ async fn run_scenarios(
     scenarios.extend(registers::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(risk::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(incidents::run(chosen, server, client, &token, duration).await?);
+    scenarios.extend(calendar::run(chosen, server, client, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -755,6 +759,8 @@ enum Workload {
     Risk(risk::RiskLoad),
     /// The start page with its clocks and the incident intake.
     Incident(incidents::IncidentLoad),
+    /// The annual cycle's calendar feed.
+    Calendar(calendar::CalendarLoad),
 }
 
 /// A workload aimed at one server.
@@ -790,6 +796,7 @@ impl Load {
             Workload::Systems(list) => list.operation(&self.client, &self.base, n, log).await,
             Workload::Risk(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::Incident(load) => load.operation(&self.client, &self.base, n, log).await,
+            Workload::Calendar(load) => load.operation(&self.client, &self.base, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];

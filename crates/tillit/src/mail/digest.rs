@@ -95,6 +95,12 @@ fn item(language: Language, reminder: &Reminder) -> String {
         (ReminderKind::RiskAnalysisRenewal, Language::En) => {
             format!("Renew the risk analysis {subject}")
         }
+        (ReminderKind::CalendarDuty { .. }, Language::Sv) => {
+            format!("Dags enligt årshjulet: {subject}")
+        }
+        (ReminderKind::CalendarDuty { .. }, Language::En) => {
+            format!("Due in the annual cycle: {subject}")
+        }
     }
 }
 

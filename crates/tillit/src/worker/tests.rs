@@ -651,3 +651,70 @@ async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided_sqlit
 async fn provisional_clocks_remind_the_assessor_until_the_track_is_decided_postgres() {
     provisional_clocks_remind_the_assessor_until_the_track_is_decided(Engine::Postgres).await;
 }
+
+/// An own duty of the annual cycle reaches its owner by mail inside its reminder days,
+/// once, in the owner's language.
+async fn calendar_duty_reminder_reaches_its_owner(engine: Engine) {
+    let Some(server) = SmtpServer::start() else {
+        return;
+    };
+    let Some(test) = TestDb::new(engine).await else {
+        return;
+    };
+    let db = &test.db;
+    let region = region(db).await;
+    let owner = users::find_user_by_email(db, "owner@region.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = swedish_time(0, 12, 0).with_timezone(&Stockholm).date_naive();
+    let due = today.checked_add_days(Days::new(10)).unwrap();
+    let draft = tillit_domain::calendar::DutyInput {
+        title: "Behörighetsuppföljning journalsystemet",
+        kind: "access_review",
+        recurrence: "quarterly",
+        next_due: Some(due),
+        owner_id: Some(owner),
+        reminder_days: Some(14),
+        ..Default::default()
+    }
+    .validate(today, None)
+    .unwrap();
+    let duty = tillit_store::calendar::create_duty(db, region.id, &actor(), &draft)
+        .await
+        .unwrap();
+    let mailer = Mailer::new(&server.url(), "tillit <noreply@region.test>").unwrap();
+    let mail = settings(Some(mailer));
+    let key = key();
+    round(db, &key, &mail, swedish_time(0, 7, 5)).await.unwrap();
+    round(db, &key, &mail, swedish_time(0, 7, 6)).await.unwrap();
+    round(db, &key, &mail, swedish_time(0, 9, 0)).await.unwrap();
+    let received = server.messages();
+    let to_owner: Vec<_> = received
+        .iter()
+        .filter(|m| m.rcpt_to.contains("owner@region.test"))
+        .collect();
+    assert_eq!(to_owner.len(), 1, "{received:#?}");
+    let expected = format!(
+        "- Due in the annual cycle: Behörighetsuppföljning journalsystemet (due {due}): {PUBLIC_URL}/governance/calendar/duties/{}",
+        duty.id
+    );
+    assert!(
+        to_owner[0].body.lines().any(|line| line == expected),
+        "{}",
+        to_owner[0].body
+    );
+    drop(server);
+    test.finish().await;
+}
+
+#[tokio::test]
+async fn calendar_duty_reminder_reaches_its_owner_sqlite() {
+    calendar_duty_reminder_reaches_its_owner(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn calendar_duty_reminder_reaches_its_owner_postgres() {
+    calendar_duty_reminder_reaches_its_owner(Engine::Postgres).await;
+}

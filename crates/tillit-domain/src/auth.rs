@@ -102,10 +102,16 @@ pub enum Action {
     ManageIncidents,
     /// Set the reporting mandate, recipients, targets and reminder points.
     ManageIncidentSettings,
+    /// Read the management reviews (ledningens genomgång) and their decisions.
+    ViewReviews,
+    /// Prepare a management review, record its decisions and mark it held.
+    ManageReviews,
+    /// Read the board's overview (styrelsens översikt).
+    ViewBoardDashboard,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -131,6 +137,9 @@ impl Action {
         Action::AssessPatientSafety,
         Action::ManageIncidents,
         Action::ManageIncidentSettings,
+        Action::ViewReviews,
+        Action::ManageReviews,
+        Action::ViewBoardDashboard,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -155,6 +164,7 @@ impl Action {
                 | Action::AssessPatientSafety
                 | Action::ManageIncidents
                 | Action::ManageIncidentSettings
+                | Action::ManageReviews
         )
     }
 }
@@ -206,6 +216,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
                 Administrator | Coordinator | DataProtectionOfficer | Auditor
             )
         }
+        ViewReviews | ViewBoardDashboard => !matches!(role, Employee),
+        ManageReviews => matches!(role, Administrator | Coordinator),
     }
 }
 

@@ -12,5 +12,6 @@ pub mod risk;
 pub mod search;
 pub mod users;
 pub mod validation;
+pub mod review;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -10,6 +10,7 @@
 mod document;
 mod draft;
 mod labels;
+mod review;
 #[cfg(feature = "sample")]
 mod sample;
 mod world;
@@ -23,6 +24,7 @@ pub use document::{
 };
 pub use draft::{Field, ReportDraftDocument};
 pub use labels::Labels;
+pub use review::{ManagementReviewDocument, ReviewItemSection};
 #[cfg(feature = "sample")]
 pub use sample::sample_document;
 
@@ -30,6 +32,7 @@ use world::TemplateWorld;
 
 const RISK_ANALYSIS: &str = include_str!("../templates/risk_analysis.typ");
 const REPORT_DRAFT: &str = include_str!("../templates/report_draft.typ");
+const MANAGEMENT_REVIEW: &str = include_str!("../templates/management_review.typ");
 
 /// Why a PDF could not be made. Either is a bug in tillit, not in the user's data.
 #[derive(thiserror::Error, Debug)]
@@ -49,6 +52,12 @@ pub fn risk_analysis_pdf(doc: &RiskAnalysisDocument) -> Result<Vec<u8>, PdfError
 pub fn report_draft_pdf(doc: &ReportDraftDocument) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
     render(REPORT_DRAFT, data, &doc.generated_on)
+}
+
+/// Renders a management review with its items and decisions.
+pub fn management_review_pdf(doc: &ManagementReviewDocument) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
+    render(MANAGEMENT_REVIEW, data, &doc.generated_on)
 }
 
 /// The `data.json` the risk analysis template reads.

@@ -25,6 +25,8 @@ pub mod tasks;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod reviews;
+pub mod board;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;

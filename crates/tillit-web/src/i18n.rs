@@ -22,6 +22,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/incidents.ftl"),
             include_str!("../locales/sv/operator.ftl"),
             include_str!("../locales/sv/picker.ftl"),
+            include_str!("../locales/sv/reviews.ftl"),
         ],
     ),
     (
@@ -38,6 +39,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/incidents.ftl"),
             include_str!("../locales/en/operator.ftl"),
             include_str!("../locales/en/picker.ftl"),
+            include_str!("../locales/en/reviews.ftl"),
         ],
     ),
 ];

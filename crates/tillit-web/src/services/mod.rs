@@ -17,3 +17,5 @@ pub mod risk;
 pub mod risk_export;
 pub mod start;
 pub mod users;
+pub mod reviews;
+pub mod board;

@@ -17,6 +17,7 @@ pub mod risks;
 pub mod systems;
 pub mod tasks;
 pub mod users;
+pub mod reviews;
 
 use axum::routing::get;
 use axum::Router;
@@ -222,6 +223,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit-events/{seq}/proof", get(audit::proof))
         .route("/audit/verify", get(audit::verify))
         .merge(operator::routes())
+        .merge(reviews::routes())
         .fallback(crate::error::not_found)
 }
 

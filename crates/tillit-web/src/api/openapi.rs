@@ -113,6 +113,16 @@ use crate::api;
         api::operator::suspend,
         api::operator::reactivate,
         api::operator::reset_admin,
+        api::reviews::list,
+        api::reviews::create,
+        api::reviews::detail,
+        api::reviews::update,
+        api::reviews::hold,
+        api::reviews::add_decision,
+        api::reviews::decision_to_measure,
+        api::reviews::decision_to_task,
+        api::reviews::pdf,
+        api::reviews::board_dashboard,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -127,6 +137,7 @@ use crate::api;
         (name = "audit", description = "Tamper-evident audit trail"),
         (name = "operator", description = "Operators of the deployment: organisations with hosting facts only, their first administrator, suspension and administrator access (operator tokens only)"),
         (name = "health", description = "Probes"),
+        (name = "reviews", description = "Management reviews (ledningens genomgång) with their decisions, and the board's overview"),
     )
 )]
 pub struct ApiDoc;

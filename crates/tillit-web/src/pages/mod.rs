@@ -18,6 +18,8 @@ pub mod risk;
 pub mod start;
 pub mod tasks;
 pub mod users;
+pub mod reviews;
+pub mod board;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -143,6 +145,8 @@ pub fn routes() -> Router<AppState> {
         .merge(operator::routes())
         .merge(risk::routes())
         .merge(incidents::routes())
+        .merge(reviews::routes())
+        .route("/reports/board", get(board::page))
         .route("/classification", get(classification::overview::overview))
         .route(
             "/classification/classify",

@@ -19,3 +19,4 @@ pub mod start;
 pub mod users;
 pub mod reviews;
 pub mod board;
+pub mod review_export;

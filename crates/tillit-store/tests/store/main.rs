@@ -13,6 +13,7 @@ mod registers_bulk;
 mod reminders;
 mod risk;
 mod schema_parity;
+mod reviews;
 
 use tillit_domain::org::OrganisationKind;
 use tillit_store::org::{self, NewOrganisation};

@@ -74,3 +74,5 @@ mod security;
 mod start_page;
 #[path = "web/unit_scope.rs"]
 mod unit_scope;
+#[path = "web/reviews.rs"]
+mod reviews;

@@ -16,6 +16,7 @@ mod large_registers;
 mod large_risk;
 mod registers;
 mod risk;
+mod reviews;
 
 use std::collections::HashMap;
 
@@ -53,6 +54,7 @@ pub async fn load_demo(db: &Db, password_hash: &str) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    reviews::load_reviews(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -107,6 +109,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
+    reviews::load_reviews(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -1393,6 +1396,7 @@ mod tests {
             classification::demo_classification_events(prompts.len())
                 + risk::demo_risk_events()
                 + incidents::DEMO_INCIDENT_EVENTS_BY_PEOPLE
+                + reviews::DEMO_REVIEW_EVENTS
         );
     }
 

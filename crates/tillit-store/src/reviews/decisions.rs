@@ -190,7 +190,8 @@ pub async fn decision_to_measure_in(
     Ok((after, measure))
 }
 
-/// Turns the decision into a task for its owner, due when the decision is.
+/// Turns the decision into a task for its owner, due when the decision is; the task is
+/// about the review, whose page lists the decision.
 pub async fn decision_to_task(
     db: &Db,
     organisation_id: i64,
@@ -206,8 +207,8 @@ pub async fn decision_to_task(
         &NewTask {
             assignee_id: Some(before.owner_id),
             kind: DECISION_TASK,
-            subject_kind: "management_review_decision",
-            subject_id: before.id,
+            subject_kind: "management_review",
+            subject_id: before.review_id,
             note: &before.text,
             due_on: Some(before.due_on),
         },

@@ -9,8 +9,8 @@ pub mod figures;
 mod decisions;
 
 pub use decisions::{
-    add_decision, decision_to_measure, decision_to_task, decisions, get_decision, Decision,
-    DECISION_TASK,
+    add_decision, add_decision_in, decision_to_measure, decision_to_measure_in, decision_to_task,
+    decisions, get_decision, Decision, DECISION_TASK,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -130,3 +130,4 @@ board-count = Count
 board-share = Share
 board-counted = Counted { $at }
 nav-board = Board overview
+task-review-decision = Decision of the management review

@@ -130,3 +130,4 @@ board-count = Antal
 board-share = Andel
 board-counted = Räknat { $at }
 nav-board = Styrelsens översikt
+task-review-decision = Beslut från ledningens genomgång

@@ -29,6 +29,7 @@ mod import;
 mod incidents;
 mod registers;
 mod risk;
+mod board;
 
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";
@@ -108,6 +109,8 @@ enum Scenario {
     ImportExport,
     /// Verify an audit trail of 1,000,000 events.
     Audit,
+    /// The board's overview, as its page and through the API, at concurrency 16.
+    BoardDashboard,
 }
 
 impl Scenario {
@@ -258,6 +261,7 @@ async fn run_scenarios(
     scenarios.extend(registers::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(risk::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(incidents::run(chosen, server, client, &token, duration).await?);
+    scenarios.extend(board::run(chosen, server, client, &token, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -750,6 +754,8 @@ enum Workload {
     Risk(risk::RiskLoad),
     /// The start page with its clocks and the incident intake.
     Incident(incidents::IncidentLoad),
+    /// The board's overview.
+    Board(board::BoardLoad),
 }
 
 /// A workload aimed at one server.
@@ -785,6 +791,7 @@ impl Load {
             Workload::Systems(list) => list.operation(&self.client, &self.base, n, log).await,
             Workload::Risk(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::Incident(load) => load.operation(&self.client, &self.base, n, log).await,
+            Workload::Board(load) => load.operation(&self.client, &self.base, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];

@@ -124,10 +124,16 @@ pub enum Action {
     ViewCalendar,
     /// Add, change and remove the organisation's own recurring duties.
     ManageCalendar,
+    /// Read the management reviews (ledningens genomgång) and their decisions.
+    ViewReviews,
+    /// Prepare a management review, record its decisions and mark it held.
+    ManageReviews,
+    /// Read the board's overview (styrelsens översikt).
+    ViewBoardDashboard,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewOrganisation,
         Action::ManageOrganisation,
         Action::ManageOrgUnits,
@@ -164,6 +170,9 @@ impl Action {
         Action::ManageMaturity,
         Action::ViewCalendar,
         Action::ManageCalendar,
+        Action::ViewReviews,
+        Action::ManageReviews,
+        Action::ViewBoardDashboard,
     ];
 
     /// Whether the action changes anything (a read-only auditor may never do these).
@@ -195,6 +204,7 @@ impl Action {
                 | Action::ApproveReports
                 | Action::ManageMaturity
                 | Action::ManageCalendar
+                | Action::ManageReviews
         )
     }
 }
@@ -257,6 +267,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // The coordinator compiles the report and, with the administrator acting for
         // management, approves it (seed 002: compiled by the coordinator and unit head).
         ManageReports | ApproveReports => matches!(role, Administrator | Coordinator),
+        ViewReviews | ViewBoardDashboard => !matches!(role, Employee),
+        ManageReviews => matches!(role, Administrator | Coordinator),
     }
 }
 

@@ -17,5 +17,6 @@ pub mod documents;
 pub mod internal_control;
 pub mod maturity;
 pub mod calendar;
+pub mod review;
 
 pub use validation::{FieldError, ValidationErrors};

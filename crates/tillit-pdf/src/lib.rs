@@ -11,6 +11,7 @@ mod annual_report;
 mod document;
 mod draft;
 mod labels;
+mod review;
 #[cfg(feature = "sample")]
 mod sample;
 mod world;
@@ -25,6 +26,7 @@ pub use document::{
 };
 pub use draft::{Field, ReportDraftDocument};
 pub use labels::Labels;
+pub use review::{ManagementReviewDocument, ReviewItemSection};
 #[cfg(feature = "sample")]
 pub use sample::sample_document;
 
@@ -33,6 +35,7 @@ use world::TemplateWorld;
 const RISK_ANALYSIS: &str = include_str!("../templates/risk_analysis.typ");
 const REPORT_DRAFT: &str = include_str!("../templates/report_draft.typ");
 const ANNUAL_REPORT: &str = include_str!("../templates/annual_report.typ");
+const MANAGEMENT_REVIEW: &str = include_str!("../templates/management_review.typ");
 
 /// Why a PDF could not be made. Either is a bug in tillit, not in the user's data.
 #[derive(thiserror::Error, Debug)]
@@ -58,6 +61,12 @@ pub fn report_draft_pdf(doc: &ReportDraftDocument) -> Result<Vec<u8>, PdfError> 
 pub fn annual_report_pdf(doc: &AnnualReportDocument) -> Result<Vec<u8>, PdfError> {
     let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
     render(ANNUAL_REPORT, data, &doc.generated_on)
+}
+
+/// Renders a management review with its items and decisions.
+pub fn management_review_pdf(doc: &ManagementReviewDocument) -> Result<Vec<u8>, PdfError> {
+    let data = serde_json::to_vec(doc).map_err(|e| PdfError::Compile(format!("data.json: {e}")))?;
+    render(MANAGEMENT_REVIEW, data, &doc.generated_on)
 }
 
 /// The `data.json` the risk analysis template reads.

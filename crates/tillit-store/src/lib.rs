@@ -30,6 +30,8 @@ pub mod documents;
 pub mod internal_control;
 pub mod maturity;
 pub mod calendar;
+pub mod reviews;
+pub mod board;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;

@@ -26,6 +26,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/sv/reports.ftl"),
             include_str!("../locales/sv/maturity.ftl"),
             include_str!("../locales/sv/calendar.ftl"),
+            include_str!("../locales/sv/reviews.ftl"),
         ],
     ),
     (
@@ -46,6 +47,7 @@ const SOURCES: [(Language, &str, &[&str]); 2] = [
             include_str!("../locales/en/reports.ftl"),
             include_str!("../locales/en/maturity.ftl"),
             include_str!("../locales/en/calendar.ftl"),
+            include_str!("../locales/en/reviews.ftl"),
         ],
     ),
 ];

@@ -13,6 +13,7 @@ use crate::services::checked_cache::CheckedCache;
 use crate::services::registers::RegisterStatus;
 use crate::services::risk::Overview;
 use crate::services::start::StartFigures;
+use crate::services::board::{BoardDashboard, BoardKey};
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -61,6 +62,8 @@ pub struct AppState {
     pub system_pages: Arc<CheckedCache<SystemPageKey, Page<InformationSystem>>>,
     /// Pages of the risk list per organisation, filter and reach (ADR 0008).
     pub risk_pages: Arc<CheckedCache<RiskPageKey, Page<RiskListItem>>>,
+    /// The board's overview per organisation and reach (ADR 0008).
+    pub board_dashboards: Arc<CheckedCache<BoardKey, BoardDashboard>>,
 }
 
 /// A page of an organisation's user list: the organisation, the filter and the page.
@@ -87,6 +90,7 @@ impl AppState {
             user_pages: Arc::default(),
             system_pages: Arc::default(),
             risk_pages: Arc::default(),
+            board_dashboards: Arc::default(),
         }
     }
 }

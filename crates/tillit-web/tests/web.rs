@@ -80,3 +80,5 @@ mod unit_scope;
 mod governance_documents;
 #[path = "web/governance_cycle.rs"]
 mod governance_cycle;
+#[path = "web/reviews.rs"]
+mod reviews;

@@ -19,6 +19,7 @@ mod reports;
 mod risk;
 mod governance;
 mod maturity_cycle;
+mod reviews;
 
 use std::collections::HashMap;
 
@@ -65,6 +66,7 @@ async fn load_governance_demo(db: &Db, organisation_id: i64) -> anyhow::Result<(
         duties = cycle.duties,
         "demo maturity assessments and annual cycle loaded"
     );
+    reviews::load_reviews(db, organisation_id).await?;
     reports::load_demo_reports(db, organisation_id).await?;
     Ok(())
 }
@@ -1424,6 +1426,7 @@ mod tests {
             classification::demo_classification_events(prompts.len())
                 + risk::demo_risk_events()
                 + incidents::DEMO_INCIDENT_EVENTS_BY_PEOPLE
+                + reviews::DEMO_REVIEW_EVENTS
         );
     }
 

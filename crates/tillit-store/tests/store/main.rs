@@ -16,6 +16,7 @@ mod risk;
 mod schema_parity;
 mod governance_documents;
 mod governance_cycle;
+mod reviews;
 
 use tillit_domain::org::OrganisationKind;
 use tillit_store::org::{self, NewOrganisation};

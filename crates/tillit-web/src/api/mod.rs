@@ -22,6 +22,7 @@ pub mod documents;
 pub mod internal_control;
 pub mod maturity;
 pub mod calendar;
+pub mod reviews;
 
 use axum::routing::get;
 use axum::Router;
@@ -261,6 +262,7 @@ pub fn routes() -> Router<AppState> {
                 .put(calendar::update_duty)
                 .delete(calendar::delete_duty),
         )
+        .merge(reviews::routes())
         .fallback(crate::error::not_found)
 }
 

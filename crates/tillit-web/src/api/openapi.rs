@@ -149,6 +149,16 @@ use crate::api;
         api::calendar::get_duty,
         api::calendar::update_duty,
         api::calendar::delete_duty,
+        api::reviews::list,
+        api::reviews::create,
+        api::reviews::detail,
+        api::reviews::update,
+        api::reviews::hold,
+        api::reviews::add_decision,
+        api::reviews::decision_to_measure,
+        api::reviews::decision_to_task,
+        api::reviews::pdf,
+        api::reviews::board_dashboard,
     ),
     components(schemas(api::Problem, api::ProblemField)),
     modifiers(&BearerAuth),
@@ -167,6 +177,7 @@ use crate::api;
         (name = "reports", description = "The annual information security report: sections with figures counted from the registers while a draft, texts, approval into frozen versions, PDF and XLSX"),
         (name = "maturity", description = "Maturity self-assessments on four cumulative levels, scored with feedback on the next steps"),
         (name = "calendar", description = "The annual cycle of recurring duties, as JSON and as an iCalendar feed, and the organisation's own duties"),
+        (name = "reviews", description = "Management reviews (ledningens genomgång) with their decisions, and the board's overview"),
     )
 )]
 pub struct ApiDoc;

@@ -24,6 +24,8 @@ pub mod internal_control;
 pub mod governance_charts;
 pub mod maturity;
 pub mod calendar;
+pub mod reviews;
+pub mod board;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -150,6 +152,8 @@ pub fn routes() -> Router<AppState> {
         .merge(risk::routes())
         .merge(incidents::routes())
         .merge(reports::routes())
+        .merge(reviews::routes())
+        .route("/reports/board", get(board::page))
         .route("/classification", get(classification::overview::overview))
         .route(
             "/classification/classify",

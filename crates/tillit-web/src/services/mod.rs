@@ -22,3 +22,6 @@ pub mod internal_control;
 pub mod reports;
 pub mod maturity;
 pub mod calendar;
+pub mod reviews;
+pub mod board;
+pub mod review_export;

@@ -243,6 +243,17 @@ pub(crate) fn page_routes() -> Vec<Route> {
         route("POST", "/governance/calendar/feed/revoke",     "",                                                         303, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         // The feed is authenticated by the token in its address (a coordinator's), not by a session.
         route("GET",  "/calendar/{feed_file}",                "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y,  Y], Y),
+        route("GET",  "/reports/reviews",                     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/reviews/new",                 "",                                                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/reviews",                     "year={review_year}&term=spring&meeting_on={future}&participants=Ledningsgruppen", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/reviews/{review}",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST", "/reports/reviews/{review}",            "version={review_version}&participants=Ledningen {n}&item_audits=Revision {n}", 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/reviews/{review}/hold",       "version={review_version}",                                 303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/reviews/{review}/decisions",  "text=Beslut {n}&owner_id={user}&due_on={future}",          303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/reviews/{decided_review}/decisions/{review_decision}/measure", "",                         303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST", "/reports/reviews/{decided_review}/decisions/{review_decision}/task", "",                            303, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",  "/reports/reviews/{review}/export.pdf", "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",  "/reports/board",                       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -382,6 +393,16 @@ pub(crate) fn api_routes() -> Vec<Route> {
         route("GET",    "/api/v1/calendar-duties/{duty}",     "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
         route("PUT",    "/api/v1/calendar-duties/{duty}",     r#"{"title": "Kontinuitetsövning {n}", "kind": "continuity_exercise", "recurrence": "half_yearly", "next_due": "{future}", "version": {duty_version}}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
         route("DELETE", "/api/v1/calendar-duties/{duty}?version={duty_version}", "",                                      204, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reviews",                    "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("POST",   "/api/v1/reviews",                    r#"{"year": {review_year}, "term": "autumn", "meeting_on": "{future}", "participants": "Ledningen"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reviews/{review}",           "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("PUT",    "/api/v1/reviews/{review}",           r#"{"version": {review_version}, "participants": "Ledningen {n}", "items": [{"key": "audits", "text": "Revision {n}"}]}"#, 200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reviews/{review}/hold",      r#"{"version": {review_version}}"#,                         200, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reviews/{review}/decisions", r#"{"text": "Beslut {n}", "owner_id": {user}, "due_on": "{future}"}"#, 201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reviews/{decided_review}/decisions/{review_decision}/measure", "",                       201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("POST",   "/api/v1/reviews/{decided_review}/decisions/{review_decision}/task", "",                          201, [Y,  Y,  N,  N,  N,  N,  N,  N,  N], N),
+        route("GET",    "/api/v1/reviews/{review}/pdf",       "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
+        route("GET",    "/api/v1/board-dashboard",            "",                                                         200, [Y,  Y,  Y,  Y,  Y,  Y,  Y,  N,  Y], N),
     ]
 }
 
@@ -685,6 +706,22 @@ pub(crate) async fn fill(
         let (case, attachment) = incident_fixture::attached(app).await;
         values.push(("{attached}", case.to_string()));
         values.push(("{attachment}", attachment.to_string()));
+    }
+    if text.contains("{review_year}") {
+        values.push((
+            "{review_year}",
+            review_fixture::free_year(app).await.to_string(),
+        ));
+    }
+    if text.contains("{review}") {
+        let review = review_fixture::review(app).await;
+        values.push(("{review}", review.id.to_string()));
+        values.push(("{review_version}", review.version.to_string()));
+    }
+    if text.contains("{decided_review}") {
+        let (review, decision) = review_fixture::decided(app).await;
+        values.push(("{decided_review}", review.to_string()));
+        values.push(("{review_decision}", decision.to_string()));
     }
     if text.contains("{own_token}") {
         // Nobody signed in: any token will do, the request is refused before it is looked up.
@@ -1267,6 +1304,8 @@ fn registered_routes() -> std::collections::BTreeSet<String> {
         ("src/pages/reports.rs", ""),
         ("src/pages/maturity.rs", ""),
         ("src/pages/calendar.rs", ""),
+        ("src/pages/reviews.rs", ""),
+        ("src/api/reviews.rs", "/api/v1"),
     ] {
         let source =
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
@@ -1548,5 +1587,71 @@ mod governance_fixture {
             .await
             .expect("control")
             .id
+    }
+}
+
+/// Management reviews of organisation A for the placeholders, made through the store.
+mod review_fixture {
+    use chrono::{Days, Utc};
+    use tillit_domain::review::{DecisionDraft, ReviewDraft, Term};
+    use tillit_store::reviews::{self, Review};
+    use tillit_store::Actor;
+
+    use crate::harness::TestApp;
+
+    /// Reviews made here use years past those a user may enter, one per review, so
+    /// they never take the year and term a form in the matrix asks for.
+    const FIXTURE_YEARS: i32 = 3000;
+
+    fn actor() -> Actor {
+        Actor::system("test-fixture")
+    }
+
+    async fn count(app: &TestApp) -> i64 {
+        reviews::list_reviews(&app.db, app.a.id, 1, 0)
+            .await
+            .expect("reviews")
+            .total
+    }
+
+    /// A year no review of organisation A has yet, among those a user may enter.
+    pub async fn free_year(app: &TestApp) -> i32 {
+        let taken = reviews::list_reviews(&app.db, app.a.id, 10_000, 0)
+            .await
+            .expect("reviews")
+            .items
+            .into_iter()
+            .map(|r| r.year)
+            .collect::<Vec<_>>();
+        (2000..=2100)
+            .find(|year| !taken.contains(&i64::from(*year)))
+            .expect("a free year")
+    }
+
+    pub async fn review(app: &TestApp) -> Review {
+        let n = i32::try_from(count(app).await).expect("count");
+        let draft = ReviewDraft {
+            year: FIXTURE_YEARS + n,
+            term: Term::Spring,
+            meeting_on: Utc::now().date_naive() + Days::new(20),
+            participants: "Ledningsgruppen".into(),
+        };
+        reviews::create_review(&app.db, app.a.id, &actor(), &draft, &[])
+            .await
+            .expect("review")
+    }
+
+    /// A review with one decision that has not been followed up yet.
+    pub async fn decided(app: &TestApp) -> (i64, i64) {
+        let review = review(app).await;
+        let draft = DecisionDraft {
+            text: "Inför tvåfaktorsinloggning i vården".into(),
+            owner_id: app.a.target.id,
+            due_on: Utc::now().date_naive() + Days::new(60),
+        };
+        let decision = reviews::add_decision(&app.db, app.a.id, &actor(), review.id, &draft)
+            .await
+            .expect("decision");
+        (review.id, decision.id)
     }
 }

@@ -31,6 +31,7 @@ mod registers;
 mod reports;
 mod risk;
 mod calendar;
+mod board;
 
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";
@@ -114,6 +115,8 @@ enum Scenario {
     AnnualReportPdf,
     /// The administrator's personal iCalendar feed of the annual cycle.
     CalendarFeed,
+    /// The board's overview, as its page and through the API, at concurrency 16.
+    BoardDashboard,
 }
 
 impl Scenario {
@@ -267,6 +270,7 @@ async fn run_scenarios(
     scenarios.extend(risk::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(incidents::run(chosen, server, client, &token, duration).await?);
     scenarios.extend(calendar::run(chosen, server, client, duration).await?);
+    scenarios.extend(board::run(chosen, server, client, &token, duration).await?);
     if chosen.includes(Scenario::Write) {
         let parents = some_unit_ids(client, &server.base, &token).await?;
         let workload = Workload::WriteUnits { token, parents };
@@ -761,6 +765,8 @@ enum Workload {
     Incident(incidents::IncidentLoad),
     /// The annual cycle's calendar feed.
     Calendar(calendar::CalendarLoad),
+    /// The board's overview.
+    Board(board::BoardLoad),
 }
 
 /// A workload aimed at one server.
@@ -797,6 +803,7 @@ impl Load {
             Workload::Risk(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::Incident(load) => load.operation(&self.client, &self.base, n, log).await,
             Workload::Calendar(load) => load.operation(&self.client, &self.base, log).await,
+            Workload::Board(load) => load.operation(&self.client, &self.base, log).await,
             Workload::WriteUnits { token, parents } => {
                 // `parents` is never empty: `some_unit_ids` refuses an empty list.
                 let parent = parents[(n % parents.len() as u64) as usize];

@@ -315,6 +315,27 @@ pub async fn latest_maturity(
     })
 }
 
+/// The latest completed maturity level assessed on or before `as_of`, of the
+/// organisation (`unit_id` `None`) or of one unit: what a report for a past year shows.
+pub async fn maturity_as_of(
+    db: &Db,
+    organisation_id: i64,
+    unit_id: Option<i64>,
+    as_of: NaiveDate,
+) -> Result<Option<LatestMaturity>> {
+    let order = "ORDER BY m.assessed_on DESC, m.id DESC LIMIT 1";
+    Ok(match unit_id {
+        None => {
+            let sql = format!("{LATEST} AND m.unit_id IS NULL AND m.assessed_on <= $2 {order}");
+            read!(db, fetch_optional, LatestMaturity, &sql, organisation_id, as_of)?
+        }
+        Some(unit) => {
+            let sql = format!("{LATEST} AND m.unit_id = $2 AND m.assessed_on <= $3 {order}");
+            read!(db, fetch_optional, LatestMaturity, &sql, organisation_id, unit, as_of)?
+        }
+    })
+}
+
 /// The latest completed result of the organisation and of each administration assessed,
 /// the organisation first.
 pub async fn latest_maturity_per_scope(

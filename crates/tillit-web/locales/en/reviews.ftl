@@ -125,6 +125,7 @@ board-training = Basic information security training
 board-maturity = Maturity level
 board-no-data = No data yet
 board-no-assessment = No assessment yet
+board-maturity-level = Level { $level } of 4 in the latest completed maturity assessment
 board-not-readable = You are not allowed to see this part.
 board-count = Count
 board-share = Share

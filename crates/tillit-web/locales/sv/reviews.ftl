@@ -125,6 +125,7 @@ board-training = Grundutbildning i informationssäkerhet
 board-maturity = Mognadsnivå
 board-no-data = Ingen data ännu
 board-no-assessment = Ingen bedömning ännu
+board-maturity-level = Nivå { $level } av 4 i den senaste avslutade mognadsmätningen
 board-not-readable = Du har inte behörighet att se den här delen.
 board-count = Antal
 board-share = Andel

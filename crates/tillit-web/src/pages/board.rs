@@ -92,6 +92,8 @@ struct BoardPage {
     register_overdue: bool,
     coverage: Vec<CoverageRow>,
     coverage_chart: Chart,
+    documents_overdue: Option<i64>,
+    maturity_level: Option<i64>,
     counted: String,
 }
 
@@ -213,6 +215,8 @@ fn page_of(ctx: PageContext, units_only: bool, board: &BoardDashboard) -> BoardP
         register_overdue: board.renewals.register_overdue,
         coverage,
         coverage_chart,
+        documents_overdue: board.documents_overdue,
+        maturity_level: board.maturity_level,
         counted: ctx.t1("board-counted", "at", ctx.time(&board.counted_at)),
         ctx,
     }

@@ -34,12 +34,13 @@ pub struct BoardDashboard {
     pub incidents: Option<IncidentFigures>,
     pub renewals: RenewalFigures,
     pub coverage: Vec<Coverage>,
-    /// Reviews of governing documents that are overdue; counted by the documents module
-    /// once it exists.
+    /// Governing documents in force whose review date has passed, in the whole
+    /// organisation.
     pub documents_overdue: Option<i64>,
     /// The share of staff with basic training in per cent; no training data yet.
     pub training_percent: Option<i64>,
-    /// The latest maturity level (1–4); no assessment yet.
+    /// The organisation's latest completed maturity level (0–4); `None` before the
+    /// first assessment is completed.
     pub maturity_level: Option<i64>,
     pub counted_at: DateTime<Utc>,
 }
@@ -90,14 +91,23 @@ async fn count(state: &AppState, key: BoardKey) -> Result<BoardDashboard, AppErr
     let risk_reach = key.risks.as_ref().unwrap_or(&nowhere);
     let renewals = store::renewal_figures(db, organisation_id, risk_reach, today).await?;
     let coverage = store::coverage(db, organisation_id, risk_reach).await?;
+    let documents = tillit_store::documents::documents_summary(
+        db,
+        organisation_id,
+        None,
+        crate::services::documents::checklist_items()?,
+        today,
+    )
+    .await?;
+    let maturity = tillit_store::maturity::latest_maturity(db, organisation_id, None).await?;
     Ok(BoardDashboard {
         largest_risks,
         incidents,
         renewals,
         coverage,
-        documents_overdue: None,
+        documents_overdue: Some(documents.overdue),
         training_percent: None,
-        maturity_level: None,
+        maturity_level: maturity.map(|m| m.level),
         counted_at: now,
     })
 }

@@ -1,7 +1,6 @@
 //! The annual cycle (C35) for the pages, the API and the calendar feed.
 //!
-//! The calendar is the union of its [`Source`]s. To add one (the governing documents'
-//! reviews, say), add a variant to [`Source`], list it in [`Source::ALL`] and give it an
+//! The calendar is the union of its [`Source`]s. To add one, add a variant to [`Source`], list it in [`Source::ALL`] and give it an
 //! arm in [`Source::collect`]; everything else (pages, API, feed) follows.
 
 use std::sync::LazyLock;
@@ -13,7 +12,7 @@ use tillit_domain::calendar::{
 };
 use tillit_domain::users::Language;
 use tillit_store::calendar::{self as store, Duty, FeedAccess};
-use tillit_store::Db;
+use tillit_store::{documents, Db};
 
 use crate::auth::secrets::{random_token, token_hash};
 use crate::auth::Principal;
@@ -78,15 +77,17 @@ pub enum Source {
     RiskRenewals,
     MeasureFollowUps,
     FixedPoints,
+    DocumentReviews,
     OwnDuties,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Source::RegisterConfirmation,
         Source::RiskRenewals,
         Source::MeasureFollowUps,
         Source::FixedPoints,
+        Source::DocumentReviews,
         Source::OwnDuties,
     ];
 
@@ -96,6 +97,7 @@ impl Source {
             Source::RiskRenewals => &[DutyKind::RiskRenewal],
             Source::MeasureFollowUps => &[DutyKind::MeasureFollowUp],
             Source::FixedPoints => &[DutyKind::ManagementReview, DutyKind::AnnualReport],
+            Source::DocumentReviews => &[DutyKind::DocumentReview],
             Source::OwnDuties => &DutyKind::OWN,
         }
     }
@@ -150,6 +152,21 @@ impl Source {
                             unit_id: None,
                             path: "/governance/calendar".to_owned(),
                         })
+                })
+                .collect(),
+            Source::DocumentReviews => documents::review_dates(db, organisation_id, from, to)
+                .await?
+                .into_iter()
+                .map(|review| Occurrence {
+                    kind: DutyKind::DocumentReview,
+                    key: Occurrence::new_key("document", review.document_id, review.due),
+                    title: review.title,
+                    description: String::new(),
+                    due_on: review.due,
+                    owner_id: Some(review.owner_id),
+                    owner_name: Some(review.owner_name),
+                    unit_id: review.unit_id,
+                    path: format!("/governance/documents/{}", review.document_id),
                 })
                 .collect(),
             Source::OwnDuties => {

@@ -2,8 +2,11 @@
 //! replaces (seed 002). Each section is a module that counts its figures; a section with
 //! no module is text only. Adding a section is one module and one line in [`SECTIONS`].
 
+mod audits;
 mod classification;
+mod documents;
 mod incidents;
+mod maturity;
 mod measures;
 mod organisation;
 mod risk;
@@ -45,16 +48,17 @@ pub type Figures = for<'a> fn(&'a Input<'a>) -> SectionFuture<'a>;
 
 /// Every section by key, with the module that counts its figures (`None`: text only).
 /// The key names the heading (`report-section-<key>`) and the stored text.
-pub const SECTIONS: [(&str, Option<Figures>); 11] = [
+pub const SECTIONS: [(&str, Option<Figures>); 12] = [
     ("summary", None),
     ("organisation", Some(organisation::section)),
     ("work", Some(work::section)),
     ("classification", Some(classification::section)),
     ("risk", Some(risk::section)),
-    ("audits", None),
+    ("documents", Some(documents::section)),
+    ("audits", Some(audits::section)),
     ("logs", None),
     ("incidents", Some(incidents::section)),
-    ("maturity", None),
+    ("maturity", Some(maturity::section)),
     ("measures", Some(measures::section)),
     ("focus", None),
 ];

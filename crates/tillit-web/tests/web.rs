@@ -82,3 +82,5 @@ mod governance_documents;
 mod governance_cycle;
 #[path = "web/reviews.rs"]
 mod reviews;
+#[path = "web/governance_together.rs"]
+mod governance_together;

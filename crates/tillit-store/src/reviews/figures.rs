@@ -2,7 +2,7 @@
 //! registers, the risk work and the incidents of the whole organisation: one grouped
 //! query per figure, never a row per object.
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use tillit_domain::review::ItemKey;
 use tillit_domain::risk::RiskLevel;
@@ -69,8 +69,8 @@ fn figure(code: &str, value: i64) -> Figure {
     }
 }
 
-/// Every item's figures, in agenda order. Audits have no register in tillit yet, and the
-/// internal control plan is followed up in its own module: both are text only here.
+/// Every item's figures, in agenda order. Audits have no register in tillit yet and are
+/// text only.
 pub async fn live_figures(
     db: &Db,
     organisation_id: i64,
@@ -84,14 +84,34 @@ pub async fn live_figures(
         (ItemKey::Audits, ItemFigures::default()),
         (ItemKey::SeriousRisks, serious_risks(db, organisation_id).await?),
         (ItemKey::Gaps, gaps(db, organisation_id).await?),
-        (ItemKey::InternalControl, internal_control()),
+        (ItemKey::InternalControl, internal_control(db, organisation_id, period).await?),
     ])
 }
 
-/// The follow-up of the internal control plan: kept as text until that module gives
-/// figures, which then belong here.
-fn internal_control() -> ItemFigures {
-    ItemFigures::default()
+/// The follow-up of this year's internal control plan: its controls, the reports the
+/// administrations gave and those that found deviations.
+async fn internal_control(db: &Db, organisation_id: i64, period: &Period) -> Result<ItemFigures> {
+    let year = i64::from(period.today.year());
+    let summary = crate::internal_control::summary(db, organisation_id, year).await?;
+    let lines = summary
+        .units
+        .iter()
+        .filter(|unit| unit.deviations > 0)
+        .map(|unit| NamedLine {
+            code: "control-deviations".to_owned(),
+            name: unit.unit_name.clone(),
+        })
+        .collect();
+    Ok(ItemFigures {
+        figures: vec![
+            figure("control-items", summary.items),
+            figure("control-reports-expected", summary.expected),
+            figure("control-reports-received", summary.received),
+            figure("control-deviations", summary.deviations),
+        ],
+        risks: Vec::new(),
+        lines,
+    })
 }
 
 /// Incidents since the previous review by kind, breaches, and the external developments

@@ -472,7 +472,16 @@ pub fn summary(
                 ("unclassified", v("systems-unclassified")),
             ],
         ),
-        ItemKey::InternalControl => text("review-summary-internal-control", &[]),
+        ItemKey::InternalControl => text(
+            "review-summary-internal-control",
+            &[
+                ("year", period.today.year().to_string()),
+                ("items", v("control-items")),
+                ("expected", v("control-reports-expected")),
+                ("received", v("control-reports-received")),
+                ("deviations", v("control-deviations")),
+            ],
+        ),
     }
 }
 

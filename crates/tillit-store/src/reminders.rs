@@ -19,6 +19,10 @@ use crate::error::Result;
 /// A task due within this many days is worth a reminder.
 pub const TASK_NOTICE_DAYS: u64 = 7;
 
+/// A governing document's review is announced this many days ahead: time enough to
+/// send a revision out for consultation.
+pub const DOCUMENT_REVIEW_NOTICE_DAYS: u64 = 30;
+
 /// What a reminder is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ReminderKind {
@@ -39,6 +43,9 @@ pub enum ReminderKind {
     /// to the coordinators when nobody owns it); `duty_kind` as in
     /// [`tillit_domain::calendar::DutyKind::as_str`].
     CalendarDuty { duty_kind: String },
+    /// A governing document in force is due for review within
+    /// [`DOCUMENT_REVIEW_NOTICE_DAYS`] or overdue (to the document's owner).
+    DocumentReview,
 }
 
 /// One thing one user should look at.
@@ -110,6 +117,7 @@ pub async fn due_reminders(
     reminders.extend(late_measures(db, organisation_id, today).await?);
     reminders.extend(analysis_renewals(db, organisation_id, today).await?);
     reminders.extend(crate::calendar::duty_reminders(db, organisation_id, today).await?);
+    reminders.extend(document_reviews(db, organisation_id, today).await?);
     reminders.sort_by(|a, b| {
         (a.user_id, a.due_on, &a.subject, &a.path).cmp(&(b.user_id, b.due_on, &b.subject, &b.path))
     });
@@ -347,6 +355,46 @@ async fn analysis_renewals(
                 row.subject_name,
                 Some(row.next_renewal),
                 format!("/risks/analyses/{}", row.analysis_id),
+            )
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct DocumentReviewRow {
+    #[sqlx(flatten)]
+    recipient: Recipient,
+    document_id: i64,
+    title: String,
+    next_review: NaiveDate,
+}
+
+/// Governing documents in force due for review soon or overdue, to their owners.
+async fn document_reviews(
+    db: &Db,
+    organisation_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<Reminder>> {
+    let horizon = today + Days::new(DOCUMENT_REVIEW_NOTICE_DAYS);
+    let rows = read!(
+        db,
+        fetch_all,
+        DocumentReviewRow,
+        "SELECT u.id AS user_id, u.email, u.display_name, u.locale, d.id AS document_id, d.title, d.next_review \
+         FROM governing_document d JOIN app_user u ON u.id = d.owner_id \
+         WHERE d.organisation_id = $1 AND d.status = 'approved' AND d.next_review <= $2 AND u.active = TRUE \
+         ORDER BY u.id, d.next_review, d.id",
+        organisation_id,
+        horizon
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            row.recipient.remind(
+                ReminderKind::DocumentReview,
+                row.title,
+                Some(row.next_review),
+                format!("/governance/documents/{}", row.document_id),
             )
         })
         .collect())

@@ -414,3 +414,62 @@ db_test!(
         );
     }
 );
+
+fn governing_document(
+    owner_id: i64,
+    status: tillit_domain::documents::DocumentStatus,
+    next_review: NaiveDate,
+) -> tillit_domain::documents::DocumentDraft {
+    use tillit_domain::documents::{Consultation, DocumentDraft, DocumentKind};
+    DocumentDraft {
+        kind: DocumentKind::Routine,
+        title: format!("Rutin som ses över {next_review}"),
+        summary: String::new(),
+        owner_id,
+        approver: "Regionstyrelsen".into(),
+        case_number: String::new(),
+        valid_from: None,
+        next_review: Some(next_review),
+        requirement_code: None,
+        legal_reference: String::new(),
+        consultation: Consultation::Done,
+        status,
+        unit_id: None,
+        checklist_item: None,
+    }
+}
+
+db_test!(
+    governing_documents_in_force_remind_their_owner_a_month_before_review,
+    |db| async move {
+        use tillit_domain::documents::DocumentStatus;
+        use tillit_store::documents;
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let owner = user(db, region, "agare@a.example", None).await;
+        let soon = documents::create_document(
+            db,
+            region,
+            &actor(),
+            &governing_document(owner, DocumentStatus::Approved, days_on(20)),
+        )
+        .await
+        .unwrap();
+        for (status, due) in [
+            (DocumentStatus::Approved, days_on(60)),
+            (DocumentStatus::Draft, days_on(5)),
+        ] {
+            documents::create_document(db, region, &actor(), &governing_document(owner, status, due))
+                .await
+                .unwrap();
+        }
+
+        let reminders = reminders::due_reminders(db, region, today()).await.unwrap();
+        let reviews: Vec<&Reminder> = of_user(&reminders, owner)
+            .into_iter()
+            .filter(|r| r.kind == ReminderKind::DocumentReview)
+            .collect();
+        assert_eq!(reviews.len(), 1, "only the approved one within 30 days: {reminders:?}");
+        assert_eq!(reviews[0].due_on, Some(days_on(20)));
+        assert_eq!(reviews[0].path, format!("/governance/documents/{}", soon.id));
+    }
+);

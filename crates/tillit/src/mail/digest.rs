@@ -101,6 +101,12 @@ fn item(language: Language, reminder: &Reminder) -> String {
         (ReminderKind::CalendarDuty { .. }, Language::En) => {
             format!("Due in the annual cycle: {subject}")
         }
+        (ReminderKind::DocumentReview, Language::Sv) => {
+            format!("Det styrande dokumentet ska revideras: {subject}")
+        }
+        (ReminderKind::DocumentReview, Language::En) => {
+            format!("Review the governing document {subject}")
+        }
     }
 }
 

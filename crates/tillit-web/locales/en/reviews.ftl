@@ -94,7 +94,6 @@ review-summary-serious-risks = { $count } high or very high risks have no measur
 review-summary-gaps = { $systems } systems have no information owner, { $operations } operations have no head of operations and { $unclassified } systems are not classified.
 review-summary-internal-control = The internal control plan for { $year } has { $items } controls. { $received } of { $expected } reports from the administrations have come in and { $deviations } of them show deviations.
 field-error-meeting-in-past = The meeting day cannot be before today.
-field-error-due-in-past = The date cannot be before today.
 field-error-review-held = The review has been held and can no longer be changed.
 field-error-decision-converted = The decision is already followed up as a measure or a task.
 

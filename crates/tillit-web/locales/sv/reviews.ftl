@@ -94,7 +94,6 @@ review-summary-serious-risks = { $count } höga eller mycket höga risker saknar
 review-summary-gaps = { $systems } system saknar informationsägare, { $operations } verksamheter saknar verksamhetschef och { $unclassified } system är inte klassade.
 review-summary-internal-control = Internkontrollplanen för { $year } har { $items } kontrollmoment. { $received } av { $expected } rapporter från förvaltningarna har kommit in och { $deviations } av dem visar avvikelser.
 field-error-meeting-in-past = Mötesdagen kan inte ligga före dagens datum.
-field-error-due-in-past = Datumet kan inte ligga före dagens datum.
 field-error-review-held = Genomgången är genomförd och kan inte längre ändras.
 field-error-decision-converted = Beslutet följs redan upp som åtgärd eller uppgift.
 

@@ -16,6 +16,9 @@ use tillit_web::services::reviews::summary;
 /// held, three decisions, one measure and the decision's conversion.
 pub(crate) const DEMO_REVIEW_EVENTS: usize = 8;
 
+/// The measures of the action plan the reviews' decisions became.
+pub(crate) const DEMO_REVIEW_MEASURES: usize = 1;
+
 /// The coordinator prepares the reviews and records the decisions.
 const COORDINATOR: &str = "samordnare@region.example";
 const OWNER_IT: &str = "admin@region.example";

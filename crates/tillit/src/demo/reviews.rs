@@ -14,6 +14,7 @@ use tillit_web::services::reviews::summary;
 
 /// The audit events the reviews add, all by the coordinator: two reviews created, one
 /// held, three decisions, one measure and the decision's conversion.
+#[cfg(test)]
 pub(crate) const DEMO_REVIEW_EVENTS: usize = 8;
 
 /// The coordinator prepares the reviews and records the decisions.

@@ -109,7 +109,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
-    reviews::load_reviews(db, demo.organisation_id).await?;
+    let review_measures = reviews::load_reviews(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -181,7 +181,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         assets: demo.register.assets.len() + assets,
         risk_analyses: demo.risk.analyses.len() + risk.analyses,
         risks: demo.risk.risks + risk.risks,
-        measures: demo.risk.measures + risk.measures,
+        measures: demo.risk.measures + risk.measures + review_measures,
         incidents: demo.incidents.cases + incidents.open + incidents.closed,
     })
 }
@@ -1396,7 +1396,6 @@ mod tests {
             classification::demo_classification_events(prompts.len())
                 + risk::demo_risk_events()
                 + incidents::DEMO_INCIDENT_EVENTS_BY_PEOPLE
-                + reviews::DEMO_REVIEW_EVENTS
         );
     }
 

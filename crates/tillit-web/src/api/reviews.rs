@@ -215,7 +215,11 @@ impl From<ReviewDetail> for ReviewDetailDto {
                 .into_iter()
                 .map(|i| item_dto(i.key, i.body, i.figures))
                 .collect(),
-            decisions: d.decisions.into_iter().map(ReviewDecisionDto::from).collect(),
+            decisions: d
+                .decisions
+                .into_iter()
+                .map(ReviewDecisionDto::from)
+                .collect(),
         }
     }
 }
@@ -326,10 +330,19 @@ pub async fn update(
 ) -> Result<Json<ReviewDetailDto>, AppError> {
     let mut bodies = Vec::with_capacity(body.items.len());
     for item in body.items {
-        let key = ItemKey::parse(&item.key).ok_or_else(|| AppError::invalid("items", "invalid-choice"))?;
+        let key = ItemKey::parse(&item.key)
+            .ok_or_else(|| AppError::invalid("items", "invalid-choice"))?;
         bodies.push((key, item.text));
     }
-    service::update(&state, &principal, id, body.version, &body.participants, &bodies).await?;
+    service::update(
+        &state,
+        &principal,
+        id,
+        body.version,
+        &body.participants,
+        &bodies,
+    )
+    .await?;
     Ok(Json(service::detail(&state, &principal, id).await?.into()))
 }
 

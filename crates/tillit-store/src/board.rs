@@ -68,7 +68,11 @@ fn within(column: &str, reach: &Reach) -> Option<String> {
     if units.is_empty() {
         return Some("1 = 0".to_owned());
     }
-    let ids = units.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let ids = units
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     Some(format!(
         "{column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({ids}) \
          UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
@@ -93,7 +97,14 @@ pub async fn largest_risks(db: &Db, organisation_id: i64, reach: &Reach) -> Resu
          ORDER BY r.level_rank DESC, r.likelihood * r.consequence DESC, r.consequence DESC, r.id LIMIT $2",
         and_within("a.unit_id", reach)
     );
-    Ok(read!(db, fetch_all, BoardRisk, &sql, organisation_id, LARGEST)?)
+    Ok(read!(
+        db,
+        fetch_all,
+        BoardRisk,
+        &sql,
+        organisation_id,
+        LARGEST
+    )?)
 }
 
 /// Open cases, running and overdue clocks at `now`, and reports on time over the last
@@ -191,10 +202,15 @@ pub async fn coverage(db: &Db, organisation_id: i64, reach: &Reach) -> Result<Ve
         Reach::Units(units) if units.is_empty() => "1 = 0".to_owned(),
         Reach::Units(units) => format!(
             "{alias}id IN ({})",
-            units.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            units
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
-    let classified = "CASE WHEN EXISTS (SELECT 1 FROM classification_object o WHERE o.system_id = {s} \
+    let classified =
+        "CASE WHEN EXISTS (SELECT 1 FROM classification_object o WHERE o.system_id = {s} \
         AND o.current_version > 0) THEN 1 ELSE 0 END";
     let analysed = "CASE WHEN EXISTS (SELECT 1 FROM risk_analysis_system x JOIN risk_analysis ra ON ra.id = x.analysis_id \
         WHERE x.system_id = {s} AND ra.current_version > 0) THEN 1 ELSE 0 END";

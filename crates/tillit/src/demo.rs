@@ -51,8 +51,9 @@ pub fn demo_logins() -> &'static [DemoLogin] {
 }
 
 /// Governing documents, internal control, maturity and the annual cycle first: the
-/// annual reports that follow count them.
-async fn load_governance_demo(db: &Db, organisation_id: i64) -> anyhow::Result<()> {
+/// reviews and annual reports that follow count them. Gives the number of measures the
+/// reviews' decisions became.
+async fn load_governance_demo(db: &Db, organisation_id: i64) -> anyhow::Result<usize> {
     let governance = governance::load_governance(db, organisation_id).await?;
     tracing::info!(
         documents = governance.documents,
@@ -66,9 +67,9 @@ async fn load_governance_demo(db: &Db, organisation_id: i64) -> anyhow::Result<(
         duties = cycle.duties,
         "demo maturity assessments and annual cycle loaded"
     );
-    reviews::load_reviews(db, organisation_id).await?;
+    let review_measures = reviews::load_reviews(db, organisation_id).await?;
     reports::load_demo_reports(db, organisation_id).await?;
-    Ok(())
+    Ok(review_measures)
 }
 
 /// Loads the demo organisation in one transaction and returns its id.
@@ -133,7 +134,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
     let mut tx = db.begin().await?;
     let demo = insert_demo(&mut tx, password_hash).await?;
     tx.commit().await?;
-    load_governance_demo(db, demo.organisation_id).await?;
+    let review_measures = load_governance_demo(db, demo.organisation_id).await?;
     if tillit_store::operators::find_by_email(db, DEMO_OPERATOR)
         .await?
         .is_none()
@@ -209,7 +210,7 @@ pub async fn load_large(db: &Db, password_hash: &str) -> anyhow::Result<LargeSum
         assets: demo.register.assets.len() + assets,
         risk_analyses: demo.risk.analyses.len() + risk.analyses,
         risks: demo.risk.risks + risk.risks,
-        measures: demo.risk.measures + risk.measures + reviews::DEMO_REVIEW_MEASURES,
+        measures: demo.risk.measures + risk.measures + review_measures,
         incidents: demo.incidents.cases + incidents.open + incidents.closed,
     })
 }
@@ -1432,7 +1433,6 @@ mod tests {
             classification::demo_classification_events(prompts.len())
                 + risk::demo_risk_events()
                 + incidents::DEMO_INCIDENT_EVENTS_BY_PEOPLE
-                + reviews::DEMO_REVIEW_EVENTS
         );
     }
 

@@ -49,7 +49,15 @@ const SELECT: &str = "SELECT d.id, d.organisation_id, d.review_id, d.number, d.t
 
 async fn decision_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Decision> {
     let sql = format!("{SELECT} WHERE d.id = $1 AND d.organisation_id = $2");
-    in_tx!(&mut *tx, fetch_optional, Decision, &sql, id, organisation_id)?.ok_or(StoreError::NotFound)
+    in_tx!(
+        &mut *tx,
+        fetch_optional,
+        Decision,
+        &sql,
+        id,
+        organisation_id
+    )?
+    .ok_or(StoreError::NotFound)
 }
 
 pub async fn get_decision(db: &Db, organisation_id: i64, id: i64) -> Result<Decision> {
@@ -59,8 +67,16 @@ pub async fn get_decision(db: &Db, organisation_id: i64, id: i64) -> Result<Deci
 
 /// The decisions of a review in the order they were taken.
 pub async fn decisions(db: &Db, organisation_id: i64, review_id: i64) -> Result<Vec<Decision>> {
-    let sql = format!("{SELECT} WHERE d.review_id = $1 AND d.organisation_id = $2 ORDER BY d.number");
-    Ok(read!(db, fetch_all, Decision, &sql, review_id, organisation_id)?)
+    let sql =
+        format!("{SELECT} WHERE d.review_id = $1 AND d.organisation_id = $2 ORDER BY d.number");
+    Ok(read!(
+        db,
+        fetch_all,
+        Decision,
+        &sql,
+        review_id,
+        organisation_id
+    )?)
 }
 
 /// Records a decision of the meeting. The owner must be an account of the organisation.
@@ -72,7 +88,8 @@ pub async fn add_decision(
     draft: &DecisionDraft,
 ) -> Result<Decision> {
     let mut tx = db.begin().await?;
-    let decision = add_decision_in(&mut tx, organisation_id, actor, review_id, draft, now()).await?;
+    let decision =
+        add_decision_in(&mut tx, organisation_id, actor, review_id, draft, now()).await?;
     tx.commit().await?;
     Ok(decision)
 }
@@ -115,8 +132,13 @@ pub async fn add_decision_in(
     audit::append(
         tx,
         actor,
-        NewEvent::new(Some(organisation_id), "create", "management_review_decision", id)
-            .after(&decision),
+        NewEvent::new(
+            Some(organisation_id),
+            "create",
+            "management_review_decision",
+            id,
+        )
+        .after(&decision),
     )
     .await?;
     Ok(decision)
@@ -151,9 +173,14 @@ async fn mark_converted(
     audit::append(
         tx,
         actor,
-        NewEvent::new(Some(organisation_id), "convert", "management_review_decision", before.id)
-            .before(before)
-            .after(&after),
+        NewEvent::new(
+            Some(organisation_id),
+            "convert",
+            "management_review_decision",
+            before.id,
+        )
+        .before(before)
+        .after(&after),
     )
     .await?;
     Ok(after)
@@ -169,7 +196,8 @@ pub async fn decision_to_measure(
     matrix: &RiskMatrix,
 ) -> Result<(Decision, Measure)> {
     let mut tx = db.begin().await?;
-    let result = decision_to_measure_in(&mut tx, organisation_id, actor, id, draft, matrix, now()).await?;
+    let result =
+        decision_to_measure_in(&mut tx, organisation_id, actor, id, draft, matrix, now()).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -185,8 +213,17 @@ pub async fn decision_to_measure_in(
     at: DateTime<Utc>,
 ) -> Result<(Decision, Measure)> {
     let before = unconverted(tx, organisation_id, id).await?;
-    let measure = crate::risk::create_measure_in(tx, organisation_id, actor, draft, matrix, at).await?;
-    let after = mark_converted(tx, organisation_id, actor, &before, "measure_id", measure.id).await?;
+    let measure =
+        crate::risk::create_measure_in(tx, organisation_id, actor, draft, matrix, at).await?;
+    let after = mark_converted(
+        tx,
+        organisation_id,
+        actor,
+        &before,
+        "measure_id",
+        measure.id,
+    )
+    .await?;
     Ok((after, measure))
 }
 
@@ -214,7 +251,8 @@ pub async fn decision_to_task(
         },
     )
     .await?;
-    let after = mark_converted(&mut tx, organisation_id, actor, &before, "task_id", task.id).await?;
+    let after =
+        mark_converted(&mut tx, organisation_id, actor, &before, "task_id", task.id).await?;
     tx.commit().await?;
     Ok((after, task))
 }

@@ -59,7 +59,15 @@ pub struct Period {
 const LISTED: i64 = 20;
 
 async fn count(db: &Db, sql: &str, organisation_id: i64, period: &Period) -> Result<i64> {
-    Ok(read_scalar!(db, fetch_one, i64, sql, organisation_id, period.from, period.today)?)
+    Ok(read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        sql,
+        organisation_id,
+        period.from,
+        period.today
+    )?)
 }
 
 fn figure(code: &str, value: i64) -> Figure {
@@ -79,10 +87,19 @@ pub async fn live_figures(
     Ok(vec![
         (ItemKey::World, world(db, organisation_id, period).await?),
         (ItemKey::Goals, goals(db, organisation_id, period).await?),
-        (ItemKey::Evaluation, evaluation(db, organisation_id, period).await?),
-        (ItemKey::RiskAnalysis, risk_analysis(db, organisation_id, period).await?),
+        (
+            ItemKey::Evaluation,
+            evaluation(db, organisation_id, period).await?,
+        ),
+        (
+            ItemKey::RiskAnalysis,
+            risk_analysis(db, organisation_id, period).await?,
+        ),
         (ItemKey::Audits, ItemFigures::default()),
-        (ItemKey::SeriousRisks, serious_risks(db, organisation_id).await?),
+        (
+            ItemKey::SeriousRisks,
+            serious_risks(db, organisation_id).await?,
+        ),
         (ItemKey::Gaps, gaps(db, organisation_id).await?),
         (ItemKey::InternalControl, internal_control(db, organisation_id, period).await?),
     ])
@@ -118,7 +135,13 @@ async fn internal_control(db: &Db, organisation_id: i64, period: &Period) -> Res
 /// the risk analyses recorded.
 async fn world(db: &Db, organisation_id: i64, period: &Period) -> Result<ItemFigures> {
     let since = "i.organisation_id = $1 AND i.occurred_on >= $2 AND i.occurred_on <= $3";
-    let total = count(db, &format!("SELECT COUNT(*) FROM incident i WHERE {since}"), organisation_id, period).await?;
+    let total = count(
+        db,
+        &format!("SELECT COUNT(*) FROM incident i WHERE {since}"),
+        organisation_id,
+        period,
+    )
+    .await?;
     let by_category = read!(
         db,
         fetch_all,
@@ -173,7 +196,9 @@ async fn goals(db: &Db, organisation_id: i64, period: &Period) -> Result<ItemFig
     // Approvals and follow-ups are moments: count them from the first moment of `from`
     // to the end of today (UTC, as they are stored).
     let start = period.from.and_time(NaiveTime::MIN).and_utc();
-    let end = (period.today + Days::new(1)).and_time(NaiveTime::MIN).and_utc();
+    let end = (period.today + Days::new(1))
+        .and_time(NaiveTime::MIN)
+        .and_utc();
     let approved = read_scalar!(
         db,
         fetch_one,
@@ -297,9 +322,20 @@ async fn gaps(db: &Db, organisation_id: i64) -> Result<ItemFigures> {
         AND NOT EXISTS (SELECT 1 FROM information_system_owner o WHERE o.system_id = s.id)";
     let without_manager =
         "FROM org_unit u WHERE u.organisation_id = $1 AND u.kind = 'operation' AND u.manager_id IS NULL";
-    let systems = read_scalar!(db, fetch_one, i64, &format!("SELECT COUNT(*) {without_owner}"), organisation_id)?;
-    let operations =
-        read_scalar!(db, fetch_one, i64, &format!("SELECT COUNT(*) {without_manager}"), organisation_id)?;
+    let systems = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        &format!("SELECT COUNT(*) {without_owner}"),
+        organisation_id
+    )?;
+    let operations = read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        &format!("SELECT COUNT(*) {without_manager}"),
+        organisation_id
+    )?;
     let unclassified = read_scalar!(
         db,
         fetch_one,

@@ -5,8 +5,8 @@
 //! stores each item's figures as they were, and the database refuses any later change
 //! of a held item.
 
-pub mod figures;
 mod decisions;
+pub mod figures;
 
 pub use decisions::{
     add_decision, add_decision_in, decision_to_measure, decision_to_measure_in, decision_to_task,
@@ -63,7 +63,8 @@ impl ReviewItem {
     }
 }
 
-const COLUMNS: &str = "id, organisation_id, year, term, meeting_on, participants, status, held_at, \
+const COLUMNS: &str =
+    "id, organisation_id, year, term, meeting_on, participants, status, held_at, \
     held_by_label, version, created_at, updated_at";
 
 fn refused(field: &str, code: &'static str) -> StoreError {
@@ -71,7 +72,8 @@ fn refused(field: &str, code: &'static str) -> StoreError {
 }
 
 async fn review_tx(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<Review> {
-    let sql = format!("SELECT {COLUMNS} FROM management_review WHERE id = $1 AND organisation_id = $2");
+    let sql =
+        format!("SELECT {COLUMNS} FROM management_review WHERE id = $1 AND organisation_id = $2");
     in_tx!(&mut *tx, fetch_optional, Review, &sql, id, organisation_id)?.ok_or(StoreError::NotFound)
 }
 
@@ -164,7 +166,8 @@ pub async fn create_review_in(
 }
 
 pub async fn get_review(db: &Db, organisation_id: i64, id: i64) -> Result<Review> {
-    let sql = format!("SELECT {COLUMNS} FROM management_review WHERE id = $1 AND organisation_id = $2");
+    let sql =
+        format!("SELECT {COLUMNS} FROM management_review WHERE id = $1 AND organisation_id = $2");
     read!(db, fetch_optional, Review, &sql, id, organisation_id)?.ok_or(StoreError::NotFound)
 }
 
@@ -301,7 +304,16 @@ pub async fn hold_review(
     figures: &[(ItemKey, String)],
 ) -> Result<Review> {
     let mut tx = db.begin().await?;
-    let review = hold_review_in(&mut tx, organisation_id, actor, id, expected_version, figures, now()).await?;
+    let review = hold_review_in(
+        &mut tx,
+        organisation_id,
+        actor,
+        id,
+        expected_version,
+        figures,
+        now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(review)
 }

@@ -4,7 +4,9 @@ use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::registers::SystemInput;
 use tillit_domain::review::{DecisionDraft, ItemKey, ReviewDraft, Term};
-use tillit_domain::risk::{MeasureCategory, MeasureDraft, MeasureFunction, RiskContent, RiskMatrix};
+use tillit_domain::risk::{
+    MeasureCategory, MeasureDraft, MeasureFunction, RiskContent, RiskMatrix,
+};
 use tillit_store::audit::{self, EventFilter};
 use tillit_store::reviews::figures::{self, Period};
 use tillit_store::reviews::{self, ReviewEdit};
@@ -83,95 +85,137 @@ async fn events(db: &Db, organisation_id: i64, object_type: &str) -> Vec<String>
         .collect()
 }
 
-db_test!(a_review_is_prepared_edited_held_and_frozen, |db| async move {
-    let region = organisation(db, "Region A", "232100-0016").await;
-    let review = reviews::create_review(db, region, &actor(), &review_draft(Term::Spring), &bodies())
-        .await
-        .unwrap();
-    assert_eq!(review.status, "prepared");
-    let items = reviews::review_items(db, region, review.id).await.unwrap();
-    let keys: Vec<&str> = items.iter().map(|i| i.item_key.as_str()).collect();
-    assert_eq!(keys, ItemKey::ALL.map(ItemKey::as_str).to_vec(), "agenda order");
-    assert_eq!(items[0].body, "Text till world");
+db_test!(
+    a_review_is_prepared_edited_held_and_frozen,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let review =
+            reviews::create_review(db, region, &actor(), &review_draft(Term::Spring), &bodies())
+                .await
+                .unwrap();
+        assert_eq!(review.status, "prepared");
+        let items = reviews::review_items(db, region, review.id).await.unwrap();
+        let keys: Vec<&str> = items.iter().map(|i| i.item_key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ItemKey::ALL.map(ItemKey::as_str).to_vec(),
+            "agenda order"
+        );
+        assert_eq!(items[0].body, "Text till world");
 
-    // One review per term and year.
-    let twice = reviews::create_review(db, region, &actor(), &review_draft(Term::Spring), &[])
-        .await
-        .unwrap_err();
-    assert!(matches!(twice, StoreError::Duplicate { field: "term" }), "{twice:?}");
+        // One review per term and year.
+        let twice = reviews::create_review(db, region, &actor(), &review_draft(Term::Spring), &[])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(twice, StoreError::Duplicate { field: "term" }),
+            "{twice:?}"
+        );
 
-    let audit_text = [(ItemKey::Audits, "Internrevisionen granskade loggning.".to_owned())];
-    let edit = |version| ReviewEdit {
-        expected_version: version,
-        participants: "Regionstyrelsens presidium",
-        bodies: &audit_text,
-    };
-    let stale = reviews::update_review(db, region, &actor(), review.id, &edit(review.version + 5))
-        .await
-        .unwrap_err();
-    assert!(matches!(stale, StoreError::Conflict));
-    let edited = reviews::update_review(db, region, &actor(), review.id, &edit(review.version))
-        .await
-        .unwrap();
-    assert_eq!(edited.version, review.version + 1);
-    assert_eq!(edited.participants, "Regionstyrelsens presidium");
-    let items = reviews::review_items(db, region, review.id).await.unwrap();
-    let audits = items.iter().find(|i| i.item_key == "audits").unwrap();
-    assert_eq!(audits.body, "Internrevisionen granskade loggning.");
-    assert!(items.iter().all(|i| i.figures.is_none()), "figures are live while prepared");
+        let audit_text = [(
+            ItemKey::Audits,
+            "Internrevisionen granskade loggning.".to_owned(),
+        )];
+        let edit = |version| ReviewEdit {
+            expected_version: version,
+            participants: "Regionstyrelsens presidium",
+            bodies: &audit_text,
+        };
+        let stale =
+            reviews::update_review(db, region, &actor(), review.id, &edit(review.version + 5))
+                .await
+                .unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict));
+        let edited = reviews::update_review(db, region, &actor(), review.id, &edit(review.version))
+            .await
+            .unwrap();
+        assert_eq!(edited.version, review.version + 1);
+        assert_eq!(edited.participants, "Regionstyrelsens presidium");
+        let items = reviews::review_items(db, region, review.id).await.unwrap();
+        let audits = items.iter().find(|i| i.item_key == "audits").unwrap();
+        assert_eq!(audits.body, "Internrevisionen granskade loggning.");
+        assert!(
+            items.iter().all(|i| i.figures.is_none()),
+            "figures are live while prepared"
+        );
 
-    let frozen: Vec<(ItemKey, String)> = ItemKey::ALL
-        .into_iter()
-        .map(|k| (k, format!(r#"{{"figures":[{{"code":"{}","value":1}}],"risks":[],"lines":[]}}"#, k.as_str())))
-        .collect();
-    let stale = reviews::hold_review(db, region, &actor(), review.id, review.version, &frozen)
-        .await
-        .unwrap_err();
-    assert!(matches!(stale, StoreError::Conflict));
-    let held = reviews::hold_review(db, region, &actor(), review.id, edited.version, &frozen)
-        .await
-        .unwrap();
-    assert!(held.is_held());
-    assert!(held.held_at.is_some());
-    let items = reviews::review_items(db, region, review.id).await.unwrap();
-    assert!(items.iter().all(|i| i.figures.is_some()), "every item kept its figures");
+        let frozen: Vec<(ItemKey, String)> = ItemKey::ALL
+            .into_iter()
+            .map(|k| {
+                (
+                    k,
+                    format!(
+                        r#"{{"figures":[{{"code":"{}","value":1}}],"risks":[],"lines":[]}}"#,
+                        k.as_str()
+                    ),
+                )
+            })
+            .collect();
+        let stale = reviews::hold_review(db, region, &actor(), review.id, review.version, &frozen)
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict));
+        let held = reviews::hold_review(db, region, &actor(), review.id, edited.version, &frozen)
+            .await
+            .unwrap();
+        assert!(held.is_held());
+        assert!(held.held_at.is_some());
+        let items = reviews::review_items(db, region, review.id).await.unwrap();
+        assert!(
+            items.iter().all(|i| i.figures.is_some()),
+            "every item kept its figures"
+        );
 
-    // Held: the store refuses edits, and the database refuses them too.
-    let late = reviews::update_review(db, region, &actor(), review.id, &edit(held.version))
-        .await
-        .unwrap_err();
-    assert!(matches!(late, StoreError::Invalid(ref e) if e.has("status")), "{late:?}");
-    let again = reviews::hold_review(db, region, &actor(), review.id, held.version, &frozen)
-        .await
-        .unwrap_err();
-    assert!(matches!(again, StoreError::Invalid(ref e) if e.has("status")));
-    let bypass = format!(
-        "UPDATE management_review_item SET body = 'ändrad' WHERE review_id = {}",
-        review.id
-    );
-    assert!(raw(db, &bypass).await.is_err(), "a held item cannot be changed");
-    let delete = format!("DELETE FROM management_review_item WHERE review_id = {}", review.id);
-    assert!(raw(db, &delete).await.is_err(), "items are never removed");
+        // Held: the store refuses edits, and the database refuses them too.
+        let late = reviews::update_review(db, region, &actor(), review.id, &edit(held.version))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(late, StoreError::Invalid(ref e) if e.has("status")),
+            "{late:?}"
+        );
+        let again = reviews::hold_review(db, region, &actor(), review.id, held.version, &frozen)
+            .await
+            .unwrap_err();
+        assert!(matches!(again, StoreError::Invalid(ref e) if e.has("status")));
+        let bypass = format!(
+            "UPDATE management_review_item SET body = 'ändrad' WHERE review_id = {}",
+            review.id
+        );
+        assert!(
+            raw(db, &bypass).await.is_err(),
+            "a held item cannot be changed"
+        );
+        let delete = format!(
+            "DELETE FROM management_review_item WHERE review_id = {}",
+            review.id
+        );
+        assert!(raw(db, &delete).await.is_err(), "items are never removed");
 
-    assert_eq!(
-        events(db, region, "management_review").await,
-        ["hold", "update", "create"]
-    );
-    // Another organisation sees nothing of it.
-    let other = organisation(db, "Region B", "232100-0024").await;
-    assert!(matches!(
-        reviews::get_review(db, other, review.id).await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(reviews::review_items(db, other, review.id).await.unwrap().is_empty());
-});
+        assert_eq!(
+            events(db, region, "management_review").await,
+            ["hold", "update", "create"]
+        );
+        // Another organisation sees nothing of it.
+        let other = organisation(db, "Region B", "232100-0024").await;
+        assert!(matches!(
+            reviews::get_review(db, other, review.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(reviews::review_items(db, other, review.id)
+            .await
+            .unwrap()
+            .is_empty());
+    }
+);
 
 db_test!(decisions_become_measures_or_tasks_once, |db| async move {
     let region = organisation(db, "Region A", "232100-0016").await;
     let owner = user(db, region, "agare@region.se").await;
-    let review = reviews::create_review(db, region, &actor(), &review_draft(Term::Autumn), &bodies())
-        .await
-        .unwrap();
+    let review =
+        reviews::create_review(db, region, &actor(), &review_draft(Term::Autumn), &bodies())
+            .await
+            .unwrap();
     let draft = |text: &str, owner_id| DecisionDraft {
         text: text.into(),
         owner_id,
@@ -179,17 +223,30 @@ db_test!(decisions_become_measures_or_tasks_once, |db| async move {
     };
     let other = organisation(db, "Region B", "232100-0024").await;
     let stranger = user(db, other, "annan@region.se").await;
-    let refused = reviews::add_decision(db, region, &actor(), review.id, &draft("Utbilda", stranger))
-        .await
-        .unwrap_err();
+    let refused =
+        reviews::add_decision(db, region, &actor(), review.id, &draft("Utbilda", stranger))
+            .await
+            .unwrap_err();
     assert!(matches!(refused, StoreError::Invalid(ref e) if e.has("owner_id")));
 
-    let first = reviews::add_decision(db, region, &actor(), review.id, &draft("Inför MFA i vården", owner))
-        .await
-        .unwrap();
-    let second = reviews::add_decision(db, region, &actor(), review.id, &draft("Utbilda alla chefer", owner))
-        .await
-        .unwrap();
+    let first = reviews::add_decision(
+        db,
+        region,
+        &actor(),
+        review.id,
+        &draft("Inför MFA i vården", owner),
+    )
+    .await
+    .unwrap();
+    let second = reviews::add_decision(
+        db,
+        region,
+        &actor(),
+        review.id,
+        &draft("Utbilda alla chefer", owner),
+    )
+    .await
+    .unwrap();
     assert_eq!((first.number, second.number), (1, 2));
 
     let measure_draft = MeasureDraft {
@@ -212,18 +269,27 @@ db_test!(decisions_become_measures_or_tasks_once, |db| async move {
             .await
             .unwrap();
     assert_eq!(converted.measure_id, Some(measure.id));
-    assert_eq!(converted.measure_designation.as_deref(), Some(measure.designation.as_str()));
+    assert_eq!(
+        converted.measure_designation.as_deref(),
+        Some(measure.designation.as_str())
+    );
     let planned = risk::get_measure(db, region, measure.id).await.unwrap();
     assert_eq!(planned.responsible_id, owner);
 
-    let twice = reviews::decision_to_task(db, region, &actor(), first.id).await.unwrap_err();
+    let twice = reviews::decision_to_task(db, region, &actor(), first.id)
+        .await
+        .unwrap_err();
     assert!(matches!(twice, StoreError::Invalid(ref e) if e.has("target")));
 
-    let (tasked, task) = reviews::decision_to_task(db, region, &actor(), second.id).await.unwrap();
+    let (tasked, task) = reviews::decision_to_task(db, region, &actor(), second.id)
+        .await
+        .unwrap();
     assert_eq!(tasked.task_id, Some(task.id));
     assert_eq!(task.assignee_id, Some(owner));
     assert_eq!(task.due_on, Some(second.due_on));
-    let open = tasks::open_tasks(db, region, owner, false, 10).await.unwrap();
+    let open = tasks::open_tasks(db, region, owner, false, 10)
+        .await
+        .unwrap();
     assert!(open.iter().any(|t| t.task.id == task.id));
 
     let listed = reviews::decisions(db, region, review.id).await.unwrap();
@@ -263,7 +329,9 @@ db_test!(figures_count_the_organisations_own_data, |db| async move {
         manager_id: None,
         description: String::new(),
     };
-    org::create_unit(db, region, &actor(), &operation).await.unwrap();
+    org::create_unit(db, region, &actor(), &operation)
+        .await
+        .unwrap();
     // A measure without risks, planned for last month and not done: overdue.
     let late = MeasureDraft {
         title: "Rutin för loggkontroll".into(),
@@ -280,7 +348,9 @@ db_test!(figures_count_the_organisations_own_data, |db| async move {
         done_note: String::new(),
         source: None,
     };
-    risk::create_measure(db, region, &actor(), &late, &matrix()).await.unwrap();
+    risk::create_measure(db, region, &actor(), &late, &matrix())
+        .await
+        .unwrap();
     // Another organisation's data is never counted.
     let other = organisation(db, "Region B", "232100-0024").await;
     system(db, other, "Främmande system").await;
@@ -305,10 +375,14 @@ db_test!(figures_count_the_organisations_own_data, |db| async move {
     assert_eq!(value(ItemKey::World, "incidents"), Some(0));
     assert_eq!(value(ItemKey::SeriousRisks, "serious-risks"), Some(0));
 
-    let coverage = board::coverage(db, region, &Reach::Everywhere).await.unwrap();
+    let coverage = board::coverage(db, region, &Reach::Everywhere)
+        .await
+        .unwrap();
     assert_eq!(coverage[0].unit_id, None);
     assert_eq!((coverage[0].systems, coverage[0].classified), (2, 0));
-    let nothing = board::coverage(db, region, &Reach::Units(Vec::new())).await.unwrap();
+    let nothing = board::coverage(db, region, &Reach::Units(Vec::new()))
+        .await
+        .unwrap();
     assert!(nothing.is_empty());
     let renewals = board::renewal_figures(db, region, &Reach::Everywhere, today())
         .await
@@ -318,5 +392,8 @@ db_test!(figures_count_the_organisations_own_data, |db| async move {
         .await
         .unwrap();
     assert_eq!(incidents.open_cases, 0);
-    assert!(board::largest_risks(db, region, &Reach::Everywhere).await.unwrap().is_empty());
+    assert!(board::largest_risks(db, region, &Reach::Everywhere)
+        .await
+        .unwrap()
+        .is_empty());
 });

@@ -162,7 +162,7 @@ fn item_dto(key: ItemKey, text: String, f: ItemFigures) -> ReviewItemDto {
 
 /// A decision of the meeting and what it became.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DecisionDto {
+pub struct ReviewDecisionDto {
     pub id: i64,
     pub number: i64,
     pub text: String,
@@ -177,7 +177,7 @@ pub struct DecisionDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<Decision> for DecisionDto {
+impl From<Decision> for ReviewDecisionDto {
     fn from(d: Decision) -> Self {
         Self {
             id: d.id,
@@ -202,7 +202,7 @@ pub struct ReviewDetailDto {
     /// The first day the figures count (the previous review's meeting).
     pub period_from: NaiveDate,
     pub items: Vec<ReviewItemDto>,
-    pub decisions: Vec<DecisionDto>,
+    pub decisions: Vec<ReviewDecisionDto>,
 }
 
 impl From<ReviewDetail> for ReviewDetailDto {
@@ -215,7 +215,11 @@ impl From<ReviewDetail> for ReviewDetailDto {
                 .into_iter()
                 .map(|i| item_dto(i.key, i.body, i.figures))
                 .collect(),
-            decisions: d.decisions.into_iter().map(DecisionDto::from).collect(),
+            decisions: d
+                .decisions
+                .into_iter()
+                .map(ReviewDecisionDto::from)
+                .collect(),
         }
     }
 }
@@ -326,10 +330,19 @@ pub async fn update(
 ) -> Result<Json<ReviewDetailDto>, AppError> {
     let mut bodies = Vec::with_capacity(body.items.len());
     for item in body.items {
-        let key = ItemKey::parse(&item.key).ok_or_else(|| AppError::invalid("items", "invalid-choice"))?;
+        let key = ItemKey::parse(&item.key)
+            .ok_or_else(|| AppError::invalid("items", "invalid-choice"))?;
         bodies.push((key, item.text));
     }
-    service::update(&state, &principal, id, body.version, &body.participants, &bodies).await?;
+    service::update(
+        &state,
+        &principal,
+        id,
+        body.version,
+        &body.participants,
+        &bodies,
+    )
+    .await?;
     Ok(Json(service::detail(&state, &principal, id).await?.into()))
 }
 
@@ -358,7 +371,7 @@ pub async fn hold(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionBody {
+pub struct ReviewDecisionBody {
     pub text: String,
     pub owner_id: Option<i64>,
     /// Today or later.
@@ -367,14 +380,14 @@ pub struct DecisionBody {
 
 /// Record a decision of the meeting, with its owner and due date.
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/decisions", tag = "reviews", params(("id" = i64, Path)),
-    request_body = DecisionBody,
-    responses((status = 201, body = DecisionDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    request_body = ReviewDecisionBody,
+    responses((status = 201, body = ReviewDecisionDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn add_decision(
     State(state): State<AppState>,
     principal: Principal,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<DecisionBody>,
+    ApiJson(body): ApiJson<ReviewDecisionBody>,
 ) -> Result<Response, AppError> {
     let mut errors = ValidationErrors::new();
     let due_on = parse_date(&mut errors, "due_on", body.due_on.as_deref());
@@ -387,7 +400,7 @@ pub async fn add_decision(
         due_on,
     };
     let decision = service::add_decision(&state, &principal, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(DecisionDto::from(decision))).into_response())
+    Ok((StatusCode::CREATED, Json(ReviewDecisionDto::from(decision))).into_response())
 }
 
 fn decision_ids(raw: (String, String)) -> Result<(i64, i64), AppError> {
@@ -399,7 +412,7 @@ fn decision_ids(raw: (String, String)) -> Result<(i64, i64), AppError> {
 /// A decision and the measure it became.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionMeasureDto {
-    pub decision: DecisionDto,
+    pub decision: ReviewDecisionDto,
     pub measure: crate::api::measures::MeasureDto,
 }
 
@@ -428,7 +441,7 @@ pub async fn decision_to_measure(
 /// A decision and the task it became.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionTaskDto {
-    pub decision: DecisionDto,
+    pub decision: ReviewDecisionDto,
     pub task: TaskDto,
 }
 

@@ -37,7 +37,13 @@ pub struct Chart {
     total_width: usize,
 }
 
-fn chart(id: &'static str, title: String, desc: String, rows: &[(String, i64, String)], max: i64) -> Chart {
+fn chart(
+    id: &'static str,
+    title: String,
+    desc: String,
+    rows: &[(String, i64, String)],
+    max: i64,
+) -> Chart {
     let max = max.max(1);
     let bars: Vec<Bar> = rows
         .iter()
@@ -105,10 +111,10 @@ fn page_of(ctx: PageContext, units_only: bool, board: &BoardDashboard) -> BoardP
                 reference: r.reference.clone(),
                 title: r.title.clone(),
                 level: level_label(ctx.lang, &r.level),
-                target: r
-                    .residual_level
-                    .as_deref()
-                    .map_or_else(|| level_label(ctx.lang, &r.level), |l| level_label(ctx.lang, l)),
+                target: r.residual_level.as_deref().map_or_else(
+                    || level_label(ctx.lang, &r.level),
+                    |l| level_label(ctx.lang, l),
+                ),
                 done: r.measures_done,
                 planned: r.measures_planned,
             })
@@ -129,7 +135,11 @@ fn page_of(ctx: PageContext, units_only: bool, board: &BoardDashboard) -> BoardP
         chart(
             "chart-risks",
             ctx.t("board-largest"),
-            format!("{} / {}", ctx.t("board-measures-done"), ctx.t("board-measures-planned")),
+            format!(
+                "{} / {}",
+                ctx.t("board-measures-done"),
+                ctx.t("board-measures-planned")
+            ),
             &rows,
             100,
         )

@@ -110,7 +110,11 @@ pub async fn list(
     principal: Principal,
 ) -> Result<Response, AppError> {
     let page = service::list(&state, &principal, 200, 0).await?;
-    let rows = page.items.iter().map(|r| row(&ctx, &state.i18n, r)).collect();
+    let rows = page
+        .items
+        .iter()
+        .map(|r| row(&ctx, &state.i18n, r))
+        .collect();
     render(&ListPage {
         can_manage: principal.grants.allows_everywhere(Action::ManageReviews),
         rows,
@@ -139,7 +143,12 @@ struct NewPage {
     errors: FormErrors,
 }
 
-fn new_page(ctx: PageContext, form: NewForm, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
+fn new_page(
+    ctx: PageContext,
+    form: NewForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let terms = Term::ALL
         .iter()
         .map(|t| (t.as_str(), ctx.t(&format!("review-term-{}", t.as_str()))))
@@ -422,7 +431,10 @@ pub async fn update(
     let participants = values.first("participants").unwrap_or_default().to_owned();
     let bodies = item_bodies(&values);
     match service::update(&state, &principal, id, version, &participants, &bodies).await {
-        Ok(_) => Ok(see_other(&format!("/reports/reviews/{id}"), "review-updated")),
+        Ok(_) => Ok(see_other(
+            &format!("/reports/reviews/{id}"),
+            "review-updated",
+        )),
         Err(error) => {
             let (errors, status) = rejected(&ctx, error, "participants")?;
             let shown = Shown {

@@ -89,7 +89,10 @@ fn document(
                 heading: format!(
                     "{}. {}",
                     item.key.number(),
-                    t(&format!("review-item-{}", item.key.as_str().replace('_', "-")))
+                    t(&format!(
+                        "review-item-{}",
+                        item.key.as_str().replace('_', "-")
+                    ))
                 ),
                 figures: rows
                     .into_iter()

@@ -219,7 +219,10 @@ pub async fn hold(
     let period = period_for(state, organisation_id, review.year, review.meeting_on).await?;
     let mut frozen = Vec::new();
     for (key, figures) in live_figures(state, organisation_id, &period).await? {
-        frozen.push((key, serde_json::to_string(&figures).map_err(AppError::internal)?));
+        frozen.push((
+            key,
+            serde_json::to_string(&figures).map_err(AppError::internal)?,
+        ));
     }
     Ok(store::hold_review(
         &state.db,
@@ -293,7 +296,10 @@ pub async fn decision_to_measure(
     let (review, decision) = decision_of(state, principal, review_id, decision_id).await?;
     let method = crate::services::risk::method(state, principal).await?;
     let name = review_name(&state.i18n, language, &review);
-    let title = first_chars(decision.text.lines().next().unwrap_or_default(), MEASURE_TITLE_MAX);
+    let title = first_chars(
+        decision.text.lines().next().unwrap_or_default(),
+        MEASURE_TITLE_MAX,
+    );
     let draft = MeasureDraft {
         title,
         description: decision.text.clone(),

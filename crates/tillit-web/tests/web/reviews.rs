@@ -81,9 +81,7 @@ web_test!(
 
         // A stale version is refused, a current one saves the text.
         let version = live["version"].as_i64().expect("version");
-        let edit = |version: i64| {
-            json!({"version": version, "participants": "Regionstyrelsen", "items": [{"key": "audits", "text": "Internrevisionen granskade loggningen."}]})
-        };
+        let edit = |version: i64| json!({"version": version, "participants": "Regionstyrelsen", "items": [{"key": "audits", "text": "Internrevisionen granskade loggningen."}]});
         app.api(Method::PUT, &path)
             .token(&coordinator)
             .json(&edit(version + 3))
@@ -153,7 +151,8 @@ web_test!(
         // Signing in is recorded; the refused forms after it write nothing.
         let mut browser = app.signed_in(coordinator).await;
         let before = app.footprint(app.a.id).await;
-        let body = json!({"year": 2026, "term": "autumn", "meeting_on": yesterday, "participants": ""});
+        let body =
+            json!({"year": 2026, "term": "autumn", "meeting_on": yesterday, "participants": ""});
         let fields = app
             .api(Method::POST, "/api/v1/reviews")
             .token(&coordinator.token)
@@ -177,7 +176,10 @@ web_test!(
         page.expect(422);
         let html = page.page();
         assert!(html.contains(&app.text(Language::Sv, "field-error-meeting-in-past")));
-        assert!(html.contains("href=\"#meeting_on\""), "the summary links the field");
+        assert!(
+            html.contains("href=\"#meeting_on\""),
+            "the summary links the field"
+        );
         assert!(html.contains("Regiondirektören"), "what was typed is kept");
         assert_eq!(app.footprint(app.a.id).await, before, "nothing was written");
     }
@@ -265,7 +267,9 @@ web_test!(
             .send()
             .await
             .json();
-        let second = detail["decisions"][1]["id"].as_i64().expect("second decision");
+        let second = detail["decisions"][1]["id"]
+            .as_i64()
+            .expect("second decision");
         browser
             .post(
                 &format!("/reports/reviews/{id}/decisions/{second}/task"),
@@ -284,7 +288,9 @@ web_test!(
         );
         let page = browser.get(&format!("/reports/reviews/{id}")).await;
         page.expect(200);
-        assert!(page.page().contains(&format!("/risks/measures/{measure_id}")));
+        assert!(page
+            .page()
+            .contains(&format!("/risks/measures/{measure_id}")));
     }
 );
 
@@ -299,7 +305,11 @@ web_test!(roles_without_permission_are_refused, |app| async move {
     }
     let before = app.footprint(app.a.id).await;
     let body = json!({"year": 2027, "term": "spring", "meeting_on": future(5)});
-    for role in [Role::HeadOfOperations, Role::Auditor, Role::InformationOwner] {
+    for role in [
+        Role::HeadOfOperations,
+        Role::Auditor,
+        Role::InformationOwner,
+    ] {
         app.api(Method::POST, "/api/v1/reviews")
             .token(&app.a.member(role).token)
             .json(&body)
@@ -373,12 +383,13 @@ web_test!(
         let whole = read(admin.clone()).await;
         assert_eq!(
             whole["incidents"]["open_cases"].as_i64(),
-            whole_before["incidents"]["open_cases"].as_i64().map(|n| n + 1)
+            whole_before["incidents"]["open_cases"]
+                .as_i64()
+                .map(|n| n + 1)
         );
         let scoped_after = read(scoped.token.clone()).await;
         assert_eq!(
-            scoped_after["incidents"]["open_cases"],
-            scoped_before["incidents"]["open_cases"],
+            scoped_after["incidents"]["open_cases"], scoped_before["incidents"]["open_cases"],
             "a case of another unit is not counted"
         );
         // The first coverage row counts every system of the organisation.
@@ -390,7 +401,11 @@ web_test!(
             .json();
         assert_eq!(whole["coverage"][0]["systems"], systems["total"]);
 
-        let page = app.signed_in(app.a.admin()).await.get("/reports/board").await;
+        let page = app
+            .signed_in(app.a.admin())
+            .await
+            .get("/reports/board")
+            .await;
         page.expect(200);
         let html = page.page();
         assert!(html.contains("role=\"img\""));

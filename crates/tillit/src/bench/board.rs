@@ -55,7 +55,13 @@ pub(super) async fn run(
     for (label, load) in loads {
         rows.push(
             server
-                .load(label, client, Workload::Board(load), READ_CONCURRENCY, duration)
+                .load(
+                    label,
+                    client,
+                    Workload::Board(load),
+                    READ_CONCURRENCY,
+                    duration,
+                )
                 .await?,
         );
     }

@@ -12,12 +12,8 @@ use tillit_store::{Actor, Db};
 use tillit_web::i18n::I18n;
 use tillit_web::services::reviews::summary;
 
-/// The audit events the reviews add, all by the coordinator: two reviews created, one
-/// held, three decisions, one measure and the decision's conversion.
-pub(crate) const DEMO_REVIEW_EVENTS: usize = 8;
-
-/// The measures of the action plan the reviews' decisions became.
-pub(crate) const DEMO_REVIEW_MEASURES: usize = 1;
+/// The decisions of the spring review that became measures of the action plan.
+const MEASURES_FROM_DECISIONS: usize = 1;
 
 /// The coordinator prepares the reviews and records the decisions.
 const COORDINATOR: &str = "samordnare@region.example";
@@ -55,8 +51,9 @@ async fn items(
     Ok((bodies, frozen))
 }
 
-/// Loads both reviews after the rest of the demo organisation, whose figures they count.
-pub(crate) async fn load_reviews(db: &Db, organisation_id: i64) -> anyhow::Result<()> {
+/// Loads both reviews after the rest of the demo organisation, whose figures they count,
+/// and returns how many measures their decisions added to the action plan.
+pub(crate) async fn load_reviews(db: &Db, organisation_id: i64) -> anyhow::Result<usize> {
     let (coordinator_id, _) = person(db, COORDINATOR).await?;
     let coordinator = Actor::user(coordinator_id, COORDINATOR);
     let spring = held_spring(db, organisation_id, &coordinator)
@@ -77,7 +74,7 @@ pub(crate) async fn load_reviews(db: &Db, organisation_id: i64) -> anyhow::Resul
     reviews::create_review(db, organisation_id, &coordinator, &draft, &bodies)
         .await
         .context("the autumn review")?;
-    Ok(())
+    Ok(MEASURES_FROM_DECISIONS)
 }
 
 async fn held_spring(db: &Db, organisation_id: i64, coordinator: &Actor) -> anyhow::Result<Review> {

@@ -527,7 +527,7 @@ mod tests {
     }
 
     #[test]
-    fn coordinators_and_administrators_compile_and_approve_reports_and_all_but_employees_read_them() {
+    fn reports_are_written_by_coordinators_and_administrators_and_read_by_all_but_employees() {
         let writers: Vec<Role> = Role::ALL
             .into_iter()
             .filter(|r| role_allows(*r, Action::ManageReports))

@@ -195,8 +195,7 @@ fn annual_report() -> tillit_pdf::AnnualReportDocument {
                     columns: vec!["Förvaltning".into(), "Klassade".into()],
                     rows: vec![vec!["Folktandvården".into(), "7 av 9 (77 %)".into()]],
                 }],
-                text: "Klassningar saknas främst i de mindre förvaltningarna. #[panic()] *inte fet*"
-                    .into(),
+                text: "Klassningar saknas i mindre förvaltningar. #[panic()] *inte fet*".into(),
                 no_data: String::new(),
             },
             AnnualReportSection {

@@ -2040,6 +2040,8 @@ mod tests {
             .expect("version");
         let sections = version.snapshot["sections"].as_array().expect("sections");
         assert_eq!(sections.len(), 11);
-        assert!(sections.iter().all(|s| !s["text"].as_str().unwrap_or_default().is_empty()));
+        assert!(sections
+            .iter()
+            .all(|s| !s["text"].as_str().unwrap_or_default().is_empty()));
     }
 }

@@ -604,4 +604,26 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn reports_are_written_by_coordinators_and_administrators_and_read_by_all_but_employees() {
+        let writers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ManageReports))
+            .collect();
+        assert_eq!(writers, vec![Role::Administrator, Role::Coordinator]);
+        let approvers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ApproveReports))
+            .collect();
+        assert_eq!(approvers, writers);
+        assert!(Action::ApproveReports.is_change() && !Action::ViewReports.is_change());
+        let readers = Role::ALL
+            .into_iter()
+            .filter(|r| role_allows(*r, Action::ViewReports))
+            .count();
+        assert_eq!(readers, Role::ALL.len() - 1);
+        assert!(!role_allows(Role::Employee, Action::ViewReports));
+        assert!(!role_allows(Role::Auditor, Action::ManageReports));
+    }
 }

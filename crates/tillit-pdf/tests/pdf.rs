@@ -173,3 +173,58 @@ fn typst_input_snapshot() {
     let value: serde_json::Value = serde_json::from_slice(&data).unwrap();
     insta::assert_json_snapshot!(value);
 }
+
+fn annual_report() -> tillit_pdf::AnnualReportDocument {
+    use tillit_pdf::{AnnualReportDocument, AnnualReportSection, AnnualReportTable};
+    AnnualReportDocument {
+        lang: "sv".into(),
+        title: "Årsrapport informationssäkerhet 2025".into(),
+        organisation: "Region Sörmark".into(),
+        scope: "Region Sörmark".into(),
+        status: "Version 1 fastställd 2026-02-12 14:30 av samordnare@region.example".into(),
+        as_of: "Siffrorna avser 2025-12-31".into(),
+        sections: vec![
+            AnnualReportSection {
+                heading: "Informationsklassning".into(),
+                figures: vec![(
+                    "System med fastställd klassning".into(),
+                    "42 av 50 (84 %)".into(),
+                )],
+                tables: vec![AnnualReportTable {
+                    caption: "Klassade informationstillgångar per förvaltning".into(),
+                    columns: vec!["Förvaltning".into(), "Klassade".into()],
+                    rows: vec![vec!["Folktandvården".into(), "7 av 9 (77 %)".into()]],
+                }],
+                text: "Klassningar saknas i mindre förvaltningar. #[panic()] *inte fet*".into(),
+                no_data: String::new(),
+            },
+            AnnualReportSection {
+                heading: "Granskningar och tillsyn".into(),
+                figures: Vec::new(),
+                tables: Vec::new(),
+                text: String::new(),
+                no_data: "Inga uppgifter registrerade för 2025 inom rapportens omfattning.".into(),
+            },
+        ],
+        missing: "Ingen text är skriven för avsnittet.".into(),
+        generated: "Skapad 2026-02-12 14:31".into(),
+        generated_on: "2026-02-12".into(),
+    }
+}
+
+#[test]
+fn the_annual_report_prints_its_figures_tables_and_texts_as_text() {
+    let pdf = tillit_pdf::annual_report_pdf(&annual_report()).expect("a PDF");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(info_field(&pdf, "Tagged"), "yes");
+    assert_eq!(
+        info_field(&pdf, "Title"),
+        "Årsrapport informationssäkerhet 2025"
+    );
+    let text = text_of(&pdf);
+    assert_contains(&text, "System med fastställd klassning 42 av 50 (84 %)");
+    assert_contains(&text, "Folktandvården 7 av 9 (77 %)");
+    assert_contains(&text, "#[panic()] *inte fet*");
+    assert_contains(&text, "Inga uppgifter registrerade för 2025");
+    assert_contains(&text, "Ingen text är skriven för avsnittet.");
+}

@@ -2055,4 +2055,30 @@ mod tests {
             "{heat_map:?}"
         );
     }
+
+    #[tokio::test]
+    async fn demo_has_last_years_report_approved_and_this_years_as_a_draft() {
+        use chrono::Datelike;
+        let (_dir, db) = temp_db().await;
+        let organisation_id = load_demo(&db, FAKE_HASH).await.expect("load demo");
+        let reports = tillit_store::reports::list_reports(&db, organisation_id)
+            .await
+            .expect("reports");
+        let year = i64::from(chrono::Utc::now().year());
+        let statuses: Vec<(i64, &str)> = reports
+            .iter()
+            .map(|r| (r.year, r.status.as_str()))
+            .collect();
+        assert_eq!(statuses, vec![(year, "draft"), (year - 1, "approved")]);
+        let approved = &reports[1];
+        assert_eq!(approved.approved_by_label.as_deref(), Some("Maria Ekström"));
+        let version = tillit_store::reports::report_version(&db, organisation_id, approved.id, 1)
+            .await
+            .expect("version");
+        let sections = version.snapshot["sections"].as_array().expect("sections");
+        assert_eq!(sections.len(), 11);
+        assert!(sections
+            .iter()
+            .all(|s| !s["text"].as_str().unwrap_or_default().is_empty()));
+    }
 }

@@ -18,13 +18,13 @@ mod timeline;
 mod tracks;
 
 pub use bulk::{insert_incidents, NewIncident, NewTrack};
+pub use cases::Reported;
 pub use cases::{
     close_incident, close_incident_in, create_incident, create_incident_in, get_incident,
     incident_systems, list_incidents, record_assessment, record_assessment_in, update_follow_up,
     update_follow_up_in, version_in, waiting, FollowUp, Incident, IncidentFilter, IncidentRow,
     Visibility, Waiting,
 };
-pub use cases::Reported;
 pub use clocks::{
     obligations, obligations_in, open_clocks, running_due_times, start_clock_in, submit_report,
     submit_report_in, ClockFilter, Obligation, OpenClock, Submission, Submitted,

@@ -86,7 +86,7 @@ pub(super) async fn load_demo_reports(db: &Db, organisation_id: i64) -> anyhow::
     let coordinator = tillit_store::users::find_user_by_email(db, COORDINATOR)
         .await?
         .context("the demo coordinator")?;
-    let actor = Actor::user(coordinator.id, COORDINATOR);
+    let actor = Actor::user(coordinator.id, coordinator.display_name.clone());
     let today = Utc::now().date_naive();
     let last_year = ReportYear::parse(i64::from(today.year()) - 1, today)?;
     let this_year = ReportYear::parse(i64::from(today.year()), today)?;

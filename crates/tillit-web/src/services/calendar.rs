@@ -211,20 +211,33 @@ pub async fn occurrences(
     occurrences_for(&state.db, principal.organisation_id, language, query).await
 }
 
-/// The heading of a duty as a person reads it: its type, and what it is about.
-pub fn summary(i18n: &I18n, language: Language, occurrence: &Occurrence) -> String {
-    let kind = i18n.text(
-        language,
-        &format!(
-            "calendar-kind-{}",
-            occurrence.kind.as_str().replace('_', "-")
-        ),
-    );
+/// The name of each kind of duty in `language`.
+fn kind_labels(i18n: &I18n, language: Language) -> Vec<(DutyKind, String)> {
+    DutyKind::ALL
+        .iter()
+        .map(|k| {
+            let id = format!("calendar-kind-{}", k.as_str().replace('_', "-"));
+            (*k, i18n.text(language, &id))
+        })
+        .collect()
+}
+
+fn summary_with(labels: &[(DutyKind, String)], occurrence: &Occurrence) -> String {
+    let kind = labels
+        .iter()
+        .find(|(k, _)| *k == occurrence.kind)
+        .map(|(_, label)| label.as_str())
+        .unwrap_or_default();
     match occurrence.kind {
         DutyKind::ManagementReview | DutyKind::AnnualReport => occurrence.title.clone(),
-        DutyKind::RegisterConfirmation => kind,
+        DutyKind::RegisterConfirmation => kind.to_owned(),
         _ => format!("{kind}: {}", occurrence.title),
     }
+}
+
+/// The heading of a duty as a person reads it: its type, and what it is about.
+pub fn summary(i18n: &I18n, language: Language, occurrence: &Occurrence) -> String {
+    summary_with(&kind_labels(i18n, language), occurrence)
 }
 
 pub async fn duties(state: &AppState, principal: &Principal) -> Result<Vec<Duty>, AppError> {
@@ -381,12 +394,13 @@ pub fn ics(
     occurrences: &[Occurrence],
     base_url: &str,
 ) -> String {
+    let labels = kind_labels(i18n, language);
     let rows: Vec<(String, String, String)> = occurrences
         .iter()
         .map(|o| {
             (
                 format!("{}@tillit", o.key),
-                summary(i18n, language, o),
+                summary_with(&labels, o),
                 format!("{base_url}{}", o.path),
             )
         })

@@ -8,7 +8,6 @@ use tillit_domain::auth::Role;
 use tillit_domain::calendar::ical;
 use tillit_domain::users::Language;
 
-use crate::harness::TestApp;
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now()

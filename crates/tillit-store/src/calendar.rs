@@ -522,6 +522,9 @@ pub struct FeedAccess {
     pub organisation_name: String,
     pub language: Language,
     pub assignments: Vec<Assignment>,
+    /// The organisation's latest audit sequence number, read with the token: a feed
+    /// made at this position still holds while it stays (ADR 0008).
+    pub audit_head: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -532,6 +535,7 @@ struct FeedRow {
     locale: Option<String>,
     role: Option<String>,
     unit_id: Option<i64>,
+    audit_head: i64,
 }
 
 pub async fn feed_access(db: &Db, token_hash: &str) -> Result<Option<FeedAccess>> {
@@ -539,7 +543,8 @@ pub async fn feed_access(db: &Db, token_hash: &str) -> Result<Option<FeedAccess>
         db,
         fetch_all,
         FeedRow,
-        "SELECT u.id AS user_id, u.organisation_id, o.name AS organisation_name, u.locale, r.role, r.unit_id \
+        "SELECT u.id AS user_id, u.organisation_id, o.name AS organisation_name, u.locale, r.role, r.unit_id, \
+         (SELECT COALESCE(MAX(a.seq), 0) FROM audit_event a WHERE a.organisation_id = u.organisation_id) AS audit_head \
          FROM calendar_feed_token t JOIN app_user u ON u.id = t.user_id JOIN organisation o ON o.id = u.organisation_id \
          LEFT JOIN role_assignment r ON r.user_id = u.id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE AND o.suspended_at IS NULL",
@@ -563,6 +568,7 @@ pub async fn feed_access(db: &Db, token_hash: &str) -> Result<Option<FeedAccess>
                 })
             })
             .collect(),
+        audit_head: first.audit_head,
     }))
 }
 

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use ed25519_dalek::SigningKey;
 use tillit_domain::pagination::PageRequest;
 use tillit_store::org::OrgUnit;
@@ -14,6 +15,7 @@ use crate::services::registers::RegisterStatus;
 use crate::services::risk::Overview;
 use crate::services::start::StartFigures;
 use crate::services::board::{BoardDashboard, BoardKey};
+use crate::services::calendar::FeedRequest;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]
@@ -64,6 +66,7 @@ pub struct AppState {
     pub risk_pages: Arc<CheckedCache<RiskPageKey, Page<RiskListItem>>>,
     /// The board's overview per organisation and reach (ADR 0008).
     pub board_dashboards: Arc<CheckedCache<BoardKey, BoardDashboard>>,
+    pub calendar_feeds: Arc<CheckedCache<FeedRequest, Bytes>>,
 }
 
 /// A page of an organisation's user list: the organisation, the filter and the page.
@@ -91,6 +94,7 @@ impl AppState {
             system_pages: Arc::default(),
             risk_pages: Arc::default(),
             board_dashboards: Arc::default(),
+            calendar_feeds: Arc::default(),
         }
     }
 }

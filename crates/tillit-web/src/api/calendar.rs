@@ -1,12 +1,14 @@
 //! `/api/v1/calendar` (JSON and `.ics`) and `/api/v1/calendar-duties`: the annual cycle
 //! (C35) and the organisation's own recurring duties.
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tillit_domain::auth::Action;
 use tillit_domain::calendar::{year_bounds, DutyInput, DutyKind};
 use tillit_domain::ValidationErrors;
 use tillit_store::calendar::Duty;
@@ -139,7 +141,7 @@ pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-pub(crate) fn ics_response(body: String) -> Response {
+pub(crate) fn ics_response(body: Bytes) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -166,16 +168,16 @@ pub async fn ics(
     Lang(language): Lang,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let query = service::feed_query(principal.user_id, &principal.grants, service::today());
-    let found = service::occurrences(&state, &principal, language, &query).await?;
-    let name = state.i18n.text(language, "calendar-feed-name");
-    let body = service::ics(
-        &state.i18n,
+    principal.require(Action::ViewCalendar)?;
+    let request = service::FeedRequest::new(
+        principal.organisation_id,
+        principal.user_id,
+        &principal.grants,
         language,
-        &name,
-        &found,
-        &base_url(&state, &headers),
+        state.i18n.text(language, "calendar-feed-name"),
+        base_url(&state, &headers),
     );
+    let body = service::feed(&state, principal.audit_head, request).await?;
     Ok(ics_response(body))
 }
 

@@ -584,22 +584,19 @@ pub async fn feed(
     let Some(access) = service::feed_access(&state, token).await? else {
         return Ok(feed_refused());
     };
-    let grants = Grants::new(access.assignments.clone());
-    let query = service::feed_query(access.user_id, &grants, service::today());
-    let found =
-        service::occurrences_for(&state.db, access.organisation_id, access.language, &query)
-            .await?;
     let name = format!(
         "{} – {}",
         state.i18n.text(access.language, "calendar-feed-name"),
         access.organisation_name
     );
-    let body = service::ics(
-        &state.i18n,
+    let request = service::FeedRequest::new(
+        access.organisation_id,
+        access.user_id,
+        &Grants::new(access.assignments),
         access.language,
-        &name,
-        &found,
-        &base_url(&state, &headers),
+        name,
+        base_url(&state, &headers),
     );
+    let body = service::feed(&state, access.audit_head, request).await?;
     Ok(ics_response(body))
 }

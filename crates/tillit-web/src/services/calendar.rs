@@ -5,6 +5,8 @@
 
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use tillit_domain::auth::{Action, Grants};
 use tillit_domain::calendar::{
@@ -362,17 +364,75 @@ pub fn feed_window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     )
 }
 
-/// The feed of one user: their own duties, and for those who run the programme the
-/// organisation's unowned points too.
-pub fn feed_query(user_id: i64, grants: &Grants, today: NaiveDate) -> CalendarQuery {
-    let (from, to) = feed_window(today);
-    CalendarQuery {
-        from,
-        to,
-        owner_id: Some(user_id),
-        include_unowned: grants.allows_everywhere(Action::ManageCalendar),
-        kind: None,
+/// One user's calendar feed as asked for: their own duties, and for those who run the
+/// programme the organisation's unowned points too.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FeedRequest {
+    pub organisation_id: i64,
+    pub user_id: i64,
+    pub include_unowned: bool,
+    pub language: Language,
+    /// The calendar's name as the client shows it.
+    pub name: String,
+    /// Makes the links absolute.
+    pub base_url: String,
+}
+
+impl FeedRequest {
+    pub fn new(
+        organisation_id: i64,
+        user_id: i64,
+        grants: &Grants,
+        language: Language,
+        name: String,
+        base_url: String,
+    ) -> Self {
+        Self {
+            organisation_id,
+            user_id,
+            include_unowned: grants.allows_everywhere(Action::ManageCalendar),
+            language,
+            name,
+            base_url,
+        }
     }
+
+    fn query(&self, today: NaiveDate) -> CalendarQuery {
+        let (from, to) = feed_window(today);
+        CalendarQuery {
+            from,
+            to,
+            owner_id: Some(self.user_id),
+            include_unowned: self.include_unowned,
+            kind: None,
+        }
+    }
+}
+
+/// The feed as iCalendar text, made anew only when the organisation's audit trail has
+/// moved from `audit_head` or the day has turned (ADR 0008): calendar clients poll often.
+pub async fn feed(state: &AppState, audit_head: i64, request: FeedRequest) -> Result<Bytes, AppError> {
+    let text = state
+        .calendar_feeds
+        .get(audit_head, request.clone(), || async move {
+            let query = request.query(today());
+            let found = occurrences_for(
+                &state.db,
+                request.organisation_id,
+                request.language,
+                &query,
+            )
+            .await?;
+            Ok(Bytes::from(ics(
+                &state.i18n,
+                request.language,
+                &request.name,
+                &found,
+                &request.base_url,
+            )))
+        })
+        .await?;
+    Ok(Bytes::clone(&text))
 }
 
 /// The user behind a feed token, if the token is live and the user may read the calendar.
@@ -387,7 +447,7 @@ pub async fn feed_access(state: &AppState, token: &str) -> Result<Option<FeedAcc
 }
 
 /// The calendar as iCalendar text; `base_url` makes the links absolute.
-pub fn ics(
+fn ics(
     i18n: &I18n,
     language: Language,
     name: &str,

@@ -275,3 +275,45 @@ web_test!(
         assert_eq!(reviews[0]["owner_id"], app.a.target.id);
     }
 );
+
+web_test!(
+    a_calendar_feed_shows_a_duty_added_after_it_was_first_read,
+    |app| async move {
+        let coordinator = app.a.member(Role::Coordinator);
+        let token = coordinator.token.as_str();
+        let feed = || async {
+            let resp = app
+                .api(Method::GET, "/api/v1/calendar.ics")
+                .token(token)
+                .send()
+                .await;
+            resp.expect(200);
+            resp.text()
+        };
+        let title = "Kontroll av journalbehörigheter";
+        assert!(!feed().await.contains(title));
+        assert_eq!(
+            feed().await,
+            feed().await,
+            "the same feed until something changes"
+        );
+
+        post_json(
+            &app,
+            token,
+            "/api/v1/calendar-duties",
+            json!({
+                "title": title,
+                "kind": "access_review",
+                "recurrence": "half_yearly",
+                "next_due": (today() + Days::new(14)).to_string(),
+                "owner_id": coordinator.id,
+            }),
+        )
+        .await;
+        assert!(
+            feed().await.contains(title),
+            "the new duty is in the next read"
+        );
+    }
+);

@@ -63,12 +63,14 @@ async fn unit_choices(
     principal: &Principal,
     chosen: &[i64],
 ) -> Result<Vec<UnitChoice>, AppError> {
+    // Administrations report; a unit of another kind is offered only once it was chosen.
     Ok(crate::pages::org::tree_rows_for(state, principal)
         .await?
         .into_iter()
+        .filter(|row| row.unit.kind == "administration" || chosen.contains(&row.unit.id))
         .map(|row| UnitChoice {
             checked: chosen.contains(&row.unit.id),
-            label: format!("{}{}", "– ".repeat(row.depth), row.unit.name),
+            label: row.unit.name,
             id: row.unit.id,
         })
         .collect())

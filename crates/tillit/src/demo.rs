@@ -2071,12 +2071,15 @@ mod tests {
             .collect();
         assert_eq!(statuses, vec![(year, "draft"), (year - 1, "approved")]);
         let approved = &reports[1];
-        assert_eq!(approved.approved_by_label.as_deref(), Some("Maria Ekström"));
+        assert_eq!(
+            approved.approved_by_label.as_deref(),
+            Some("samordnare@region.example")
+        );
         let version = tillit_store::reports::report_version(&db, organisation_id, approved.id, 1)
             .await
             .expect("version");
         let sections = version.snapshot["sections"].as_array().expect("sections");
-        assert_eq!(sections.len(), 11);
+        assert_eq!(sections.len(), 12);
         assert!(sections
             .iter()
             .all(|s| !s["text"].as_str().unwrap_or_default().is_empty()));

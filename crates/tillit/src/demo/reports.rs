@@ -37,6 +37,10 @@ const TEXTS_2025: &[(&str, &str)] = &[
         "Riskanalyser har gjorts för journalsystemet, röntgen och det nya larmsystemet. De höga risker som kvarstår gäller främst beroendet av leverantörernas driftmiljöer och äldre servrar som ska ersättas. Riskanalyserna ska förnyas årligen och förnyelsen följs upp i rådet.",
     ),
     (
+        "documents",
+        "Informationssäkerhetspolicyn fastställdes av regionfullmäktige och gäller oförändrad. Under året har riktlinjen för informationssäkerhet och rutinen för incidenthantering reviderats efter remiss till förvaltningarna. Rutinerna för logguppföljning och kontinuitet ska revideras under 2026, och en rutin för ändringshantering och återställning saknas fortfarande.",
+    ),
+    (
         "audits",
         "Regionens revisorer har granskat informationssäkerhetsarbetet inom hälso- och sjukvården med inriktning på behörighetstilldelning. Granskningen ledde till två rekommendationer som har förts in i handlingsplanen. Dataskyddsombudet har genomfört tillsyn av loggning och loggkontroll i två verksamheter. Ingen tillsyn från IVO eller IMY har riktats mot informationssäkerheten under året.",
     ),
@@ -86,7 +90,7 @@ pub(super) async fn load_demo_reports(db: &Db, organisation_id: i64) -> anyhow::
     let coordinator = tillit_store::users::find_user_by_email(db, COORDINATOR)
         .await?
         .context("the demo coordinator")?;
-    let actor = Actor::user(coordinator.id, coordinator.display_name.clone());
+    let actor = Actor::user(coordinator.id, COORDINATOR);
     let today = Utc::now().date_naive();
     let last_year = ReportYear::parse(i64::from(today.year()) - 1, today)?;
     let this_year = ReportYear::parse(i64::from(today.year()), today)?;

@@ -111,6 +111,9 @@ describe('management review and board overview', { timeout: 300_000 }, () => {
     }
     assert.ok((await page.locator('main table').count()) >= 4, 'each part has a table');
     assert.equal(await textOf(page, '#board-training p'), sv('board-no-data'));
-    assert.equal(await textOf(page, '#board-maturity p'), sv('board-no-assessment'));
+    // The demo's latest completed maturity assessment, linked to the assessments.
+    assert.match(await textOf(page, '#board-maturity p'), /^Nivå [0-4] av 4 /);
+    assert.equal(await page.locator('#board-maturity a[href="/governance/maturity"]').count(), 1);
+    assert.equal(await page.locator('[data-figure="documents-overdue"] a[href="/governance/documents?show=overdue"]').count(), 1);
   });
 });

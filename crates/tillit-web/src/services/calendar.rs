@@ -411,18 +411,18 @@ impl FeedRequest {
 
 /// The feed as iCalendar text, made anew only when the organisation's audit trail has
 /// moved from `audit_head` or the day has turned (ADR 0008): calendar clients poll often.
-pub async fn feed(state: &AppState, audit_head: i64, request: FeedRequest) -> Result<Bytes, AppError> {
+pub async fn feed(
+    state: &AppState,
+    audit_head: i64,
+    request: FeedRequest,
+) -> Result<Bytes, AppError> {
     let text = state
         .calendar_feeds
         .get(audit_head, request.clone(), || async move {
             let query = request.query(today());
-            let found = occurrences_for(
-                &state.db,
-                request.organisation_id,
-                request.language,
-                &query,
-            )
-            .await?;
+            let found =
+                occurrences_for(&state.db, request.organisation_id, request.language, &query)
+                    .await?;
             Ok(Bytes::from(ics(
                 &state.i18n,
                 request.language,

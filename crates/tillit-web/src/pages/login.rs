@@ -73,10 +73,13 @@ fn private_cookie(
 
 /// The session cookie of a realm: `SESSION_COOKIE` for users, the operators' own for
 /// operators.
-pub(crate) fn session_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+pub(crate) fn session_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+) -> Cookie<'static> {
     private_cookie(state, name, value, SameSite::Lax)
 }
-
 
 /// Only paths on this site are followed after login. Control characters cannot go in a
 /// `Location` header, so a path with one is not followed either.
@@ -143,7 +146,12 @@ pub(crate) fn keep_login_form_token(
         .map(|c| c.value().to_owned())
         .unwrap_or_else(random_token);
     ctx.csrf_token = token.clone();
-    jar.add(private_cookie(state, LOGIN_CSRF_COOKIE, token, SameSite::Strict))
+    jar.add(private_cookie(
+        state,
+        LOGIN_CSRF_COOKIE,
+        token,
+        SameSite::Strict,
+    ))
 }
 
 pub async fn form(
@@ -284,6 +292,16 @@ pub struct SecondFactorForm {
     next: Option<String>,
 }
 
+/// The message a refused code shows beside the code field, in either realm; any other
+/// error is passed on.
+pub(crate) fn second_factor_refusal(error: AppError) -> Result<&'static str, AppError> {
+    match error {
+        AppError::Invalid(_) => Ok("field-error-bad-code"),
+        AppError::TooManyAttempts => Ok("login-throttled"),
+        other => Err(other),
+    }
+}
+
 pub async fn second_factor_submit(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -299,9 +317,7 @@ pub async fn second_factor_submit(
             let jar = jar.add(session_cookie(&state, SESSION_COOKIE, session.cookie_value));
             return Ok((jar, Redirect::to(&next)).into_response());
         }
-        Err(AppError::Invalid(_)) => "field-error-bad-code",
-        Err(AppError::TooManyAttempts) => "login-throttled",
-        Err(other) => return Err(other),
+        Err(error) => second_factor_refusal(error)?,
     };
     let page = SecondFactorPage {
         errors: FormErrors::single(&ctx, "code", error_id),

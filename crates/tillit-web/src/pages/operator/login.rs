@@ -14,7 +14,9 @@ use crate::auth::{OperatorPrincipal, PendingOperatorLogin};
 use crate::error::AppError;
 use crate::extract::{FormData, QueryParams};
 use crate::middleware::{LOGIN_CSRF_COOKIE, OPERATOR_SESSION_COOKIE};
-use crate::pages::login::{keep_login_form_token, session_cookie, ClientAddress};
+use crate::pages::login::{
+    keep_login_form_token, second_factor_refusal, session_cookie, ClientAddress,
+};
 use crate::pages::{render, FormErrors, PageContext};
 use crate::services::operator_login;
 use crate::state::AppState;
@@ -104,7 +106,11 @@ pub async fn submit(
     {
         Ok(session) => {
             let jar = jar
-                .add(session_cookie(&state, OPERATOR_SESSION_COOKIE, session.cookie_value))
+                .add(session_cookie(
+                    &state,
+                    OPERATOR_SESSION_COOKIE,
+                    session.cookie_value,
+                ))
                 .remove(Cookie::from(LOGIN_CSRF_COOKIE));
             let target = if session.second_factor_pending {
                 let query = serde_urlencoded::to_string([("next", &next)]).unwrap_or_default();
@@ -163,12 +169,14 @@ pub async fn second_factor_submit(
     let error_id =
         match operator_login::confirm_second_factor(&state, &pending, &form.code, &address).await {
             Ok(session) => {
-                let jar = jar.add(session_cookie(&state, OPERATOR_SESSION_COOKIE, session.cookie_value));
+                let jar = jar.add(session_cookie(
+                    &state,
+                    OPERATOR_SESSION_COOKIE,
+                    session.cookie_value,
+                ));
                 return Ok((jar, Redirect::to(&next)).into_response());
             }
-            Err(AppError::Invalid(_)) => "field-error-bad-code",
-            Err(AppError::TooManyAttempts) => "login-throttled",
-            Err(other) => return Err(other),
+            Err(error) => second_factor_refusal(error)?,
         };
     let page = SecondFactorPage {
         errors: FormErrors::single(&ctx, "code", error_id),

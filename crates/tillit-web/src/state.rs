@@ -10,12 +10,12 @@ use tillit_store::users::{UserFilter, UserWithRoles};
 use tillit_store::{Db, Page};
 
 use crate::i18n::I18n;
+use crate::services::board::{BoardDashboard, BoardKey};
+use crate::services::calendar::FeedRequest;
 use crate::services::checked_cache::CheckedCache;
 use crate::services::registers::RegisterStatus;
 use crate::services::risk::Overview;
 use crate::services::start::StartFigures;
-use crate::services::board::{BoardDashboard, BoardKey};
-use crate::services::calendar::FeedRequest;
 
 /// Settings the web layer needs.
 #[derive(Debug, Clone)]

@@ -34,6 +34,12 @@ mod classification;
 mod concurrency;
 #[path = "web/forms.rs"]
 mod forms;
+#[path = "web/governance_cycle.rs"]
+mod governance_cycle;
+#[path = "web/governance_documents.rs"]
+mod governance_documents;
+#[path = "web/governance_together.rs"]
+mod governance_together;
 #[path = "web/import.rs"]
 mod import;
 #[path = "web/incident_followups.rs"]
@@ -58,10 +64,12 @@ mod operator_matrix;
 mod pickers;
 #[path = "web/register_pages.rs"]
 mod register_pages;
-#[path = "web/report_pages.rs"]
-mod report_pages;
 #[path = "web/registers.rs"]
 mod registers;
+#[path = "web/report_pages.rs"]
+mod report_pages;
+#[path = "web/reviews.rs"]
+mod reviews;
 #[path = "web/risk_analysis_pages.rs"]
 mod risk_analysis_pages;
 #[path = "web/risk_api.rs"]
@@ -76,11 +84,3 @@ mod security;
 mod start_page;
 #[path = "web/unit_scope.rs"]
 mod unit_scope;
-#[path = "web/governance_documents.rs"]
-mod governance_documents;
-#[path = "web/governance_cycle.rs"]
-mod governance_cycle;
-#[path = "web/reviews.rs"]
-mod reviews;
-#[path = "web/governance_together.rs"]
-mod governance_together;

@@ -2,9 +2,13 @@
 
 pub mod assets;
 pub mod audit;
+pub mod calendar;
 pub mod classifications;
+pub mod documents;
 pub mod health;
 pub mod incidents;
+pub mod internal_control;
+pub mod maturity;
 pub mod measures;
 pub mod openapi;
 pub mod operator;
@@ -12,17 +16,13 @@ pub mod org_units;
 pub mod register_import;
 pub mod reports;
 pub mod requirements;
+pub mod reviews;
 pub mod risk_analyses;
 pub mod risk_methods;
 pub mod risks;
 pub mod systems;
 pub mod tasks;
 pub mod users;
-pub mod documents;
-pub mod internal_control;
-pub mod maturity;
-pub mod calendar;
-pub mod reviews;
 
 use axum::routing::get;
 use axum::Router;
@@ -229,9 +229,18 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/verify", get(audit::verify))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::get))
-        .route("/reports/{id}/texts", axum::routing::put(reports::update_texts))
-        .route("/reports/{id}/approve", axum::routing::post(reports::approve))
-        .route("/reports/{id}/new-draft", axum::routing::post(reports::new_draft))
+        .route(
+            "/reports/{id}/texts",
+            axum::routing::put(reports::update_texts),
+        )
+        .route(
+            "/reports/{id}/approve",
+            axum::routing::post(reports::approve),
+        )
+        .route(
+            "/reports/{id}/new-draft",
+            axum::routing::post(reports::new_draft),
+        )
         .route("/reports/{id}/versions/{number}", get(reports::version))
         .route("/reports/{id}/pdf", get(reports::pdf))
         .route("/reports/{id}/xlsx", get(reports::xlsx))

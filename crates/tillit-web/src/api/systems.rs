@@ -358,7 +358,11 @@ pub async fn list(
     .request()?;
     let filter = query.filter()?;
     let page = service::system_list_page(&state, &principal, &filter, paging).await?;
-    Ok(Json(ListResponse::borrowed(&page, paging, SystemDto::of_listed)))
+    Ok(Json(ListResponse::borrowed(
+        &page,
+        paging,
+        SystemDto::of_listed,
+    )))
 }
 
 /// Add an entry under the next free designation for its kind (administrators and coordinators).

@@ -116,7 +116,11 @@ pub async fn list(
         active: query.active,
     };
     let page = service::list(&state, &principal, &filter, paging).await?;
-    Ok(Json(ListResponse::borrowed(&page, paging, UserDto::of_listed)))
+    Ok(Json(ListResponse::borrowed(
+        &page,
+        paging,
+        UserDto::of_listed,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -3,11 +3,17 @@
 
 pub mod assets;
 pub mod audit;
+pub mod board;
+pub mod calendar;
 pub mod classification;
 pub mod context;
 pub mod errors;
+pub mod governance_charts;
+pub mod governance_documents;
 pub mod incidents;
+pub mod internal_control;
 pub mod login;
+pub mod maturity;
 pub mod operator;
 pub mod org;
 pub mod picker;
@@ -15,17 +21,11 @@ pub mod profile;
 pub mod register_import;
 pub mod registers;
 pub mod reports;
+pub mod reviews;
 pub mod risk;
 pub mod start;
 pub mod tasks;
 pub mod users;
-pub mod governance_documents;
-pub mod internal_control;
-pub mod governance_charts;
-pub mod maturity;
-pub mod calendar;
-pub mod reviews;
-pub mod board;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};

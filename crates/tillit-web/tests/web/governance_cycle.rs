@@ -8,7 +8,6 @@ use tillit_domain::auth::Role;
 use tillit_domain::calendar::ical;
 use tillit_domain::users::Language;
 
-
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
@@ -90,7 +89,9 @@ web_test!(maturity_assessment_through_the_api, |app| async move {
         .map(|s| s["question_id"].as_str().expect("id"))
         .collect();
     assert_eq!(steps, vec!["M2-02", "M2-03", "M2-04", "M2-05"]);
-    assert!(saved["next_steps"][0]["advice"].as_str().is_some_and(|a| !a.is_empty()));
+    assert!(saved["next_steps"][0]["advice"]
+        .as_str()
+        .is_some_and(|a| !a.is_empty()));
 
     // A stale version, an unknown question, an employee, another organisation.
     app.api(Method::PUT, &path)
@@ -170,88 +171,127 @@ web_test!(maturity_assessment_through_the_api, |app| async move {
     assert_eq!(list.json()["items"][0]["level"], 1);
 });
 
-web_test!(maturity_pages_keep_input_and_show_the_result, |app| async move {
-    let coordinator = app.a.member(Role::Coordinator);
-    let mut browser = app.signed_in(coordinator).await;
-    let page = browser.get("/governance/maturity").await;
-    page.expect(200);
-    assert!(page.page().contains(&app.text(Language::Sv, "maturity-no-results")));
-    let refused = browser
-        .post(
-            "/governance/maturity",
-            &[("title", ""), ("unit_id", ""), ("assessed_on", "1 mars")],
-        )
-        .await;
-    refused.expect(422);
-    assert!(refused.page().contains("error-summary"));
-    assert_eq!(refused.field("assessed_on").as_deref(), Some("1 mars"));
+web_test!(
+    maturity_pages_keep_input_and_show_the_result,
+    |app| async move {
+        let coordinator = app.a.member(Role::Coordinator);
+        let mut browser = app.signed_in(coordinator).await;
+        let page = browser.get("/governance/maturity").await;
+        page.expect(200);
+        assert!(page
+            .page()
+            .contains(&app.text(Language::Sv, "maturity-no-results")));
+        let refused = browser
+            .post(
+                "/governance/maturity",
+                &[("title", ""), ("unit_id", ""), ("assessed_on", "1 mars")],
+            )
+            .await;
+        refused.expect(422);
+        assert!(refused.page().contains("error-summary"));
+        assert_eq!(refused.field("assessed_on").as_deref(), Some("1 mars"));
 
-    let created = browser
-        .post(
-            "/governance/maturity",
-            &[("title", "Mognad förvaltningen"), ("unit_id", ""), ("assessed_on", "")],
-        )
-        .await;
-    created.expect(303);
-    let location = created.location().split('?').next().expect("path").to_owned();
-    assert!(location.starts_with("/governance/maturity/"));
-    let id: i64 = location.rsplit('/').next().expect("id").parse().expect("number");
+        let created = browser
+            .post(
+                "/governance/maturity",
+                &[
+                    ("title", "Mognad förvaltningen"),
+                    ("unit_id", ""),
+                    ("assessed_on", ""),
+                ],
+            )
+            .await;
+        created.expect(303);
+        let location = created
+            .location()
+            .split('?')
+            .next()
+            .expect("path")
+            .to_owned();
+        assert!(location.starts_with("/governance/maturity/"));
+        let id: i64 = location
+            .rsplit('/')
+            .next()
+            .expect("id")
+            .parse()
+            .expect("number");
 
-    // tillit's own data suggests the inventory exists once a system is registered.
-    app.create_system(app.a.id, "Journalsystem").await;
-    let form = browser.get(&location).await;
-    form.expect(200);
-    assert!(form.page().contains(&app.text(Language::Sv, "maturity-suggest-met")));
-    assert!(form.page().contains("Förteckningen har 1 informationssystem"));
+        // tillit's own data suggests the inventory exists once a system is registered.
+        app.create_system(app.a.id, "Journalsystem").await;
+        let form = browser.get(&location).await;
+        form.expect(200);
+        assert!(form
+            .page()
+            .contains(&app.text(Language::Sv, "maturity-suggest-met")));
+        assert!(form
+            .page()
+            .contains("Förteckningen har 1 informationssystem"));
 
-    // A stale version keeps what was typed.
-    let stale = browser
-        .post(
-            &location,
-            &[("version", "7"), ("action", "save"), ("answer-M1-01", "met"), ("note-M1-01", "Policy beslutad 2025")],
-        )
-        .await;
-    stale.expect(409);
-    assert_eq!(
-        crate::harness::html::textarea(&stale.text(), "note-M1-01").as_deref(),
-        Some("Policy beslutad 2025")
-    );
+        // A stale version keeps what was typed.
+        let stale = browser
+            .post(
+                &location,
+                &[
+                    ("version", "7"),
+                    ("action", "save"),
+                    ("answer-M1-01", "met"),
+                    ("note-M1-01", "Policy beslutad 2025"),
+                ],
+            )
+            .await;
+        stale.expect(409);
+        assert_eq!(
+            crate::harness::html::textarea(&stale.text(), "note-M1-01").as_deref(),
+            Some("Policy beslutad 2025")
+        );
 
-    let mut fields: Vec<(String, String)> = vec![
-        ("version".into(), "1".into()),
-        ("action".into(), "complete".into()),
-    ];
-    let content = tillit_domain::maturity::MaturityContent::builtin().expect("content");
-    for q in content.questions().iter().filter(|q| q.level == 1) {
-        fields.push((format!("answer-{}", q.id), "met".into()));
+        let mut fields: Vec<(String, String)> = vec![
+            ("version".into(), "1".into()),
+            ("action".into(), "complete".into()),
+        ];
+        let content = tillit_domain::maturity::MaturityContent::builtin().expect("content");
+        for q in content.questions().iter().filter(|q| q.level == 1) {
+            fields.push((format!("answer-{}", q.id), "met".into()));
+        }
+        fields.push(("answer-M2-03".into(), "not_met".into()));
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        browser
+            .post(&location, &pairs)
+            .await
+            .expect_redirect(&format!("{location}?notice=maturity-completed"));
+        let result = browser.get(&location).await;
+        result.expect(200);
+        let text = result.page();
+        assert!(text.contains(&app.text(Language::Sv, "maturity-status-completed")));
+        assert!(text.contains("Nivå 1"));
+        assert!(
+            text.contains("role=\"img\""),
+            "the radar chart is an image with a text alternative"
+        );
+        assert!(text.contains(&app.text(Language::Sv, "maturity-radar-table")));
+        assert!(
+            text.contains("Gör riskanalyser") || text.contains("Genomför riskanalyser"),
+            "the feedback names what to do next"
+        );
+        assert!(
+            !text.contains("name=\"answer-M1-01\""),
+            "a completed assessment has no form"
+        );
+        let list = browser.get("/governance/maturity").await;
+        assert!(list.page().contains("Mognad förvaltningen"));
+        let stored = tillit_store::maturity::get(&app.db, app.a.id, id)
+            .await
+            .expect("stored");
+        assert_eq!(stored.level, 1);
+
+        // The employee is refused.
+        let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
+        employee.get("/governance/maturity").await.expect(403);
     }
-    fields.push(("answer-M2-03".into(), "not_met".into()));
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    browser
-        .post(&location, &pairs)
-        .await
-        .expect_redirect(&format!("{location}?notice=maturity-completed"));
-    let result = browser.get(&location).await;
-    result.expect(200);
-    let text = result.page();
-    assert!(text.contains(&app.text(Language::Sv, "maturity-status-completed")));
-    assert!(text.contains("Nivå 1"));
-    assert!(text.contains("role=\"img\""), "the radar chart is an image with a text alternative");
-    assert!(text.contains(&app.text(Language::Sv, "maturity-radar-table")));
-    assert!(
-        text.contains("Gör riskanalyser") || text.contains("Genomför riskanalyser"),
-        "the feedback names what to do next"
-    );
-    assert!(!text.contains("name=\"answer-M1-01\""), "a completed assessment has no form");
-    let list = browser.get("/governance/maturity").await;
-    assert!(list.page().contains("Mognad förvaltningen"));
-    let stored = tillit_store::maturity::get(&app.db, app.a.id, id).await.expect("stored");
-    assert_eq!(stored.level, 1);
-
-    // The employee is refused.
-    let mut employee = app.signed_in(app.a.member(Role::Employee)).await;
-    employee.get("/governance/maturity").await.expect(403);
-});
+);
 
 web_test!(own_duties_through_the_api_and_pages, |app| async move {
     let coordinator = app.a.member(Role::Coordinator);
@@ -307,25 +347,47 @@ web_test!(own_duties_through_the_api_and_pages, |app| async move {
     // The duty and the fixed points are in the calendar of the year.
     let year = today().year();
     let calendar = app
-        .api(Method::GET, &format!("/api/v1/calendar?from={year}-01-01&to={year}-12-31"))
+        .api(
+            Method::GET,
+            &format!("/api/v1/calendar?from={year}-01-01&to={year}-12-31"),
+        )
         .token(token)
         .send()
         .await;
     calendar.expect(200);
     let items = calendar.json();
     let items = items.as_array().expect("items");
-    assert!(items.iter().any(|o| o["kind"] == "management_review" && o["due_on"] == format!("{year}-04-30")));
-    assert!(items.iter().any(|o| o["kind"] == "management_review" && o["due_on"] == format!("{year}-10-30")));
-    assert!(items.iter().any(|o| o["kind"] == "access_review" && o["due_on"] == soon));
+    assert!(items
+        .iter()
+        .any(|o| o["kind"] == "management_review" && o["due_on"] == format!("{year}-04-30")));
+    assert!(items
+        .iter()
+        .any(|o| o["kind"] == "management_review" && o["due_on"] == format!("{year}-10-30")));
+    assert!(items
+        .iter()
+        .any(|o| o["kind"] == "access_review" && o["due_on"] == soon));
     let mine = app
-        .api(Method::GET, &format!("/api/v1/calendar?owner={}&kind=access_review", app.a.target.id))
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/calendar?owner={}&kind=access_review",
+                app.a.target.id
+            ),
+        )
         .token(token)
         .send()
         .await
         .json();
-    assert!(mine.as_array().expect("items").iter().all(|o| o["owner_id"] == app.a.target.id));
+    assert!(mine
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|o| o["owner_id"] == app.a.target.id));
     let fields = app
-        .api(Method::GET, "/api/v1/calendar?from=2026-12-01&to=2026-01-01&kind=x")
+        .api(
+            Method::GET,
+            "/api/v1/calendar?from=2026-12-01&to=2026-01-01&kind=x",
+        )
         .token(token)
         .send()
         .await
@@ -337,14 +399,30 @@ web_test!(own_duties_through_the_api_and_pages, |app| async move {
     let refused = browser
         .post(
             "/governance/calendar/duties",
-            &[("title", "Kontinuitetsövning reservkraft"), ("kind", "continuity_exercise"), ("recurrence", "yearly"), ("next_due", &yesterday), ("reminder_days", "30")],
+            &[
+                ("title", "Kontinuitetsövning reservkraft"),
+                ("kind", "continuity_exercise"),
+                ("recurrence", "yearly"),
+                ("next_due", &yesterday),
+                ("reminder_days", "30"),
+            ],
         )
         .await;
     refused.expect(422);
-    assert_eq!(refused.field("title").as_deref(), Some("Kontinuitetsövning reservkraft"));
-    assert_eq!(refused.field("next_due").as_deref(), Some(yesterday.as_str()));
-    assert!(refused.page().contains(&app.text(Language::Sv, "field-error-due-in-past")));
-    let page = browser.get(&format!("/governance/calendar?year={year}")).await;
+    assert_eq!(
+        refused.field("title").as_deref(),
+        Some("Kontinuitetsövning reservkraft")
+    );
+    assert_eq!(
+        refused.field("next_due").as_deref(),
+        Some(yesterday.as_str())
+    );
+    assert!(refused
+        .page()
+        .contains(&app.text(Language::Sv, "field-error-due-in-past")));
+    let page = browser
+        .get(&format!("/governance/calendar?year={year}"))
+        .await;
     page.expect(200);
     let text = page.page();
     assert!(text.contains("Behörighetsuppföljning journalsystemet"));
@@ -355,9 +433,16 @@ web_test!(own_duties_through_the_api_and_pages, |app| async move {
         .post(&format!("{duty_page}/done"), &[("version", "1")])
         .await
         .expect_redirect(&format!("{duty_page}?notice=calendar-duty-done"));
-    let moved = tillit_store::calendar::duty(&app.db, app.a.id, id).await.expect("duty");
+    let moved = tillit_store::calendar::duty(&app.db, app.a.id, id)
+        .await
+        .expect("duty");
     let first: chrono::NaiveDate = soon.parse().expect("date");
-    assert_eq!(moved.next_due, first.checked_add_months(chrono::Months::new(3)).expect("date"));
+    assert_eq!(
+        moved.next_due,
+        first
+            .checked_add_months(chrono::Months::new(3))
+            .expect("date")
+    );
     browser
         .post(&format!("{duty_page}/delete"), &[("version", "1")])
         .await
@@ -396,14 +481,22 @@ web_test!(the_calendar_feed_needs_a_live_token, |app| async move {
     assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
     assert!(text.split("\r\n").all(|l| l.len() <= 75));
     let uids: Vec<&String> = lines.iter().filter(|l| l.starts_with("UID:")).collect();
-    assert!(!uids.is_empty(), "the management reviews of the coming year are there");
+    assert!(
+        !uids.is_empty(),
+        "the management reviews of the coming year are there"
+    );
     let unique: std::collections::BTreeSet<&&String> = uids.iter().collect();
     assert_eq!(unique.len(), uids.len(), "every occurrence has its own UID");
     assert_eq!(
         lines.iter().filter(|l| *l == "BEGIN:VTODO").count(),
-        lines.iter().filter(|l| l.starts_with("DUE;VALUE=DATE:")).count()
+        lines
+            .iter()
+            .filter(|l| l.starts_with("DUE;VALUE=DATE:"))
+            .count()
     );
-    assert!(lines.iter().any(|l| l.starts_with("SUMMARY:Ledningens genomgång")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("SUMMARY:Ledningens genomgång")));
     assert!(lines.iter().any(|l| l.starts_with("URL:http://")));
     let again = app
         .api(Method::GET, "/api/v1/calendar.ics")
@@ -415,7 +508,11 @@ web_test!(the_calendar_feed_needs_a_live_token, |app| async move {
         .into_iter()
         .filter(|l| l.starts_with("UID:"))
         .collect();
-    assert_eq!(again_uids.iter().collect::<Vec<_>>(), uids, "UIDs are stable");
+    assert_eq!(
+        again_uids.iter().collect::<Vec<_>>(),
+        uids,
+        "UIDs are stable"
+    );
 
     // The personal feed address from the calendar page, then revoked.
     let mut browser = app.signed_in(coordinator).await;
@@ -427,9 +524,14 @@ web_test!(the_calendar_feed_needs_a_live_token, |app| async move {
     assert!(path.starts_with("/calendar/") && path.ends_with(".ics"));
     let feed = app.api(Method::GET, path).send().await;
     feed.expect(200);
-    assert!(ical::unfold(&feed.text()).iter().any(|l| l.starts_with("X-WR-CALNAME:") && l.contains("Region Söder")));
+    assert!(ical::unfold(&feed.text())
+        .iter()
+        .any(|l| l.starts_with("X-WR-CALNAME:") && l.contains("Region Söder")));
     let page = browser.get("/governance/calendar").await;
-    assert!(page.field("feed-url").is_none(), "the address is never shown again");
+    assert!(
+        page.field("feed-url").is_none(),
+        "the address is never shown again"
+    );
     browser
         .post("/governance/calendar/feed/revoke", &[])
         .await

@@ -102,7 +102,9 @@ web_test!(
 
         let start = browser.get("/").await;
         start.expect(200);
-        assert!(start.page().contains(&sv(&app, "governance-card-documents")));
+        assert!(start
+            .page()
+            .contains(&sv(&app, "governance-card-documents")));
 
         let checklist = browser.get("/governance/documents/checklist").await;
         checklist.expect(200);
@@ -193,15 +195,10 @@ web_test!(
         assert!(unreadable
             .page()
             .contains(&field_message(&app, "next_review", "invalid-date")));
-        let listed = tillit_store::documents::list_documents(
-            &app.db,
-            app.a.id,
-            &Default::default(),
-            50,
-            0,
-        )
-        .await
-        .expect("list");
+        let listed =
+            tillit_store::documents::list_documents(&app.db, app.a.id, &Default::default(), 50, 0)
+                .await
+                .expect("list");
         assert_eq!(listed.total, 0);
     }
 );

@@ -172,7 +172,10 @@ web_test!(
         assert!(html.contains(&sv(&app, "incident-phase-if-ongoing")));
         assert!(html.contains(&sv(&app, "incident-still-ongoing")));
         let draft = browser
-            .get(&format!("/incidents/{}/obligations/{}", case.id, progress.id))
+            .get(&format!(
+                "/incidents/{}/obligations/{}",
+                case.id, progress.id
+            ))
             .await;
         draft.expect(200);
         assert!(draft.page().contains("id=\"phase-note\""));
@@ -180,14 +183,20 @@ web_test!(
         assert!(!draft.page().contains("name=\"incomplete\""));
         app.api(
             Method::GET,
-            &format!("/api/v1/incidents/{}/obligations/{}/draft", case.id, progress.id),
+            &format!(
+                "/api/v1/incidents/{}/obligations/{}/draft",
+                case.id, progress.id
+            ),
         )
         .token(&head.token)
         .send()
         .await
         .expect(200);
         let pdf = browser
-            .get(&format!("/incidents/{}/obligations/{}/draft.pdf", case.id, progress.id))
+            .get(&format!(
+                "/incidents/{}/obligations/{}/draft.pdf",
+                case.id, progress.id
+            ))
             .await;
         pdf.expect(200);
         assert!(pdf.body.starts_with(b"%PDF"));
@@ -233,7 +242,9 @@ web_test!(
         assert_eq!(find("progress_report")["applies"], "ongoing");
         assert_eq!(find("progress_report")["status"], "submitted");
         let page = browser.get(&format!("/incidents/{}", case.id)).await;
-        assert!(page.page().contains(&sv(&app, "incident-clock-waiting-end")));
+        assert!(page
+            .page()
+            .contains(&sv(&app, "incident-clock-waiting-end")));
 
         // The end recorded: the final report is due one month after it.
         end_on_page(&app, &mut browser, case.id, 24).await;
@@ -250,7 +261,9 @@ web_test!(
                 tillit_domain::incident::Deadline::Months(1)
             ))
         );
-        let timeline = incidents::entries(&app.db, app.a.id, case.id).await.unwrap();
+        let timeline = incidents::entries(&app.db, app.a.id, case.id)
+            .await
+            .unwrap();
         assert!(timeline.iter().any(|e| e.kind == "clock_moved"));
     }
 );
@@ -260,9 +273,7 @@ web_test!(
     |app| async move {
         let case = case_at(&app, app.a.ward, "Nätverksavbrott", 10 * 24).await;
         reportable(&app, &case, Track::Cybersecurity).await;
-        let mut browser = app
-            .signed_in(app.a.member(Role::HeadOfOperations))
-            .await;
+        let mut browser = app.signed_in(app.a.member(Role::HeadOfOperations)).await;
         submit_on_page(&app, &mut browser, case.id, "early_warning", 9 * 24, false).await;
         submit_on_page(&app, &mut browser, case.id, "notification", 8 * 24, false).await;
         assert!(obligation(&app, case.id, "progress_report").await.is_some());
@@ -270,11 +281,18 @@ web_test!(
         end_on_page(&app, &mut browser, case.id, 7 * 24).await;
         assert!(obligation(&app, case.id, "progress_report").await.is_none());
         let after = obligation(&app, case.id, "final_report").await.unwrap();
-        assert_eq!(after.due_at, before.due_at, "the final report keeps its clock");
-        let timeline = incidents::entries(&app.db, app.a.id, case.id).await.unwrap();
+        assert_eq!(
+            after.due_at, before.due_at,
+            "the final report keeps its clock"
+        );
+        let timeline = incidents::entries(&app.db, app.a.id, case.id)
+            .await
+            .unwrap();
         assert!(timeline.iter().any(|e| e.kind == "report_dropped"));
         let page = browser.get(&format!("/incidents/{}", case.id)).await;
-        assert!(page.page().contains(&sv(&app, "incident-entry-report-dropped")));
+        assert!(page
+            .page()
+            .contains(&sv(&app, "incident-entry-report-dropped")));
     }
 );
 
@@ -287,7 +305,10 @@ web_test!(
         let mut browser = app.signed_in(dpo).await;
         let notification = obligation(&app, case.id, "imy_notification").await.unwrap();
         let draft = browser
-            .get(&format!("/incidents/{}/obligations/{}", case.id, notification.id))
+            .get(&format!(
+                "/incidents/{}/obligations/{}",
+                case.id, notification.id
+            ))
             .await;
         draft.expect(200);
         assert!(draft.page().contains("name=\"incomplete\""));
@@ -302,10 +323,12 @@ web_test!(
         assert_eq!(supplement.starts_at, notification.submitted_at);
         assert_eq!(
             supplement.due_at,
-            notification.submitted_at.map(|at| tillit_domain::incident::due_at(
-                at,
-                tillit_domain::incident::Deadline::TargetDays(28)
-            ))
+            notification
+                .submitted_at
+                .map(|at| tillit_domain::incident::due_at(
+                    at,
+                    tillit_domain::incident::Deadline::TargetDays(28)
+                ))
         );
         let page = browser.get(&format!("/incidents/{}", case.id)).await;
         assert!(page.page().contains("Komplettering till IMY"));
@@ -371,7 +394,12 @@ async fn scoped(app: &TestApp, role: Role, unit: i64) -> Account {
     create_account(
         &app.db,
         app.a.id,
-        &format!("{}-enhet-{}@{}", role.as_str(), crate::harness::unique(), app.a.domain),
+        &format!(
+            "{}-enhet-{}@{}",
+            role.as_str(),
+            crate::harness::unique(),
+            app.a.domain
+        ),
         &format!("Enhetens {}", role.as_str()),
         &grant,
         role.requires_two_factor(),
@@ -492,7 +520,10 @@ async fn analysis_with_risk(app: &TestApp) -> (i64, i64) {
             "consequence": 3, "consequence_reason": "Vården stannar"}))
         .send()
         .await;
-    (analysis, risk.expect(201).json()["id"].as_i64().expect("id"))
+    (
+        analysis,
+        risk.expect(201).json()["id"].as_i64().expect("id"),
+    )
 }
 
 web_test!(
@@ -529,7 +560,9 @@ web_test!(
             .page()
             .contains(&format!("<option value=\"{risk}\" selected")));
         let head_id = head.id.to_string();
-        let future = (Utc::now() + Duration::days(30)).format("%Y-%m-%d").to_string();
+        let future = (Utc::now() + Duration::days(30))
+            .format("%Y-%m-%d")
+            .to_string();
         let case_id = case.id.to_string();
         let fields = |version: &str| {
             vec![
@@ -570,7 +603,9 @@ web_test!(
             .unwrap();
         assert_eq!(linked.len(), 1);
         assert_eq!(linked[0].title, "Multifaktorautentisering");
-        let timeline = incidents::entries(&app.db, app.a.id, case.id).await.unwrap();
+        let timeline = incidents::entries(&app.db, app.a.id, case.id)
+            .await
+            .unwrap();
         assert!(timeline.iter().any(|e| e.kind == "linked"));
 
         // Through the API, with the case's version; roles without the mandate are refused.
@@ -580,16 +615,26 @@ web_test!(
                 "function": "preventive", "risk_ids": [risk], "residual_likelihood": 1,
                 "residual_consequence": 2, "responsible_id": head.id, "planned_on": future}})
         };
-        for role in [Role::InformationOwner, Role::DataProtectionOfficer, Role::Auditor] {
-            app.api(Method::POST, &format!("/api/v1/incidents/{}/measures", case.id))
-                .token(&app.a.member(role).token)
-                .json(&body(version(&app, case.id).await))
-                .send()
-                .await
-                .problem(403, "forbidden");
+        for role in [
+            Role::InformationOwner,
+            Role::DataProtectionOfficer,
+            Role::Auditor,
+        ] {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/incidents/{}/measures", case.id),
+            )
+            .token(&app.a.member(role).token)
+            .json(&body(version(&app, case.id).await))
+            .send()
+            .await
+            .problem(403, "forbidden");
         }
         let api = app
-            .api(Method::POST, &format!("/api/v1/incidents/{}/measures", case.id))
+            .api(
+                Method::POST,
+                &format!("/api/v1/incidents/{}/measures", case.id),
+            )
             .token(&head.token)
             .json(&body(version(&app, case.id).await))
             .send()
@@ -622,7 +667,10 @@ web_test!(
         browser
             .post(
                 &format!("/risks/analyses/{analysis}/incidents"),
-                &[("version", v.as_str()), ("incident_id", &ward_case.id.to_string())],
+                &[
+                    ("version", v.as_str()),
+                    ("incident_id", &ward_case.id.to_string()),
+                ],
             )
             .await
             .expect_redirect(&format!(
@@ -636,7 +684,10 @@ web_test!(
         let stale = browser
             .post(
                 &format!("/risks/analyses/{analysis}/incidents"),
-                &[("version", v.as_str()), ("incident_id", &other_case.id.to_string())],
+                &[
+                    ("version", v.as_str()),
+                    ("incident_id", &other_case.id.to_string()),
+                ],
             )
             .await;
         assert_eq!(stale.status.as_u16(), 409);
@@ -651,7 +702,10 @@ web_test!(
         // cannot link a case outside their units.
         let clinic_owner = scoped(&app, Role::InformationOwner, app.a.clinic).await;
         let listed = app
-            .api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .api(
+                Method::GET,
+                &format!("/api/v1/risk-analyses/{analysis}/incidents"),
+            )
             .token(&clinic_owner.token)
             .send()
             .await;
@@ -664,13 +718,18 @@ web_test!(
             .collect();
         assert_eq!(ids, [ward_case.id]);
         let all = app
-            .api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
+            .api(
+                Method::GET,
+                &format!("/api/v1/risk-analyses/{analysis}/incidents"),
+            )
             .token(&coordinator.token)
             .send()
             .await;
         assert_eq!(all.expect(200).json().as_array().unwrap().len(), 2);
         let mut owner_browser = app.signed_in(&clinic_owner).await;
-        let owner_page = owner_browser.get(&format!("/risks/analyses/{analysis}")).await;
+        let owner_page = owner_browser
+            .get(&format!("/risks/analyses/{analysis}"))
+            .await;
         assert!(!owner_page.page().contains(&other_case.designation));
         let v = analysis_version(&app, analysis).await;
         app.api(
@@ -693,17 +752,25 @@ web_test!(
             .await;
         treated.expect(200);
         let v = analysis_version(&app, analysis).await;
-        app.api(Method::POST, &format!("/api/v1/risk-analyses/{analysis}/approve"))
-            .token(&app.a.member(Role::InformationOwner).token)
-            .json(&serde_json::json!({"version": v}))
-            .send()
-            .await
-            .expect(200);
+        app.api(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{analysis}/approve"),
+        )
+        .token(&app.a.member(Role::InformationOwner).token)
+        .json(&serde_json::json!({"version": v}))
+        .send()
+        .await
+        .expect(200);
         let frozen = tillit_store::risk::analysis_version(&app.db, app.a.id, analysis, 1)
             .await
             .unwrap();
         assert_eq!(
-            frozen.snapshot.incidents.iter().map(|c| c.id).collect::<Vec<_>>(),
+            frozen
+                .snapshot
+                .incidents
+                .iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>(),
             [ward_case.id]
         );
         let version_page = browser
@@ -718,10 +785,13 @@ web_test!(
             .await;
         assert_eq!(refused.invalid_fields(), ["analysis"]);
         // Employees read no risk work.
-        app.api(Method::GET, &format!("/api/v1/risk-analyses/{analysis}/incidents"))
-            .token(&app.a.member(Role::Employee).token)
-            .send()
-            .await
-            .problem(403, "forbidden");
+        app.api(
+            Method::GET,
+            &format!("/api/v1/risk-analyses/{analysis}/incidents"),
+        )
+        .token(&app.a.member(Role::Employee).token)
+        .send()
+        .await
+        .problem(403, "forbidden");
     }
 );

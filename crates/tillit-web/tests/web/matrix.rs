@@ -765,9 +765,14 @@ pub(crate) async fn fill(
         }
         .validate(today)
         .expect("valid assessment");
-        let created = tillit_store::maturity::create(&app.db, org.id, &tillit_store::Actor::system("test-fixture"), &draft)
-            .await
-            .expect("assessment");
+        let created = tillit_store::maturity::create(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            &draft,
+        )
+        .await
+        .expect("assessment");
         values.push(("{assessment}", created.id.to_string()));
         values.push(("{assessment_version}", created.version.to_string()));
     }
@@ -781,9 +786,14 @@ pub(crate) async fn fill(
         }
         .validate(today, None)
         .expect("valid duty");
-        let created = tillit_store::calendar::create_duty(&app.db, org.id, &tillit_store::Actor::system("test-fixture"), &draft)
-            .await
-            .expect("duty");
+        let created = tillit_store::calendar::create_duty(
+            &app.db,
+            org.id,
+            &tillit_store::Actor::system("test-fixture"),
+            &draft,
+        )
+        .await
+        .expect("duty");
         values.push(("{duty}", created.id.to_string()));
         values.push(("{duty_version}", created.version.to_string()));
     }
@@ -1566,9 +1576,17 @@ mod governance_fixture {
     /// A new document whose version 1 was replaced by version 2.
     pub async fn revised_document(app: &TestApp, n: u32) -> i64 {
         let id = document(app, n).await;
-        tillit_store::documents::new_revision(&app.db, app.a.id, &actor(), id, 1, &draft(app, n), "Ny")
-            .await
-            .expect("new version");
+        tillit_store::documents::new_revision(
+            &app.db,
+            app.a.id,
+            &actor(),
+            id,
+            1,
+            &draft(app, n),
+            "Ny",
+        )
+        .await
+        .expect("new version");
         id
     }
 

@@ -578,7 +578,10 @@ web_test!(
             )
             .await
             .expect_redirect("/operator/login/two-factor?next=%2Foperator");
-        user_pages.get("/operator/login/two-factor").await.expect(200);
+        user_pages
+            .get("/operator/login/two-factor")
+            .await
+            .expect(200);
         let secret = operator.totp_secret.as_deref().expect("secret");
         let code = totp::current_code(secret).expect("code");
         user_pages

@@ -1223,7 +1223,11 @@ web_test!(
         assert_eq!(titles(&listed["items"]), ["Nätfiske mot chefer"]);
         assert_eq!(api.get(path, coordinator).await, listed, "read twice");
         let mut browser = app.signed_in(app.a.member(Role::Coordinator)).await;
-        let page = browser.get("/risks/list?level=very_high").await.expect(200).page();
+        let page = browser
+            .get("/risks/list?level=very_high")
+            .await
+            .expect(200)
+            .page();
         assert!(page.contains("Nätfiske mot chefer"), "{page}");
 
         // Lowered by another server process: gone from the very high risks at once.
@@ -1232,14 +1236,22 @@ web_test!(
             risk_body("Nätfiske mot chefer", 1, 3),
             json!({"version": risk["version"]}),
         );
-        TestApp::api_on(&other, Method::PUT, &format!("/api/v1/risks/{}", risk["id"]))
-            .token(coordinator)
-            .json(&lowered)
-            .send()
-            .await
-            .expect(200);
+        TestApp::api_on(
+            &other,
+            Method::PUT,
+            &format!("/api/v1/risks/{}", risk["id"]),
+        )
+        .token(coordinator)
+        .json(&lowered)
+        .send()
+        .await
+        .expect(200);
         assert_eq!(api.get(path, coordinator).await["total"], 0);
-        let page = browser.get("/risks/list?level=very_high").await.expect(200).page();
+        let page = browser
+            .get("/risks/list?level=very_high")
+            .await
+            .expect(200)
+            .page();
         assert!(!page.contains("Nätfiske mot chefer"), "{page}");
     }
 );

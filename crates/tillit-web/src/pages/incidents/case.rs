@@ -505,7 +505,10 @@ async fn case_page(
     if let Some(ended) = &incident.ended_at {
         facts.push((ctx.t("incident-field-ended-at"), format_local(ended)));
     } else if incident.is_open() {
-        facts.push((ctx.t("incident-field-ended-at"), ctx.t("incident-still-ongoing")));
+        facts.push((
+            ctx.t("incident-field-ended-at"),
+            ctx.t("incident-still-ongoing"),
+        ));
     }
     if let Some(closed) = &incident.closed_at {
         facts.push((

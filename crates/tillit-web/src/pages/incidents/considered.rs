@@ -92,11 +92,27 @@ pub async fn add(
 ) -> Result<Response, AppError> {
     let result = match form.incident_id {
         Some(incident) => {
-            service::consider(&state, &principal, analysis_id, form.version, incident, true).await
+            service::consider(
+                &state,
+                &principal,
+                analysis_id,
+                form.version,
+                incident,
+                true,
+            )
+            .await
         }
         None => Err(AppError::invalid("incident_id", "required")),
     };
-    answer(&state, ctx, &principal, analysis_id, result, "analysis-incident-added").await
+    answer(
+        &state,
+        ctx,
+        &principal,
+        analysis_id,
+        result,
+        "analysis-incident-added",
+    )
+    .await
 }
 
 pub async fn remove(
@@ -106,7 +122,22 @@ pub async fn remove(
     Path((analysis_id, incident_id)): Path<(i64, i64)>,
     FormData(form): FormData<VersionForm>,
 ) -> Result<Response, AppError> {
-    let result =
-        service::consider(&state, &principal, analysis_id, form.version, incident_id, false).await;
-    answer(&state, ctx, &principal, analysis_id, result, "analysis-incident-removed").await
+    let result = service::consider(
+        &state,
+        &principal,
+        analysis_id,
+        form.version,
+        incident_id,
+        false,
+    )
+    .await;
+    answer(
+        &state,
+        ctx,
+        &principal,
+        analysis_id,
+        result,
+        "analysis-incident-removed",
+    )
+    .await
 }

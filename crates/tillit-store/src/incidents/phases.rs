@@ -34,9 +34,19 @@ pub async fn change_clocks_in(
 ) -> Result<()> {
     for change in changes {
         let (kind, code, changed) = match change {
-            ClockChange::Add(planned) => ("report_added", &planned.code, add(tx, organisation_id, of, planned).await?),
-            ClockChange::Move(planned) => ("clock_moved", &planned.code, move_clock(tx, of, planned).await?),
-            ClockChange::Drop { code } => ("report_dropped", code, drop_report(tx, of, code).await?),
+            ClockChange::Add(planned) => (
+                "report_added",
+                &planned.code,
+                add(tx, organisation_id, of, planned).await?,
+            ),
+            ClockChange::Move(planned) => (
+                "clock_moved",
+                &planned.code,
+                move_clock(tx, of, planned).await?,
+            ),
+            ClockChange::Drop { code } => {
+                ("report_dropped", code, drop_report(tx, of, code).await?)
+            }
         };
         if !changed {
             continue;

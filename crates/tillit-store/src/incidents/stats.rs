@@ -61,7 +61,11 @@ impl StatisticsScope {
             StatisticsScope::Organisation => String::new(),
             StatisticsScope::Units(ids) if ids.is_empty() => " AND 1 = 0".into(),
             StatisticsScope::Units(ids) => {
-                let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let ids = ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 format!(
                     " AND i.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({ids}) \
                      UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"

@@ -101,7 +101,10 @@ pub async fn live_figures(
             serious_risks(db, organisation_id).await?,
         ),
         (ItemKey::Gaps, gaps(db, organisation_id).await?),
-        (ItemKey::InternalControl, internal_control(db, organisation_id, period).await?),
+        (
+            ItemKey::InternalControl,
+            internal_control(db, organisation_id, period).await?,
+        ),
     ])
 }
 

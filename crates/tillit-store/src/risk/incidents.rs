@@ -23,7 +23,8 @@ pub struct ConsideredIncident {
     pub unit_id: i64,
 }
 
-const SELECT: &str = "SELECT i.id, i.designation, i.title, i.unit_id FROM risk_analysis_incident x \
+const SELECT: &str =
+    "SELECT i.id, i.designation, i.title, i.unit_id FROM risk_analysis_incident x \
     JOIN incident i ON i.id = x.incident_id";
 
 pub async fn considered_incidents(
@@ -31,8 +32,9 @@ pub async fn considered_incidents(
     organisation_id: i64,
     analysis_id: i64,
 ) -> Result<Vec<ConsideredIncident>> {
-    let sql =
-        format!("{SELECT} WHERE x.analysis_id = $1 AND i.organisation_id = $2 ORDER BY i.designation");
+    let sql = format!(
+        "{SELECT} WHERE x.analysis_id = $1 AND i.organisation_id = $2 ORDER BY i.designation"
+    );
     Ok(read!(
         db,
         fetch_all,
@@ -48,8 +50,9 @@ pub(super) async fn considered_incidents_in(
     organisation_id: i64,
     analysis_id: i64,
 ) -> Result<Vec<ConsideredIncident>> {
-    let sql =
-        format!("{SELECT} WHERE x.analysis_id = $1 AND i.organisation_id = $2 ORDER BY i.designation");
+    let sql = format!(
+        "{SELECT} WHERE x.analysis_id = $1 AND i.organisation_id = $2 ORDER BY i.designation"
+    );
     Ok(in_tx!(
         &mut *tx,
         fetch_all,

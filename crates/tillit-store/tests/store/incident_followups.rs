@@ -175,7 +175,10 @@ db_test!(
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(incidents::obligations(db, region, id).await.unwrap().len(), 1);
+        assert_eq!(
+            incidents::obligations(db, region, id).await.unwrap().len(),
+            1
+        );
     }
 );
 
@@ -211,7 +214,10 @@ db_test!(
             true,
         )
         .await;
-        assert!(matches!(foreign, Err(StoreError::Invalid(_))), "{foreign:?}");
+        assert!(
+            matches!(foreign, Err(StoreError::Invalid(_))),
+            "{foreign:?}"
+        );
         // A stale version is a conflict and nothing is linked.
         let stale = risk::consider_incident(
             db,
@@ -254,17 +260,9 @@ db_test!(
             .await
             .unwrap()
             .is_empty());
-        risk::consider_incident(
-            db,
-            region,
-            &actor(),
-            analysis.id,
-            after.version,
-            id,
-            false,
-        )
-        .await
-        .unwrap();
+        risk::consider_incident(db, region, &actor(), analysis.id, after.version, id, false)
+            .await
+            .unwrap();
         assert!(risk::considered_incidents(db, region, analysis.id)
             .await
             .unwrap()

@@ -2,8 +2,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use tillit_domain::incident::{
-    after_submission, due_at, plan, Category, ClockMoments, Deadline, DeviationAssessmentInput, FollowUpInput,
-    IncidentContent, IntakeDraft, IntakeInput, Targets, Track, TrackAssessment, TrackStatus,
+    after_submission, due_at, plan, Category, ClockMoments, Deadline, DeviationAssessmentInput,
+    FollowUpInput, IncidentContent, IntakeDraft, IntakeInput, Targets, Track, TrackAssessment,
+    TrackStatus,
 };
 use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_store::incidents::{

@@ -2,6 +2,8 @@
 
 mod audit_trail;
 mod classification;
+mod governance_cycle;
+mod governance_documents;
 mod incident_followups;
 mod incidents;
 mod jobs_sessions;
@@ -12,11 +14,9 @@ mod registers;
 mod registers_bulk;
 mod reminders;
 mod reports;
+mod reviews;
 mod risk;
 mod schema_parity;
-mod governance_documents;
-mod governance_cycle;
-mod reviews;
 
 use tillit_domain::org::OrganisationKind;
 use tillit_store::org::{self, NewOrganisation};

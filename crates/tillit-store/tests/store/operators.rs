@@ -262,9 +262,15 @@ db_test!(
         )
         .await
         .unwrap();
-        users::set_pending_totp(db, created.id, &Actor::user(admin.id, "chef"), admin.id, "S")
-            .await
-            .unwrap();
+        users::set_pending_totp(
+            db,
+            created.id,
+            &Actor::user(admin.id, "chef"),
+            admin.id,
+            "S",
+        )
+        .await
+        .unwrap();
         users::enable_totp(db, created.id, &Actor::user(admin.id, "chef"), admin.id)
             .await
             .unwrap();

@@ -247,14 +247,20 @@ db_test!(
         led.description = "Primärvård".into();
         let created = org::create_unit(db, region, &actor(), &led).await.unwrap();
         assert_eq!(created.manager_name.as_deref(), Some("Karin Chef"));
-        assert_eq!(created, org::get_unit(db, region, created.id).await.unwrap());
+        assert_eq!(
+            created,
+            org::get_unit(db, region, created.id).await.unwrap()
+        );
 
         let mut moved = draft("Vårdcentralen Norr", None);
         moved.kind = UnitKind::Administration;
         let updated = org::update_unit(db, region, &actor(), created.id, created.version, &moved)
             .await
             .unwrap();
-        assert_eq!(updated, org::get_unit(db, region, created.id).await.unwrap());
+        assert_eq!(
+            updated,
+            org::get_unit(db, region, created.id).await.unwrap()
+        );
         assert_eq!(updated.manager_name, None);
 
         let trail = tillit_store::audit::list(

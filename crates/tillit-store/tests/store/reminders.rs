@@ -458,9 +458,14 @@ db_test!(
             (DocumentStatus::Approved, days_on(60)),
             (DocumentStatus::Draft, days_on(5)),
         ] {
-            documents::create_document(db, region, &actor(), &governing_document(owner, status, due))
-                .await
-                .unwrap();
+            documents::create_document(
+                db,
+                region,
+                &actor(),
+                &governing_document(owner, status, due),
+            )
+            .await
+            .unwrap();
         }
 
         let reminders = reminders::due_reminders(db, region, today()).await.unwrap();
@@ -468,8 +473,15 @@ db_test!(
             .into_iter()
             .filter(|r| r.kind == ReminderKind::DocumentReview)
             .collect();
-        assert_eq!(reviews.len(), 1, "only the approved one within 30 days: {reminders:?}");
+        assert_eq!(
+            reviews.len(),
+            1,
+            "only the approved one within 30 days: {reminders:?}"
+        );
         assert_eq!(reviews[0].due_on, Some(days_on(20)));
-        assert_eq!(reviews[0].path, format!("/governance/documents/{}", soon.id));
+        assert_eq!(
+            reviews[0].path,
+            format!("/governance/documents/{}", soon.id)
+        );
     }
 );

@@ -47,7 +47,7 @@ use tillit_domain::ValidationErrors;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Conditions};
+use crate::sql::{reach_clause, Arg, Conditions};
 
 /// A refusal naming the field the user can act on.
 fn refused(field: &str, code: &'static str) -> StoreError {
@@ -78,28 +78,6 @@ fn unit_subtree_clause(analysis_alias: &str) -> String {
         "{analysis_alias}.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = ? \
          UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
     )
-}
-
-/// The condition "the unit in `unit_column` is within `reach`": one of the reached units
-/// or below one; the organisation itself (no unit) is reached only from everywhere.
-/// Adds the units as arguments and returns the clause, `None` when everything is reached.
-fn reach_clause(conditions: &mut Conditions, unit_column: &str, reach: &Reach) -> Option<String> {
-    let Reach::Units(units) = reach else {
-        return None;
-    };
-    if units.is_empty() {
-        return Some("1 = 0".to_owned());
-    }
-    let mut placeholders = Vec::with_capacity(units.len());
-    for unit in units {
-        placeholders.push(format!("${}", conditions.next_placeholder()));
-        conditions.push_arg(Arg::Int(*unit));
-    }
-    Some(format!(
-        "{unit_column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({}) \
-         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)",
-        placeholders.join(", ")
-    ))
 }
 
 /// Adds "the analysis `analysis_alias` is within `reach`".

@@ -133,6 +133,32 @@ impl Conditions {
     }
 }
 
+/// The condition "the unit in `unit_column` is within `reach`": one of the reached units
+/// or below one; the organisation itself (no unit) is reached only from everywhere.
+/// Adds the units as arguments and returns the clause, `None` when everything is reached.
+pub(crate) fn reach_clause(
+    conditions: &mut Conditions,
+    unit_column: &str,
+    reach: &tillit_domain::auth::Reach,
+) -> Option<String> {
+    let tillit_domain::auth::Reach::Units(units) = reach else {
+        return None;
+    };
+    if units.is_empty() {
+        return Some("1 = 0".to_owned());
+    }
+    let mut placeholders = Vec::with_capacity(units.len());
+    for unit in units {
+        placeholders.push(format!("${}", conditions.next_placeholder()));
+        conditions.push_arg(Arg::Int(*unit));
+    }
+    Some(format!(
+        "{unit_column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({}) \
+         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)",
+        placeholders.join(", ")
+    ))
+}
+
 /// Like [`read!`], binding a list of [`Arg`]s.
 macro_rules! read_args {
     ($db:expr, $method:ident, $ty:ty, $sql:expr, $args:expr) => {

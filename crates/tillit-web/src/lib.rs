@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod filter_params;
 pub mod i18n;
 pub mod middleware;
 pub mod pages;

@@ -84,3 +84,5 @@ mod security;
 mod start_page;
 #[path = "web/unit_scope.rs"]
 mod unit_scope;
+#[path = "web/year_filters.rs"]
+mod year_filters;

@@ -9,7 +9,7 @@ use tillit_domain::search::fold;
 use tillit_domain::ValidationErrors;
 
 use super::risks::{self, refresh_risks, Risk};
-use super::{reach_clause, refused, replace_links, title_or_designation, unit_subtree_clause};
+use super::{refused, replace_links, title_or_designation, unit_subtree_clause};
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
@@ -17,6 +17,7 @@ use crate::error::{Result, StoreError};
 use crate::references::user_in_organisation;
 use crate::references::{check_ids, Referenced};
 use crate::registers::SystemRef;
+use crate::sql::reach_clause;
 use crate::sql::{Arg, Conditions};
 use crate::{now, Actor, Page};
 

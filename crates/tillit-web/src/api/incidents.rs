@@ -16,16 +16,16 @@ use tillit_domain::incident::{
 };
 use tillit_domain::ValidationErrors;
 use tillit_store::incidents::{
-    Entry, Incident, IncidentFilter, IncidentRow, Obligation, OpenClock, TrackRecord,
+    Entry, Incident, IncidentFilter, IncidentRow, Obligation, OpenClock, Reported, TrackRecord,
 };
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::risks::parse_choice;
 use crate::api::systems::SystemRefDto;
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::{choice, year_dates, year_times};
 use crate::services::incidents::{self as service, SubmissionInput};
 use crate::state::AppState;
 
@@ -220,6 +220,13 @@ pub struct IncidentQuery {
     pub unit_id: Option<i64>,
     /// `true`: only the caller's own reports.
     pub mine: Option<bool>,
+    /// Only the cases that happened in this year.
+    pub year: Option<i32>,
+    /// Only the cases closed in this year.
+    pub closed_year: Option<i32>,
+    /// `breach` (a personal data breach documented), `imy` (notified to IMY) or `any`
+    /// (some report with a deadline submitted to an authority).
+    pub reported: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -238,18 +245,20 @@ pub async fn list(
         per_page: query.per_page,
     }
     .request()?;
-    let status = parse_choice("status", query.status.as_deref(), |s| {
+    let status = choice("status", query.status.as_deref(), |s| {
         matches!(s, "open" | "closed").then(|| s.to_owned())
     })?;
     let filter = IncidentFilter {
         search: query.q.clone(),
         status,
         unit_id: query.unit_id,
-        track: parse_choice("track", query.track.as_deref(), Track::parse)?,
-        category: parse_choice("category", query.category.as_deref(), Category::parse)?
+        track: choice("track", query.track.as_deref(), Track::parse)?,
+        category: choice("category", query.category.as_deref(), Category::parse)?
             .map(|c| c.as_str().to_owned()),
         reported_by: query.mine.unwrap_or(false).then_some(principal.user_id),
-        ..IncidentFilter::default()
+        occurred_in: year_dates("year", query.year)?,
+        closed_in: year_times("closed_year", query.closed_year)?,
+        reported: choice("reported", query.reported.as_deref(), Reported::parse)?,
     };
     let page = service::list(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
     Ok(Json(ListResponse::new(page, paging, IncidentRowDto::from)))
@@ -480,7 +489,7 @@ pub async fn assess(
         .map(|t| Track::parse(t).ok_or_else(|| AppError::invalid("escalate", "invalid-choice")))
         .collect::<Result<Vec<_>, _>>()?;
     let input = DeviationAssessmentInput {
-        category: parse_choice("category", body.category.as_deref(), Category::parse)?,
+        category: choice("category", body.category.as_deref(), Category::parse)?,
         reasoning: &body.reasoning,
         measures_taken: &body.measures_taken,
         escalate: &escalate,
@@ -531,7 +540,7 @@ pub async fn decide(
     let details: Vec<(String, String)> = body.details.into_iter().collect();
     let input = TrackAssessmentInput {
         track,
-        decision: parse_choice("decision", body.decision.as_deref(), TrackStatus::parse)?,
+        decision: choice("decision", body.decision.as_deref(), TrackStatus::parse)?,
         reasoning: &body.reasoning,
         awareness_at,
         consulted: &body.consulted,

@@ -16,12 +16,13 @@ use tillit_domain::ValidationErrors;
 use tillit_store::risk::{FollowUp, Measure, MeasureFilter};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::risks::{parse_choice, parse_date, RiskDto};
+use crate::api::risks::{parse_date, RiskDto};
 use crate::api::systems::SystemRefDto;
 use crate::api::{ListResponse, Paging, Problem, VersionParam};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::{choice, year_dates};
 use crate::services::risk::{self as service, MeasureDetail};
 use crate::state::AppState;
 
@@ -173,6 +174,8 @@ pub struct MeasureQuery {
     pub system_id: Option<i64>,
     /// Measures handling risks of analyses of this unit or a unit below it.
     pub unit_id: Option<i64>,
+    /// Only measures done in this year.
+    pub done_year: Option<i32>,
     /// Title or designation (e.g. `ÅT-0012`) contains (case-insensitive).
     pub q: Option<String>,
     pub page: Option<u32>,
@@ -182,12 +185,13 @@ pub struct MeasureQuery {
 impl MeasureQuery {
     fn filter(&self) -> Result<MeasureFilter, AppError> {
         Ok(MeasureFilter {
-            status: parse_choice("status", self.status.as_deref(), MeasureStatus::parse)?,
+            status: choice("status", self.status.as_deref(), MeasureStatus::parse)?,
             responsible_id: self.responsible_id,
             risk_id: self.risk_id,
             analysis_id: self.analysis_id,
             system_id: self.system_id,
             unit_id: self.unit_id,
+            done_in: year_dates("done_year", self.done_year)?,
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
             ..MeasureFilter::on(service::today())
         })

@@ -24,6 +24,7 @@ use crate::auth::principal::Lang;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{IdPath, QueryParams};
+use crate::filter_params::choice;
 use crate::middleware::RequestId;
 use crate::pages::register_import::{read_upload, UploadError, MEGABYTE};
 use crate::services::register_export as export;
@@ -374,21 +375,8 @@ pub async fn get_run(
     Ok(Json(ImportRunDto::new(&state, language, run)))
 }
 
-fn parse_choice<T>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => parse(v)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
-    }
-}
-
 fn format(value: Option<&str>) -> Result<Format, AppError> {
-    Ok(parse_choice("format", value, Format::parse)?.unwrap_or(Format::Xlsx))
+    Ok(choice("format", value, Format::parse)?.unwrap_or(Format::Xlsx))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -421,8 +409,8 @@ pub async fn export_systems(
     QueryParams(query): QueryParams<SystemExportQuery>,
 ) -> Result<Response, AppError> {
     let filter = SystemFilter {
-        kind: parse_choice("kind", query.kind.as_deref(), SystemKind::parse)?,
-        criticality: parse_choice(
+        kind: choice("kind", query.kind.as_deref(), SystemKind::parse)?,
+        criticality: choice(
             "criticality",
             query.criticality.as_deref(),
             Criticality::parse,
@@ -430,7 +418,7 @@ pub async fn export_systems(
         in_scope: query.in_scope,
         owner_id: query.owner_id,
         query: query.q.clone().filter(|q| !q.trim().is_empty()),
-        sort: parse_choice("sort", query.sort.as_deref(), SystemSort::parse)?.unwrap_or_default(),
+        sort: choice("sort", query.sort.as_deref(), SystemSort::parse)?.unwrap_or_default(),
     };
     let format = format(query.format.as_deref())?;
     Ok(export::export_systems(&state, &principal, &filter, format)
@@ -470,19 +458,19 @@ pub async fn export_assets(
     QueryParams(query): QueryParams<AssetExportQuery>,
 ) -> Result<Response, AppError> {
     let filter = AssetFilter {
-        form: parse_choice("form", query.form.as_deref(), AssetForm::parse)?,
+        form: choice("form", query.form.as_deref(), AssetForm::parse)?,
         owner_id: query.owner_id,
         unit_id: query.unit_id,
         contains_personal_data: query.contains_personal_data,
         business_critical: query.business_critical,
         system_id: query.system_id,
-        category: parse_choice(
+        category: choice(
             "category",
             query.category.as_deref(),
             PersonalDataCategory::parse,
         )?,
         query: query.q.clone().filter(|q| !q.trim().is_empty()),
-        sort: parse_choice("sort", query.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
+        sort: choice("sort", query.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
     };
     let format = format(query.format.as_deref())?;
     Ok(export::export_assets(&state, &principal, &filter, format)

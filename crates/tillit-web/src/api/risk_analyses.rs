@@ -16,12 +16,13 @@ use tillit_store::risk::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::measures::{FollowUpDto, MeasureDto};
-use crate::api::risks::{parse_choice, RiskBody, RiskDetailDto, RiskDto};
+use crate::api::risks::{RiskBody, RiskDetailDto, RiskDto};
 use crate::api::systems::{AssetRefDto, SystemRefDto};
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::{choice, year_times};
 use crate::services::risk::{self as service, AnalysisDetail};
 use crate::state::AppState;
 
@@ -157,6 +158,12 @@ pub struct AnalysisQuery {
     pub scope: Option<String>,
     /// Only those whose yearly renewal is late.
     pub overdue: Option<bool>,
+    /// Only those approved at least once.
+    pub approved: Option<bool>,
+    /// Only drafts (new, or an approved analysis being revised).
+    pub draft: Option<bool>,
+    /// Only those with a version approved in this year.
+    pub approved_year: Option<i32>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -166,11 +173,14 @@ impl AnalysisQuery {
         Ok(AnalysisFilter {
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
             unit_id: self.unit_id,
-            scope: parse_choice("scope", self.scope.as_deref(), Scope::parse)?,
+            scope: choice("scope", self.scope.as_deref(), Scope::parse)?,
             overdue_on: self
                 .overdue
                 .filter(|overdue| *overdue)
                 .map(|_| service::today()),
+            approved_once: self.approved.unwrap_or(false),
+            drafts_only: self.draft.unwrap_or(false),
+            approved_in: year_times("approved_year", self.approved_year)?,
             ..AnalysisFilter::default()
         })
     }
@@ -270,7 +280,7 @@ impl AnalysisBody {
     fn input(&self) -> Result<AnalysisInput<'_>, AppError> {
         Ok(AnalysisInput {
             title: &self.title,
-            scope: parse_choice("scope", Some(&self.scope), Scope::parse)?,
+            scope: choice("scope", Some(&self.scope), Scope::parse)?,
             unit_id: self.unit_id,
             process_name: &self.process_name,
             system_ids: &self.system_ids,
@@ -286,7 +296,7 @@ impl AnalysisUpdateBody {
     fn input(&self) -> Result<AnalysisInput<'_>, AppError> {
         Ok(AnalysisInput {
             title: &self.title,
-            scope: parse_choice("scope", Some(&self.scope), Scope::parse)?,
+            scope: choice("scope", Some(&self.scope), Scope::parse)?,
             unit_id: self.unit_id,
             process_name: &self.process_name,
             system_ids: &self.system_ids,

@@ -20,22 +20,9 @@ use crate::api::{ListResponse, Paging, Problem, VersionParam};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::choice;
 use crate::services::risk::{self as service, RiskDetail};
 use crate::state::AppState;
-
-/// Parses an optional choice, refusing an unknown value by field name.
-pub(crate) fn parse_choice<T>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => parse(v)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
-    }
-}
 
 /// Parses an optional `YYYY-MM-DD` date, noting `invalid-date` on the field.
 pub(crate) fn parse_date(
@@ -267,6 +254,8 @@ pub struct RiskQuery {
     pub q: Option<String>,
     /// Only high and very high risks with no treatment decided.
     pub serious_untreated: Option<bool>,
+    /// Only risks not yet handled (open or in treatment).
+    pub unhandled: Option<bool>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -276,11 +265,12 @@ impl RiskQuery {
         Ok(RiskFilter {
             analysis_id: self.analysis_id,
             unit_id: self.unit_id,
-            level: parse_choice("level", self.level.as_deref(), RiskLevel::parse)?,
-            status: parse_choice("status", self.status.as_deref(), RiskStatus::parse)?,
+            level: choice("level", self.level.as_deref(), RiskLevel::parse)?,
+            status: choice("status", self.status.as_deref(), RiskStatus::parse)?,
             system_id: self.system_id,
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
             serious_untreated: self.serious_untreated.unwrap_or(false),
+            unhandled: self.unhandled.unwrap_or(false),
             ..RiskFilter::default()
         })
     }
@@ -302,9 +292,14 @@ pub async fn list(
     }
     .request()?;
     let filter = query.filter()?;
-    let page = service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
-        .await?;
-    Ok(Json(ListResponse::borrowed(&page, paging, RiskListItemDto::of_listed)))
+    let page =
+        service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
+            .await?;
+    Ok(Json(ListResponse::borrowed(
+        &page,
+        paging,
+        RiskListItemDto::of_listed,
+    )))
 }
 
 /// One risk with the systems it affects and the measures addressing it.
@@ -482,7 +477,7 @@ pub async fn decide_treatment(
     ApiJson(body): ApiJson<TreatmentBody>,
 ) -> Result<Json<RiskDetailDto>, AppError> {
     let input = TreatmentInput {
-        treatment: parse_choice("treatment", Some(&body.treatment), Treatment::parse)?,
+        treatment: choice("treatment", Some(&body.treatment), Treatment::parse)?,
         justification: &body.justification,
     };
     service::decide_treatment(&state, &principal, id, body.version, &input).await?;

@@ -9,12 +9,13 @@ use serde::Deserialize;
 use tillit_domain::auth::Action;
 use tillit_domain::incident::{Category, Track};
 use tillit_domain::pagination::PageRequest;
-use tillit_store::incidents::IncidentFilter;
+use tillit_store::incidents::{IncidentFilter, Reported};
 
 use super::{clock_view, ClockView};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, QueryParams};
+use crate::filter_params::{choice, year_dates, year_times};
 use crate::pages::org::TreeRow;
 use crate::pages::risk::code_label;
 use crate::pages::{render, PageContext};
@@ -153,52 +154,20 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let paging = PageRequest::parse(query.page, None)?;
     let sees_others = principal.can(Action::ViewIncidents);
-    let track = match query.track.as_str() {
-        "" => None,
-        code => {
-            Some(Track::parse(code).ok_or_else(|| AppError::invalid("track", "invalid-choice"))?)
-        }
-    };
-    let category = match query.category.as_str() {
-        "" => None,
-        code => Some(
-            Category::parse(code)
-                .ok_or_else(|| AppError::invalid("category", "invalid-choice"))?
-                .as_str()
-                .to_owned(),
-        ),
-    };
-    let status = match query.status.as_str() {
-        "" => None,
-        "open" | "closed" => Some(query.status.clone()),
-        _ => return Err(AppError::invalid("status", "invalid-choice")),
-    };
+    let status = choice("status", Some(&query.status), |s| {
+        matches!(s, "open" | "closed").then(|| s.to_owned())
+    })?;
     let filter = IncidentFilter {
         search: Some(query.q.clone()),
         status,
         unit_id: query.unit_id,
-        track,
-        category,
+        track: choice("track", Some(&query.track), Track::parse)?,
+        category: choice("category", Some(&query.category), Category::parse)?
+            .map(|c| c.as_str().to_owned()),
         reported_by: (query.mine == "1" || !sees_others).then_some(principal.user_id),
-        occurred_in: query.year.map(year_span).transpose()?,
-        closed_in: query
-            .closed_year
-            .map(|y| {
-                year_span(y).map(|(from, until)| {
-                    (
-                        from.and_time(chrono::NaiveTime::MIN).and_utc(),
-                        until.and_time(chrono::NaiveTime::MIN).and_utc(),
-                    )
-                })
-            })
-            .transpose()?,
-        reported: match query.reported.as_str() {
-            "" => None,
-            code => Some(
-                tillit_store::incidents::Reported::parse(code)
-                    .ok_or_else(|| AppError::invalid("reported", "invalid-choice"))?,
-            ),
-        },
+        occurred_in: year_dates("year", query.year)?,
+        closed_in: year_times("closed_year", query.closed_year)?,
+        reported: choice("reported", Some(&query.reported), Reported::parse)?,
     };
     let page = service::list(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
     let now = Utc::now();
@@ -288,13 +257,4 @@ pub async fn page(
         ctx,
     };
     render(&list)
-}
-
-/// The first day of `year` and of the year after.
-fn year_span(year: i32) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
-    let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
-    match (day(year), year.checked_add(1).and_then(day)) {
-        (Some(from), Some(until)) => Ok((from, until)),
-        _ => Err(AppError::invalid("year", "out-of-range")),
-    }
 }

@@ -15,6 +15,7 @@ use super::{code_label, level_badge, rejected, step_label, LevelBadge};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams, RepeatedForm};
+use crate::filter_params::{choice, year_times};
 use crate::pages::org::TreeRow;
 use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
@@ -140,31 +141,19 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let paging = PageRequest::parse(query.page, None)?;
     let today = service::today();
-    let scope = match query.scope.as_str() {
-        "" => None,
-        code => {
-            Some(Scope::parse(code).ok_or_else(|| AppError::invalid("scope", "invalid-choice"))?)
-        }
-    };
+    let show = choice("show", Some(&query.show), |s| {
+        ["overdue", "approved", "draft"]
+            .into_iter()
+            .find(|known| *known == s)
+    })?;
     let filter = AnalysisFilter {
         search: Some(query.q.clone()),
         unit_id: query.unit_id,
-        scope,
-        overdue_on: (query.show == "overdue").then_some(today),
-        approved_once: query.show == "approved",
-        drafts_only: query.show == "draft",
-        approved_in: query
-            .approved_year
-            .and_then(|y| {
-                let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
-                Some((day(y)?, day(y.checked_add(1)?)?))
-            })
-            .map(|(from, until)| {
-                (
-                    from.and_time(chrono::NaiveTime::MIN).and_utc(),
-                    until.and_time(chrono::NaiveTime::MIN).and_utc(),
-                )
-            }),
+        scope: choice("scope", Some(&query.scope), Scope::parse)?,
+        overdue_on: (show == Some("overdue")).then_some(today),
+        approved_once: show == Some("approved"),
+        drafts_only: show == Some("draft"),
+        approved_in: year_times("approved_year", query.approved_year)?,
         ..AnalysisFilter::default()
     };
     let page = service::list_analyses(&state, &principal, &filter, paging.limit(), paging.offset())

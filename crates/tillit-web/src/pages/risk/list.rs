@@ -12,6 +12,7 @@ use super::{code_label, level_badge, LevelBadge};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, QueryParams};
+use crate::filter_params::choice;
 use crate::pages::org::TreeRow;
 use crate::pages::{render, PageContext};
 use crate::services::risk as service;
@@ -91,19 +92,6 @@ impl ListPage {
     }
 }
 
-fn choice<T>(
-    field: &str,
-    value: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match value {
-        "" => Ok(None),
-        code => parse(code)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
-    }
-}
-
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -111,17 +99,23 @@ pub async fn page(
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, AppError> {
     let paging = PageRequest::parse(query.page, None)?;
+    let show = choice("show", Some(&query.show), |s| {
+        ["untreated", "unhandled"]
+            .into_iter()
+            .find(|known| *known == s)
+    })?;
     let filter = RiskFilter {
         unit_id: query.unit_id,
-        level: choice("level", &query.level, RiskLevel::parse)?,
-        status: choice("status", &query.status, RiskStatus::parse)?,
+        level: choice("level", Some(&query.level), RiskLevel::parse)?,
+        status: choice("status", Some(&query.status), RiskStatus::parse)?,
         search: Some(query.q.clone()),
-        serious_untreated: query.show == "untreated",
-        unhandled: query.show == "unhandled",
+        serious_untreated: show == Some("untreated"),
+        unhandled: show == Some("unhandled"),
         ..RiskFilter::default()
     };
-    let page = service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
-        .await?;
+    let page =
+        service::risk_list_page(&state, &principal, &filter, paging.limit(), paging.offset())
+            .await?;
     let rows = page
         .items
         .iter()

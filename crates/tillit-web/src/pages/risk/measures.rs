@@ -25,6 +25,7 @@ use super::{code_label, level_badge, step_label, step_options, LevelBadge};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams, RepeatedForm};
+use crate::filter_params::{self, year_dates};
 use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification as classification_service;
@@ -191,21 +192,12 @@ pub async fn list(
     principal.require(Action::ViewRisks)?;
     let today = service::today();
     let mut filter = MeasureFilter::on(today);
-    filter.status = match query.status.as_str() {
-        "" => None,
-        code => Some(
-            MeasureStatus::parse(code)
-                .ok_or_else(|| AppError::invalid("status", "invalid-choice"))?,
-        ),
-    };
+    filter.status = filter_params::choice("status", Some(&query.status), MeasureStatus::parse)?;
     filter.responsible_id = query.responsible_id;
     filter.search = Some(query.q.clone()).filter(|q| !q.trim().is_empty());
     filter.analysis_id = query.analysis_id;
     filter.unit_id = query.unit_id;
-    filter.done_in = query.done_year.and_then(|y| {
-        let day = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
-        Some((day(y)?, day(y.checked_add(1)?)?))
-    });
+    filter.done_in = year_dates("done_year", query.done_year)?;
     let analysis = match query.analysis_id {
         Some(id) => {
             let analysis =
@@ -777,8 +769,11 @@ pub async fn new_form(
         let case = incident_service::measure_prefill(&state, &principal, incident).await?;
         form.title = case.title.clone();
         form.description = case.root_cause;
-        form.reason = ctx.t1("measure-from-incident-reason", "case", case.designation.clone())
-            + "\n"
+        form.reason = ctx.t1(
+            "measure-from-incident-reason",
+            "case",
+            case.designation.clone(),
+        ) + "\n"
             + &case.lessons_learned;
         form.system_ids = case.system_ids;
         form.risk_ids = case.risk_ids;

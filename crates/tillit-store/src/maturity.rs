@@ -5,12 +5,16 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use tillit_domain::auth::Reach;
 use tillit_domain::maturity::{Answer, AssessmentDraft, AssessmentStatus, MaturityFacts};
+use tillit_domain::reports::ReportScope;
 use tillit_domain::ValidationErrors;
 
 use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
+use crate::reports::unit_condition;
+use crate::sql::{reach_clause, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,32 +146,34 @@ pub async fn get(db: &Db, organisation_id: i64, id: i64) -> Result<Assessment> {
         .into_assessment()
 }
 
-/// The organisation's assessments, newest first.
+/// The organisation's assessments within `reach`, newest first: an assessment of the
+/// whole organisation is reached only from everywhere.
 pub async fn list(
     db: &Db,
     organisation_id: i64,
+    reach: &Reach,
     limit: i64,
     offset: i64,
 ) -> Result<Page<Assessment>> {
+    let mut conditions = Conditions::for_organisation("m.organisation_id", organisation_id);
+    if let Some(clause) = reach_clause(&mut conditions, "m.unit_id", reach) {
+        conditions.and_fixed(&clause);
+    }
+    let matching = conditions.sql();
+    let next = conditions.next_placeholder();
     let sql = format!(
-        "{SELECT} WHERE m.organisation_id = $1 ORDER BY m.assessed_on DESC, m.id DESC LIMIT $2 OFFSET $3"
+        "{SELECT} WHERE {matching} ORDER BY m.assessed_on DESC, m.id DESC LIMIT ${next} OFFSET ${}",
+        next + 1
     );
-    let rows = read!(
+    let rows = read_args!(
         db,
         fetch_all,
         AssessmentRow,
         &sql,
-        organisation_id,
-        limit,
-        offset
+        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
     )?;
-    let total = read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        "SELECT COUNT(*) FROM maturity_assessment WHERE organisation_id = $1",
-        organisation_id
-    )?;
+    let count = format!("SELECT COUNT(*) FROM maturity_assessment m WHERE {matching}");
+    let total = read_args!(db, fetch_one, (i64,), &count, conditions.args_with([]))?.0;
     Ok(Page {
         items: rows
             .into_iter()
@@ -327,11 +333,26 @@ pub async fn maturity_as_of(
     Ok(match unit_id {
         None => {
             let sql = format!("{LATEST} AND m.unit_id IS NULL AND m.assessed_on <= $2 {order}");
-            read!(db, fetch_optional, LatestMaturity, &sql, organisation_id, as_of)?
+            read!(
+                db,
+                fetch_optional,
+                LatestMaturity,
+                &sql,
+                organisation_id,
+                as_of
+            )?
         }
         Some(unit) => {
             let sql = format!("{LATEST} AND m.unit_id = $2 AND m.assessed_on <= $3 {order}");
-            read!(db, fetch_optional, LatestMaturity, &sql, organisation_id, unit, as_of)?
+            read!(
+                db,
+                fetch_optional,
+                LatestMaturity,
+                &sql,
+                organisation_id,
+                unit,
+                as_of
+            )?
         }
     })
 }
@@ -366,22 +387,46 @@ struct FactsRow {
 
 /// The organisation's figures that pre-answer questions, in one query. Registers are
 /// not tied to units, so these are the organisation's whole figures.
-pub async fn facts(db: &Db, organisation_id: i64) -> Result<MaturityFacts> {
-    let row = read!(
-        db,
-        fetch_one,
-        FactsRow,
+/// What tillit's own data shows, for the organisation or for one administration (its
+/// branch of units; a system counts when it holds the branch's information). The risk
+/// method is the organisation's either way.
+pub async fn facts(db: &Db, organisation_id: i64, unit_id: Option<i64>) -> Result<MaturityFacts> {
+    let scope = unit_id.map_or(ReportScope::Organisation, ReportScope::Unit);
+    let (systems_in_scope, measures_in_scope) = match scope {
+        ReportScope::Organisation => (String::new(), String::new()),
+        ReportScope::Unit(_) => (
+            format!(
+                " AND {{system}} IN (SELECT x.system_id FROM asset_system x \
+                 JOIN information_asset e ON e.id = x.asset_id WHERE e.organisation_id = $1{})",
+                unit_condition("e.unit_id", scope)
+            ),
+            format!(
+                " AND measure_id IN (SELECT x.measure_id FROM measure_risk x JOIN risk r ON r.id = x.risk_id \
+                 JOIN risk_analysis a ON a.id = r.analysis_id WHERE a.organisation_id = $1{})",
+                unit_condition("a.unit_id", scope)
+            ),
+        ),
+    };
+    let systems = systems_in_scope.replace("{system}", "id");
+    let classified = systems_in_scope.replace("{system}", "system_id");
+    let sql = format!(
         "SELECT \
-         (SELECT COUNT(*) FROM information_system WHERE organisation_id = $1) AS systems, \
-         (SELECT COUNT(*) FROM information_asset WHERE organisation_id = $1) AS assets, \
+         (SELECT COUNT(*) FROM information_system WHERE organisation_id = $1{systems}) AS systems, \
+         (SELECT COUNT(*) FROM information_asset WHERE organisation_id = $1{assets}) AS assets, \
          (SELECT COUNT(*) FROM classification_object WHERE organisation_id = $1 AND system_id IS NOT NULL \
-          AND current_version > 0) AS classified_systems, \
-         (SELECT COUNT(*) FROM risk_analysis WHERE organisation_id = $1 AND current_version > 0) AS approved_analyses, \
-         (SELECT COUNT(*) FROM incident WHERE organisation_id = $1 AND status = 'closed') AS closed_incidents, \
+          AND current_version > 0{classified}) AS classified_systems, \
+         (SELECT COUNT(*) FROM risk_analysis WHERE organisation_id = $1 AND current_version > 0{analyses}) \
+          AS approved_analyses, \
+         (SELECT COUNT(*) FROM incident WHERE organisation_id = $1 AND status = 'closed'{incidents}) \
+          AS closed_incidents, \
          (SELECT COUNT(*) FROM risk_method WHERE organisation_id = $1) AS methods, \
-         (SELECT COUNT(*) FROM measure_follow_up WHERE organisation_id = $1) AS measure_follow_ups",
-        organisation_id
-    )?;
+         (SELECT COUNT(*) FROM measure_follow_up WHERE organisation_id = $1{measures_in_scope}) \
+          AS measure_follow_ups",
+        assets = unit_condition("unit_id", scope),
+        analyses = unit_condition("unit_id", scope),
+        incidents = unit_condition("unit_id", scope),
+    );
+    let row = read!(db, fetch_one, FactsRow, &sql, organisation_id)?;
     Ok(MaturityFacts {
         systems: row.systems,
         assets: row.assets,

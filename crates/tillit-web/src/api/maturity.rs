@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tillit_domain::maturity::{Answer, AssessmentInput, Score};
+use tillit_domain::maturity::{Answer, AssessmentInput, MaturityFacts, Score};
 use tillit_domain::ValidationErrors;
 use tillit_store::maturity::Assessment;
 use utoipa::ToSchema;
@@ -53,6 +53,46 @@ pub struct MaturityNextStepDto {
     pub sources: Vec<String>,
 }
 
+/// What tillit's own data suggests for a question, from the figures in `facts`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaturitySuggestionDto {
+    pub question_id: String,
+    /// `asset_inventory`, `classification_share`, `approved_risk_analyses`,
+    /// `incidents_handled`, `risk_method` or `measures_followed_up`.
+    pub evidence: String,
+    /// Whether the data suggests the question is met.
+    pub suggests_met: bool,
+}
+
+/// The figures behind the suggestions, for the assessment's scope (the organisation, or
+/// the administration's units and the systems holding their information).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaturityFactsDto {
+    pub systems: i64,
+    pub assets: i64,
+    pub classified_systems: i64,
+    pub classified_percent: i64,
+    pub approved_analyses: i64,
+    pub closed_incidents: i64,
+    pub risk_method_recorded: bool,
+    pub measure_follow_ups: i64,
+}
+
+impl From<&MaturityFacts> for MaturityFactsDto {
+    fn from(facts: &MaturityFacts) -> Self {
+        MaturityFactsDto {
+            systems: facts.systems,
+            assets: facts.assets,
+            classified_systems: facts.classified_systems,
+            classified_percent: facts.classified_percent(),
+            approved_analyses: facts.approved_analyses,
+            closed_incidents: facts.closed_incidents,
+            risk_method_recorded: facts.risk_method_recorded,
+            measure_follow_ups: facts.measure_follow_ups,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MaturityAssessmentDto {
     pub id: i64,
@@ -70,6 +110,8 @@ pub struct MaturityAssessmentDto {
     pub answered: usize,
     pub questions: usize,
     pub next_steps: Vec<MaturityNextStepDto>,
+    pub suggestions: Vec<MaturitySuggestionDto>,
+    pub facts: MaturityFactsDto,
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by_label: Option<String>,
     pub version: i64,
@@ -112,10 +154,22 @@ fn level_of(a: &Assessment, score: &Score) -> u8 {
     }
 }
 
-fn dto(
+/// The assessment as the API gives it, with the suggestions from the data of its scope.
+async fn dto(
+    state: &AppState,
+    principal: &Principal,
     a: Assessment,
-    language: tillit_domain::users::Language,
 ) -> Result<MaturityAssessmentDto, AppError> {
+    let language = principal.language.unwrap_or_default();
+    let facts = service::facts(state, principal, a.unit_id).await?;
+    let suggestions = service::suggestions(&facts)?
+        .into_iter()
+        .map(|(question_id, s)| MaturitySuggestionDto {
+            question_id,
+            evidence: s.evidence.as_str().to_owned(),
+            suggests_met: s.met,
+        })
+        .collect();
     let content = service::content()?;
     let score = service::score(&a)?;
     let next_steps = score
@@ -146,6 +200,8 @@ fn dto(
         answered: score.answered,
         questions: score.total,
         next_steps,
+        suggestions,
+        facts: MaturityFactsDto::from(&facts),
         id: a.id,
         unit_id: a.unit_id,
         unit_name: a.unit_name,
@@ -171,10 +227,6 @@ fn dto(
         created_at: a.created_at,
         updated_at: a.updated_at,
     })
-}
-
-fn language(principal: &Principal) -> tillit_domain::users::Language {
-    principal.language.unwrap_or_default()
 }
 
 /// The organisation's assessments, newest first.
@@ -235,7 +287,7 @@ pub async fn create(
     let created = service::create(&state, &principal, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(dto(created, language(&principal))?),
+        Json(dto(&state, &principal, created).await?),
     )
         .into_response())
 }
@@ -250,7 +302,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<MaturityAssessmentDto>, AppError> {
     let assessment = service::get(&state, &principal, id).await?;
-    Ok(Json(dto(assessment, language(&principal))?))
+    Ok(Json(dto(&state, &principal, assessment).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -286,7 +338,7 @@ pub async fn update(
         })
         .collect();
     let saved = service::save_answers(&state, &principal, id, body.version, &answers).await?;
-    Ok(Json(dto(saved, language(&principal))?))
+    Ok(Json(dto(&state, &principal, saved).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -306,5 +358,5 @@ pub async fn complete(
     ApiJson(body): ApiJson<CompleteAssessmentBody>,
 ) -> Result<Json<MaturityAssessmentDto>, AppError> {
     let completed = service::complete(&state, &principal, id, body.version).await?;
-    Ok(Json(dto(completed, language(&principal))?))
+    Ok(Json(dto(&state, &principal, completed).await?))
 }

@@ -388,7 +388,7 @@ async fn detail_page(
     } else {
         u8::try_from(assessment.level).unwrap_or(0)
     };
-    let facts = service::facts(state, principal).await?;
+    let facts = service::facts(state, principal, assessment.unit_id).await?;
     let suggestions: BTreeMap<String, Suggestion> = service::suggestions(&facts)?;
     let answers = shown_answers.unwrap_or_else(|| assessment.answers.clone());
     let area_name = |id: &str| {

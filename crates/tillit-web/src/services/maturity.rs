@@ -41,6 +41,7 @@ pub async fn list(
     Ok(store::list(
         &state.db,
         principal.organisation_id,
+        &principal.grants.reach(Action::ViewMaturity),
         page.limit(),
         page.offset(),
     )
@@ -140,9 +141,15 @@ pub struct Suggestion {
     pub met: bool,
 }
 
-pub async fn facts(state: &AppState, principal: &Principal) -> Result<MaturityFacts, AppError> {
-    principal.require(Action::ViewMaturity)?;
-    Ok(store::facts(&state.db, principal.organisation_id).await?)
+/// What tillit's data shows for an assessment's scope (the organisation or one
+/// administration), for a principal who may read that scope.
+pub async fn facts(
+    state: &AppState,
+    principal: &Principal,
+    unit_id: Option<i64>,
+) -> Result<MaturityFacts, AppError> {
+    require_at(state, principal, Action::ViewMaturity, unit_id).await?;
+    Ok(store::facts(&state.db, principal.organisation_id, unit_id).await?)
 }
 
 /// The suggestion per question id, for the questions that have evidence.
@@ -172,7 +179,8 @@ pub async fn comparison(
     limit: usize,
 ) -> Result<Vec<Assessment>, AppError> {
     principal.require(Action::ViewMaturity)?;
-    let all = store::list(&state.db, principal.organisation_id, 500, 0).await?;
+    let reach = principal.grants.reach(Action::ViewMaturity);
+    let all = store::list(&state.db, principal.organisation_id, &reach, 500, 0).await?;
     let mut picked: Vec<Assessment> = all
         .items
         .into_iter()

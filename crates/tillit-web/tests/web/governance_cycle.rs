@@ -4,9 +4,11 @@
 use axum::http::Method;
 use chrono::{Datelike, Days};
 use serde_json::json;
-use tillit_domain::auth::Role;
+use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::calendar::ical;
 use tillit_domain::users::Language;
+
+use crate::harness::{create_account, fixture_actor, unique};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now()
@@ -170,6 +172,140 @@ web_test!(maturity_assessment_through_the_api, |app| async move {
     assert_eq!(list.json()["total"], 1);
     assert_eq!(list.json()["items"][0]["level"], 1);
 });
+
+web_test!(
+    maturity_is_read_within_the_readers_units_with_suggestions_from_their_data,
+    |app| async move {
+        let org = &app.a;
+        let n = unique();
+        // A second administration beside the fixture's, with its own coordinator.
+        let social = app
+            .create_unit(org.id, &format!("Socialförvaltningen {n}"), None)
+            .await;
+        let grant = [Assignment {
+            role: Role::Coordinator,
+            unit_id: Some(social),
+        }];
+        let social_coordinator = create_account(
+            &app.db,
+            org.id,
+            &format!("soc-samordnare-{n}@{}", org.domain),
+            "Socialförvaltningens samordnare",
+            &grant,
+            true,
+        )
+        .await;
+        let owner = org.member(Role::InformationOwner).id;
+        let journal = app.create_system(org.id, &format!("Journal {n}")).await;
+        let records = app
+            .create_asset(org.id, &format!("Journaler {n}"), owner)
+            .await;
+        tillit_store::registers::link_asset_system(
+            &app.db,
+            org.id,
+            &fixture_actor(),
+            records,
+            journal,
+        )
+        .await
+        .expect("link");
+
+        let coordinator = &org.member(Role::Coordinator).token;
+        let mut ids = Vec::new();
+        for (token, unit) in [
+            (coordinator, json!(null)),
+            (coordinator, json!(org.root)),
+            (&social_coordinator.token, json!(social)),
+        ] {
+            let created = app
+                .api(Method::POST, "/api/v1/maturity-assessments")
+                .token(token)
+                .json(&json!({"title": format!("Mognad {n}"), "unit_id": unit}))
+                .send()
+                .await;
+            created.expect(201);
+            ids.push(created.json()["id"].as_i64().expect("id"));
+        }
+        app.api(Method::POST, "/api/v1/maturity-assessments")
+            .token(&social_coordinator.token)
+            .json(&json!({"title": "Hela regionen", "unit_id": null}))
+            .send()
+            .await
+            .problem(403, "forbidden");
+
+        // The administration's coordinator lists and reads its own assessment only.
+        let listed = app
+            .api(Method::GET, "/api/v1/maturity-assessments?per_page=100")
+            .token(&social_coordinator.token)
+            .send()
+            .await;
+        listed.expect(200);
+        let listed = listed.json();
+        let listed_ids: Vec<i64> = listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|a| a["id"].as_i64().expect("id"))
+            .collect();
+        assert_eq!(listed_ids, vec![ids[2]]);
+        assert_eq!(listed["total"], 1);
+        for hidden in &ids[..2] {
+            app.api(
+                Method::GET,
+                &format!("/api/v1/maturity-assessments/{hidden}"),
+            )
+            .token(&social_coordinator.token)
+            .send()
+            .await
+            .problem(403, "forbidden");
+        }
+        let mut browser = app.signed_in(&social_coordinator).await;
+        let page = browser.get("/governance/maturity").await;
+        page.expect(200);
+        assert!(page
+            .page()
+            .contains(&format!("/governance/maturity/{}", ids[2])));
+        assert!(!page
+            .page()
+            .contains(&format!("/governance/maturity/{}\"", ids[0])));
+
+        // Suggestions come from the data of the assessment's own scope.
+        let suggested = |assessment: &serde_json::Value, evidence: &str| {
+            assessment["suggestions"]
+                .as_array()
+                .expect("suggestions")
+                .iter()
+                .find(|s| s["evidence"] == evidence)
+                .map(|s| s["suggests_met"].as_bool().expect("flag"))
+        };
+        let whole = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/maturity-assessments/{}", ids[0]),
+            )
+            .token(coordinator)
+            .send()
+            .await;
+        whole.expect(200);
+        let whole = whole.json();
+        assert!(whole["facts"]["systems"].as_i64().expect("systems") >= 1);
+        assert!(whole["facts"]["assets"].as_i64().expect("assets") >= 1);
+        assert_eq!(suggested(&whole, "asset_inventory"), Some(true));
+        let own = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/maturity-assessments/{}", ids[2]),
+            )
+            .token(&social_coordinator.token)
+            .send()
+            .await;
+        own.expect(200);
+        let own = own.json();
+        assert_eq!(own["facts"]["assets"], 0, "{own}");
+        assert_eq!(own["facts"]["systems"], 0, "{own}");
+        assert_eq!(suggested(&own, "asset_inventory"), Some(false));
+    }
+);
 
 web_test!(
     maturity_pages_keep_input_and_show_the_result,

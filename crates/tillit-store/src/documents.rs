@@ -521,6 +521,19 @@ pub async fn documents_summary(
     Ok(summary)
 }
 
+/// The organisation's documents in force whose review date has passed on `today`.
+pub async fn overdue_documents(db: &Db, organisation_id: i64, today: NaiveDate) -> Result<i64> {
+    Ok(read_scalar!(
+        db,
+        fetch_one,
+        i64,
+        "SELECT COUNT(*) FROM governing_document WHERE organisation_id = $1 \
+         AND status <> 'repealed' AND next_review < $2",
+        organisation_id,
+        today
+    )?)
+}
+
 /// A review that falls due: for the annual cycle and reminders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ReviewDate {

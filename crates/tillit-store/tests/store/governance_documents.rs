@@ -303,6 +303,14 @@ db_test!(
             (summary.checklist_items, summary.checklist_fulfilled),
             (7, 1)
         );
+        assert_eq!(
+            documents::overdue_documents(db, region, today()).await.unwrap(),
+            summary.overdue
+        );
+        assert_eq!(
+            documents::overdue_documents(db, region, days_ago(3650)).await.unwrap(),
+            0
+        );
 
         let due = documents::review_dates(db, region, days_ago(10), in_days(60))
             .await

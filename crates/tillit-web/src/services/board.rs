@@ -91,21 +91,15 @@ async fn count(state: &AppState, key: BoardKey) -> Result<BoardDashboard, AppErr
     let risk_reach = key.risks.as_ref().unwrap_or(&nowhere);
     let renewals = store::renewal_figures(db, organisation_id, risk_reach, today).await?;
     let coverage = store::coverage(db, organisation_id, risk_reach).await?;
-    let documents = tillit_store::documents::documents_summary(
-        db,
-        organisation_id,
-        None,
-        crate::services::documents::checklist_items()?,
-        today,
-    )
-    .await?;
+    let documents_overdue =
+        tillit_store::documents::overdue_documents(db, organisation_id, today).await?;
     let maturity = tillit_store::maturity::latest_maturity(db, organisation_id, None).await?;
     Ok(BoardDashboard {
         largest_risks,
         incidents,
         renewals,
         coverage,
-        documents_overdue: Some(documents.overdue),
+        documents_overdue: Some(documents_overdue),
         training_percent: None,
         maturity_level: maturity.map(|m| m.level),
         counted_at: now,

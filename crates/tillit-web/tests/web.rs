@@ -58,6 +58,8 @@ mod operator_matrix;
 mod pickers;
 #[path = "web/register_pages.rs"]
 mod register_pages;
+#[path = "web/report_links.rs"]
+mod report_links;
 #[path = "web/report_pages.rs"]
 mod report_pages;
 #[path = "web/registers.rs"]

@@ -16,6 +16,7 @@ pub use objects::{
     list_objects, object_for, versions, ClassificationObject, ClassificationVersion, ObjectFilter,
     Subject,
 };
+pub(crate) use objects::object_in_unit_subtree;
 pub use requirements::{
     create_own_requirement, get_own_requirement, list_own_requirements, update_own_requirement,
     OwnRequirement,

@@ -5,6 +5,7 @@ mod classification;
 mod incident_followups;
 mod incidents;
 mod jobs_sessions;
+mod list_filters;
 mod operators;
 mod org_units;
 mod register_import;

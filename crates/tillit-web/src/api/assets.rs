@@ -88,7 +88,10 @@ pub struct AssetQuery {
     /// `digital`, `paper` or `spoken`.
     pub form: Option<String>,
     pub owner_id: Option<i64>,
+    /// Only assets of this unit or, unless `unit_only`, a unit below it.
     pub unit_id: Option<i64>,
+    /// With `unit_id`: that unit's own assets only.
+    pub unit_only: Option<bool>,
     pub contains_personal_data: Option<bool>,
     pub business_critical: Option<bool>,
     /// Only assets held by this system.
@@ -97,6 +100,8 @@ pub struct AssetQuery {
     pub category: Option<String>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
     /// `name` (default), `business_critical` (business-critical first) or `updated` (latest first).
     pub sort: Option<String>,
     pub page: Option<u32>,
@@ -122,6 +127,7 @@ impl AssetQuery {
             form: parse_choice("form", self.form.as_deref(), AssetForm::parse)?,
             owner_id: self.owner_id,
             unit_id: self.unit_id,
+            unit_only: self.unit_only.unwrap_or(false),
             contains_personal_data: self.contains_personal_data,
             business_critical: self.business_critical,
             system_id: self.system_id,
@@ -131,6 +137,7 @@ impl AssetQuery {
                 PersonalDataCategory::parse,
             )?,
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
+            classified: self.classified,
             sort: parse_choice("sort", self.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
         })
     }

@@ -175,6 +175,10 @@ pub struct SystemQuery {
     pub owner_id: Option<i64>,
     /// Designation or name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
+    /// Only systems holding an information asset of this unit or a unit below it.
+    pub unit_id: Option<i64>,
     /// `name` (default), `designation`, `criticality` (most critical first) or `updated` (latest first).
     pub sort: Option<String>,
     pub page: Option<u32>,
@@ -207,6 +211,8 @@ impl SystemQuery {
             in_scope: self.in_scope,
             owner_id: self.owner_id,
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
+            classified: self.classified,
+            unit_id: self.unit_id,
             sort: parse_choice("sort", self.sort.as_deref(), SystemSort::parse)?
                 .unwrap_or_default(),
         })

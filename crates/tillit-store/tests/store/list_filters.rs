@@ -280,8 +280,8 @@ db_test!(
                 "Cosmic",
                 "Journal",
                 "Läkemedelshantering",
-                "Röntgen",
-                "Rutin för journalgranskning"
+                "Rutin för journalgranskning",
+                "Röntgen"
             ]
         );
         assert_eq!(

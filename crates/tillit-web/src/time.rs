@@ -18,9 +18,8 @@ pub fn format_local_seconds(t: &DateTime<Utc>) -> String {
 /// The start of `year` and of the year after, in UTC, as the annual report counts a
 /// year; `None` for a year chrono cannot represent.
 pub fn year_in_utc(year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let start = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1).map(|day| day.and_time(NaiveTime::MIN).and_utc())
-    };
+    let start =
+        |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).map(|day| day.and_time(NaiveTime::MIN).and_utc());
     Some((start(year)?, start(year.checked_add(1)?)?))
 }
 

@@ -124,9 +124,10 @@ fn levels() -> ClassificationDraft {
 }
 
 async fn approve(db: &Db, organisation_id: i64, subject: Subject) -> i64 {
-    let (object, _) = classification::approve(db, organisation_id, &actor(), subject, None, &levels())
-        .await
-        .unwrap();
+    let (object, _) =
+        classification::approve(db, organisation_id, &actor(), subject, None, &levels())
+            .await
+            .unwrap();
     object.id
 }
 
@@ -308,9 +309,14 @@ db_test!(
                 .unwrap();
             assert_eq!(work.classifications_approved, listed.total, "{scope:?}");
         }
-        let last = figures::work(db, region, ReportScope::Organisation, report_year(last_year))
-            .await
-            .unwrap();
+        let last = figures::work(
+            db,
+            region,
+            ReportScope::Organisation,
+            report_year(last_year),
+        )
+        .await
+        .unwrap();
         assert_eq!(last.classifications_approved, 1);
     }
 );
@@ -378,12 +384,13 @@ db_test!(
             .await
             .is_empty());
 
-        let assets = |classified: Option<bool>, unit_id: Option<i64>, unit_only: bool| AssetFilter {
-            classified,
-            unit_id,
-            unit_only,
-            ..AssetFilter::default()
-        };
+        let assets =
+            |classified: Option<bool>, unit_id: Option<i64>, unit_only: bool| AssetFilter {
+                classified,
+                unit_id,
+                unit_only,
+                ..AssetFilter::default()
+            };
         assert_eq!(
             asset_names(db, region, assets(Some(true), None, false)).await,
             ["Journal", "Tandkort"]
@@ -475,47 +482,46 @@ db_test!(
     }
 );
 
-db_test!(
-    users_by_one_assignment_of_role_and_unit,
-    |db| async move {
-        let region = organisation(db, "Region A", "232100-0016").await;
-        let health = unit(db, region, "Hälso- och sjukvård", None).await;
-        let clinic = unit(db, region, "Akutkliniken", Some(health)).await;
-        let dental = unit(db, region, "Folktandvården", None).await;
-        let assign = |user_id: i64, role: Role, unit_id: Option<i64>| async move {
-            users::assign_role(db, region, &actor(), user_id, Assignment { role, unit_id })
-                .await
-                .unwrap();
-        };
-        let anna = user(db, region, "anna").await;
-        assign(anna, Role::Coordinator, Some(health)).await;
-        // Coordinator elsewhere and auditor on the unit: not a coordinator of the unit.
-        let bo = user(db, region, "bo").await;
-        assign(bo, Role::Coordinator, Some(dental)).await;
-        assign(bo, Role::Auditor, Some(health)).await;
-        let cilla = user(db, region, "cilla").await;
-        assign(cilla, Role::Coordinator, Some(clinic)).await;
-        let before = users::get_user(db, region, cilla).await.unwrap();
-        users::update_user(
-            db,
-            region,
-            &actor(),
-            cilla,
-            before.version,
-            &UserChanges {
-                display_name: "cilla",
-                title: "",
-                active: false,
-            },
-        )
-        .await
-        .unwrap();
-        let dan = user(db, region, "dan").await;
-        assign(dan, Role::Coordinator, None).await;
-        let eva = user(db, region, "eva").await;
-        assign(eva, Role::Auditor, Some(clinic)).await;
+db_test!(users_by_one_assignment_of_role_and_unit, |db| async move {
+    let region = organisation(db, "Region A", "232100-0016").await;
+    let health = unit(db, region, "Hälso- och sjukvård", None).await;
+    let clinic = unit(db, region, "Akutkliniken", Some(health)).await;
+    let dental = unit(db, region, "Folktandvården", None).await;
+    let assign = |user_id: i64, role: Role, unit_id: Option<i64>| async move {
+        users::assign_role(db, region, &actor(), user_id, Assignment { role, unit_id })
+            .await
+            .unwrap();
+    };
+    let anna = user(db, region, "anna").await;
+    assign(anna, Role::Coordinator, Some(health)).await;
+    // Coordinator elsewhere and auditor on the unit: not a coordinator of the unit.
+    let bo = user(db, region, "bo").await;
+    assign(bo, Role::Coordinator, Some(dental)).await;
+    assign(bo, Role::Auditor, Some(health)).await;
+    let cilla = user(db, region, "cilla").await;
+    assign(cilla, Role::Coordinator, Some(clinic)).await;
+    let before = users::get_user(db, region, cilla).await.unwrap();
+    users::update_user(
+        db,
+        region,
+        &actor(),
+        cilla,
+        before.version,
+        &UserChanges {
+            display_name: "cilla",
+            title: "",
+            active: false,
+        },
+    )
+    .await
+    .unwrap();
+    let dan = user(db, region, "dan").await;
+    assign(dan, Role::Coordinator, None).await;
+    let eva = user(db, region, "eva").await;
+    assign(eva, Role::Auditor, Some(clinic)).await;
 
-        let filter = |role: Option<Role>, unit_id: Option<i64>, subunits: bool, active: Option<bool>| {
+    let filter =
+        |role: Option<Role>, unit_id: Option<i64>, subunits: bool, active: Option<bool>| {
             UserFilter {
                 role,
                 unit_id,
@@ -524,69 +530,78 @@ db_test!(
                 ..UserFilter::default()
             }
         };
-        let coordinator = Some(Role::Coordinator);
-        // A role alone: anywhere, active or not, as before.
-        assert_eq!(
-            user_names(db, region, filter(coordinator, None, false, None)).await,
-            ["anna", "bo", "cilla", "dan"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(coordinator, None, false, Some(true))).await,
-            ["anna", "bo", "dan"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(None, None, false, Some(false))).await,
-            ["cilla"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(coordinator, Some(health), false, None)).await,
-            ["anna"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(coordinator, Some(health), true, None)).await,
-            ["anna", "cilla"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(coordinator, Some(health), true, Some(true))).await,
-            ["anna"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(None, Some(health), false, None)).await,
-            ["anna", "bo"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(None, Some(health), true, None)).await,
-            ["anna", "bo", "cilla", "eva"]
-        );
-        assert_eq!(
-            user_names(db, region, filter(Some(Role::Auditor), Some(clinic), true, None)).await,
-            ["eva"]
-        );
+    let coordinator = Some(Role::Coordinator);
+    // A role alone: anywhere, active or not, as before.
+    assert_eq!(
+        user_names(db, region, filter(coordinator, None, false, None)).await,
+        ["anna", "bo", "cilla", "dan"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(coordinator, None, false, Some(true))).await,
+        ["anna", "bo", "dan"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(None, None, false, Some(false))).await,
+        ["cilla"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(coordinator, Some(health), false, None)).await,
+        ["anna"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(coordinator, Some(health), true, None)).await,
+        ["anna", "cilla"]
+    );
+    assert_eq!(
+        user_names(
+            db,
+            region,
+            filter(coordinator, Some(health), true, Some(true))
+        )
+        .await,
+        ["anna"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(None, Some(health), false, None)).await,
+        ["anna", "bo"]
+    );
+    assert_eq!(
+        user_names(db, region, filter(None, Some(health), true, None)).await,
+        ["anna", "bo", "cilla", "eva"]
+    );
+    assert_eq!(
+        user_names(
+            db,
+            region,
+            filter(Some(Role::Auditor), Some(clinic), true, None)
+        )
+        .await,
+        ["eva"]
+    );
 
-        // The report's role holders are the active users the link lists.
-        for scope in [
-            ReportScope::Organisation,
-            ReportScope::Unit(health),
-            ReportScope::Unit(dental),
-        ] {
-            let holders = figures::organisation(db, region, scope)
-                .await
-                .unwrap()
-                .role_holders;
-            assert!(!holders.is_empty(), "{scope:?}");
-            for held in holders {
-                let role = Role::parse(&held.role);
-                let unit_id = scope.unit_id();
-                let listed = users::list_users(
-                    db,
-                    region,
-                    &filter(role, unit_id, unit_id.is_some(), Some(true)),
-                    PageRequest::default(),
-                )
-                .await
-                .unwrap();
-                assert_eq!(held.holders, listed.total, "{} in {scope:?}", held.role);
-            }
+    // The report's role holders are the active users the link lists.
+    for scope in [
+        ReportScope::Organisation,
+        ReportScope::Unit(health),
+        ReportScope::Unit(dental),
+    ] {
+        let holders = figures::organisation(db, region, scope)
+            .await
+            .unwrap()
+            .role_holders;
+        assert!(!holders.is_empty(), "{scope:?}");
+        for held in holders {
+            let role = Role::parse(&held.role);
+            let unit_id = scope.unit_id();
+            let listed = users::list_users(
+                db,
+                region,
+                &filter(role, unit_id, unit_id.is_some(), Some(true)),
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(held.holders, listed.total, "{} in {scope:?}", held.role);
         }
     }
-);
+});

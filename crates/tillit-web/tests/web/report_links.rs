@@ -11,6 +11,7 @@ use serde_json::Value;
 use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::classification::ClassificationInput;
 use tillit_domain::registers::AssetInput;
+use tillit_domain::users::Language;
 use tillit_store::classification::{self, Subject};
 use tillit_store::users::{self, UserChanges};
 
@@ -231,7 +232,12 @@ web_test!(
             (Some(clinic), 2, (1, 2), (1, 2), 2),
         ] {
             let created = create(&app, &coordinator.token, this_year(), unit).await;
-            let report = get(&app, &coordinator.token, created["id"].as_i64().expect("id")).await;
+            let report = get(
+                &app,
+                &coordinator.token,
+                created["id"].as_i64().expect("id"),
+            )
+            .await;
             assert_eq!(
                 value(&report, "work", "classifications-approved"),
                 (Some(approved), None),
@@ -284,7 +290,10 @@ web_test!(
                 "work/analyses-approved",
                 "incidents/incidents-total",
             ] {
-                assert!(listed.contains(expected), "{expected} not followed: {listed:?}");
+                assert!(
+                    listed.contains(expected),
+                    "{expected} not followed: {listed:?}"
+                );
             }
             for (prefix, rows) in [
                 ("organisation/role-holders/", 2),
@@ -295,6 +304,83 @@ web_test!(
                     "{prefix} ({unit:?}): {listed:?}"
                 );
             }
+        }
+    }
+);
+
+web_test!(
+    the_filters_the_report_links_to_refuse_bad_values,
+    |app| async move {
+        let admin = app.a.admin();
+        let mut browser = app.signed_in(admin).await;
+        let message = |field: &str, code: &str| {
+            format!(
+                "{}: {}",
+                app.text(Language::Sv, &format!("field-{field}")),
+                app.text(Language::Sv, &format!("field-error-{code}"))
+            )
+        };
+        for (path, field, code) in [
+            (
+                "/classification?approved_year=last",
+                "approved-year",
+                "invalid-type",
+            ),
+            (
+                "/classification?approved_year=300000",
+                "approved-year",
+                "out-of-range",
+            ),
+            ("/classification?unit_id=top", "unit-id", "invalid-type"),
+            ("/register?classified=maybe", "classified", "invalid-choice"),
+            ("/register?unit_id=top", "unit-id", "invalid-type"),
+            (
+                "/register/systems/export.csv?classified=maybe",
+                "classified",
+                "invalid-choice",
+            ),
+            (
+                "/register/assets?classified=maybe",
+                "classified",
+                "invalid-choice",
+            ),
+            (
+                "/register/assets?unit_only=maybe",
+                "unit-only",
+                "invalid-choice",
+            ),
+            ("/users?active=maybe", "active", "invalid-choice"),
+            ("/users?subunits=maybe", "subunits", "invalid-choice"),
+            ("/users?unit_id=top", "unit-id", "invalid-type"),
+        ] {
+            let resp = browser.get(path).await;
+            resp.expect(422);
+            assert!(
+                resp.page().contains(&message(field, code)),
+                "{path} names {field}"
+            );
+        }
+        for (path, field) in [
+            (
+                "/api/v1/classifications?approved_year=last",
+                "approved_year",
+            ),
+            (
+                "/api/v1/classifications?approved_year=300000",
+                "approved_year",
+            ),
+            ("/api/v1/classifications?unit_id=top", "unit_id"),
+            ("/api/v1/systems?classified=maybe", "classified"),
+            ("/api/v1/systems?unit_id=top", "unit_id"),
+            ("/api/v1/systems/export?classified=maybe", "classified"),
+            ("/api/v1/assets?classified=maybe", "classified"),
+            ("/api/v1/assets?unit_only=maybe", "unit_only"),
+            ("/api/v1/assets/export?unit_only=maybe", "unit_only"),
+            ("/api/v1/users?subunits=maybe", "subunits"),
+            ("/api/v1/users?active=maybe", "active"),
+        ] {
+            let resp = app.api(Method::GET, path).token(&admin.token).send().await;
+            assert_eq!(resp.invalid_fields(), vec![field.to_owned()], "{path}");
         }
     }
 );

@@ -87,7 +87,10 @@ impl ListQuery {
             ("q", self.q.clone()),
             ("kind", self.kind.clone()),
             ("show", self.show.clone()),
-            ("approved_year", text(self.approved_year.map(|y| y.to_string()))),
+            (
+                "approved_year",
+                text(self.approved_year.map(|y| y.to_string())),
+            ),
             ("unit_id", text(self.unit_id.map(|u| u.to_string()))),
         ]
     }

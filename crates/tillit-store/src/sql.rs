@@ -82,6 +82,15 @@ pub(crate) enum Arg {
     Time(chrono::DateTime<chrono::Utc>),
 }
 
+/// A subquery of the ids of the unit `unit` and every unit below it; `unit` is a
+/// placeholder (`?`, `$n`) or an id written into the statement.
+pub(crate) fn unit_subtree(unit: &str) -> String {
+    format!(
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = {unit} \
+         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub"
+    )
+}
+
 /// `WHERE` conditions for only the filters that are set, numbered `$1..$n`, so an
 /// unfiltered list is a plain index scan rather than a test of every unused filter on
 /// every row.

@@ -11,7 +11,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::references::unit_in_organisation;
-use crate::sql::{Arg, Conditions};
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -138,8 +138,12 @@ fn search_text(display_name: &str, email: &str) -> String {
 pub struct UserFilter {
     /// Name or e-mail contains this text.
     pub query: Option<String>,
+    /// Holds this role; with a unit, on that unit (one assignment matches both).
     pub role: Option<Role>,
+    /// Holds a role on this unit; with a role, that role.
     pub unit_id: Option<i64>,
+    /// The unit's assignments include those on every unit below it.
+    pub subunits: bool,
     pub active: Option<bool>,
 }
 
@@ -178,17 +182,11 @@ pub async fn list_users(
             Arg::Text(contains_pattern(query)),
         );
     }
-    if let Some(role) = filter.role {
-        conditions.and(
-            "id IN (SELECT user_id FROM role_assignment WHERE role = ? AND organisation_id = $1)",
-            Arg::Text(role.as_str().to_owned()),
-        );
-    }
-    if let Some(unit_id) = filter.unit_id {
-        conditions.and(
-            "id IN (SELECT user_id FROM role_assignment WHERE unit_id = ?)",
-            Arg::Int(unit_id),
-        );
+    if filter.role.is_some() || filter.unit_id.is_some() {
+        let assignment = assignment_condition(&mut conditions, filter);
+        conditions.and_fixed(&format!(
+            "id IN (SELECT user_id FROM role_assignment WHERE organisation_id = $1{assignment})"
+        ));
     }
     if let Some(active) = filter.active {
         conditions.and("active = ?", Arg::Bool(active));
@@ -236,6 +234,26 @@ pub async fn list_users(
         }
     }
     Ok(Page { items, total })
+}
+
+/// The conditions on one role assignment for the filter's role and unit, with their
+/// arguments added to `conditions`.
+fn assignment_condition(conditions: &mut Conditions, filter: &UserFilter) -> String {
+    let mut clause = String::new();
+    if let Some(role) = filter.role {
+        clause.push_str(&format!(" AND role = ${}", conditions.next_placeholder()));
+        conditions.push_arg(Arg::Text(role.as_str().to_owned()));
+    }
+    if let Some(unit) = filter.unit_id {
+        let placeholder = format!("${}", conditions.next_placeholder());
+        conditions.push_arg(Arg::Int(unit));
+        if filter.subunits {
+            clause.push_str(&format!(" AND unit_id IN ({})", unit_subtree(&placeholder)));
+        } else {
+            clause.push_str(&format!(" AND unit_id = {placeholder}"));
+        }
+    }
+    clause
 }
 
 #[derive(sqlx::FromRow)]

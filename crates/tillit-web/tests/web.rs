@@ -66,6 +66,8 @@ mod pickers;
 mod register_pages;
 #[path = "web/registers.rs"]
 mod registers;
+#[path = "web/report_links.rs"]
+mod report_links;
 #[path = "web/report_pages.rs"]
 mod report_pages;
 #[path = "web/reviews.rs"]

@@ -11,6 +11,7 @@ pub use assessments::{
     UnmetRequirement,
 };
 pub use coverage::{coverage, unclassified, Coverage, CoverageCount, Unclassified};
+pub(crate) use objects::object_in_unit_subtree;
 pub use objects::{
     approve, approve_in, create_named_object, create_named_object_in, derived_levels, get_object,
     list_objects, object_for, versions, ClassificationObject, ClassificationVersion, ObjectFilter,

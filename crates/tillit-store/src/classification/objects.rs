@@ -13,7 +13,7 @@ use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::references::{unit_in_organisation, user_in_organisation};
 use crate::registers::json_text;
-use crate::sql::{Arg, Conditions};
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::tasks;
 use crate::{now, Actor, Page};
 
@@ -540,6 +540,23 @@ pub struct ObjectFilter {
     /// Only objects with a level 4 on some aspect.
     pub needs_protection_analysis: bool,
     pub query: Option<String>,
+    /// Only objects with a version approved from the first time up to (not including)
+    /// the second.
+    pub approved_in: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only objects of this unit or a unit below it (see [`object_in_unit_subtree`]).
+    pub unit_id: Option<i64>,
+}
+
+/// The condition "the object belongs to the unit `unit` or one below it", on
+/// `classification_object o` left-joined to its `information_asset a`: a process or
+/// document by its own unit, an asset by the asset's unit, and a system by the assets it
+/// holds, as the annual report counts a unit's systems. `unit` is a placeholder or an id.
+pub(crate) fn object_in_unit_subtree(unit: &str) -> String {
+    let units = unit_subtree(unit);
+    format!(
+        "(COALESCE(o.unit_id, a.unit_id) IN ({units}) OR o.system_id IN (SELECT x.system_id \
+         FROM asset_system x JOIN information_asset e ON e.id = x.asset_id WHERE e.unit_id IN ({units})))"
+    )
 }
 
 pub async fn list_objects(
@@ -570,6 +587,19 @@ pub async fn list_objects(
             "COALESCE(a.search_name, s.search_name, o.search_name) LIKE ? ESCAPE '\\'",
             Arg::Text(contains_pattern(&fold(query))),
         );
+    }
+    if let Some((from, until)) = filter.approved_in {
+        let first = conditions.next_placeholder();
+        conditions.push_arg(Arg::Time(from));
+        conditions.push_arg(Arg::Time(until));
+        conditions.and_fixed(&format!(
+            "EXISTS (SELECT 1 FROM classification_version v WHERE v.object_id = o.id \
+             AND v.approved_at >= ${first} AND v.approved_at < ${})",
+            first + 1
+        ));
+    }
+    if let Some(unit) = filter.unit_id {
+        conditions.and(&object_in_unit_subtree("?"), Arg::Int(unit));
     }
     let from = "FROM classification_object o \
                 LEFT JOIN information_asset a ON a.id = o.asset_id \

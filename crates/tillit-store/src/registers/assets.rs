@@ -12,6 +12,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::references::unit_in_organisation;
+use crate::sql::unit_subtree;
 use crate::{now, Actor, Page};
 
 /// An information asset, with the names of its owner and unit.
@@ -247,7 +248,10 @@ pub async fn update_asset(
 pub struct AssetFilter {
     pub form: Option<AssetForm>,
     pub owner_id: Option<i64>,
+    /// Only assets of this unit or, unless `unit_only`, a unit below it.
     pub unit_id: Option<i64>,
+    /// `unit_id` names that one unit, not the units below it.
+    pub unit_only: bool,
     pub contains_personal_data: Option<bool>,
     pub business_critical: Option<bool>,
     /// Only assets held by this system.
@@ -256,6 +260,8 @@ pub struct AssetFilter {
     pub category: Option<PersonalDataCategory>,
     /// Name contains this text.
     pub query: Option<String>,
+    /// With (or without) an approved classification.
+    pub classified: Option<bool>,
     pub sort: AssetSort,
 }
 
@@ -275,12 +281,21 @@ pub async fn list_assets(
     filter: &AssetFilter,
     page: PageRequest,
 ) -> Result<Page<InformationAsset>> {
-    let conditions = "a.organisation_id = $1 AND ($2 IS NULL OR a.form = $2) AND ($3 IS NULL OR a.owner_id = $3) \
-        AND ($4 IS NULL OR a.unit_id = $4) AND ($5 IS NULL OR a.contains_personal_data = $5) \
+    let units = if filter.unit_only {
+        "$4".to_owned()
+    } else {
+        unit_subtree("$4")
+    };
+    let conditions = format!(
+        "a.organisation_id = $1 AND ($2 IS NULL OR a.form = $2) AND ($3 IS NULL OR a.owner_id = $3) \
+        AND ($4 IS NULL OR a.unit_id IN ({units})) AND ($5 IS NULL OR a.contains_personal_data = $5) \
         AND ($6 IS NULL OR a.business_critical = $6) \
         AND ($7 IS NULL OR a.id IN (SELECT asset_id FROM asset_system WHERE system_id = $7)) \
         AND ($8 IS NULL OR a.search_name LIKE $8 ESCAPE '\\') \
-        AND ($9 IS NULL OR a.personal_data_categories LIKE $9 ESCAPE '\\')";
+        AND ($9 IS NULL OR a.personal_data_categories LIKE $9 ESCAPE '\\') \
+        AND ($10 IS NULL OR EXISTS (SELECT 1 FROM classification_object c \
+             WHERE c.asset_id = a.id AND c.current_version > 0) = $10)"
+    );
     let form = filter.form.map(AssetForm::as_str);
     let pattern = filter.query.as_deref().map(contains_pattern);
     // The stored list is JSON text; match the quoted name (with `_` taken literally).
@@ -288,7 +303,7 @@ pub async fn list_assets(
         .category
         .map(|c| format!("%\"{}\"%", c.as_str().replace('_', "\\_")));
     let select = format!(
-        "{ASSET_SELECT} WHERE {conditions} ORDER BY {} LIMIT $10 OFFSET $11",
+        "{ASSET_SELECT} WHERE {conditions} ORDER BY {} LIMIT $11 OFFSET $12",
         order_by(filter.sort)
     );
     let rows = read!(
@@ -305,6 +320,7 @@ pub async fn list_assets(
         filter.system_id,
         pattern.as_deref(),
         category.as_deref(),
+        filter.classified,
         page.limit(),
         page.offset()
     )?;
@@ -322,7 +338,8 @@ pub async fn list_assets(
         filter.business_critical,
         filter.system_id,
         pattern.as_deref(),
-        category.as_deref()
+        category.as_deref(),
+        filter.classified
     )?;
     let items = rows
         .into_iter()

@@ -16,7 +16,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::designations;
 use crate::error::{Result, StoreError};
-use crate::sql::{Arg, Conditions};
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 /// An entry in the register, with the names of the people it points to.
@@ -509,6 +509,10 @@ pub struct SystemFilter {
     pub owner_id: Option<i64>,
     /// Designation or name contains this text.
     pub query: Option<String>,
+    /// With (or without) an approved classification.
+    pub classified: Option<bool>,
+    /// Only systems holding an asset of this unit or a unit below it.
+    pub unit_id: Option<i64>,
     pub sort: SystemSort,
 }
 
@@ -552,6 +556,23 @@ fn list_conditions(organisation_id: i64, filter: &SystemFilter) -> Conditions {
         conditions.and(
             "search_name LIKE CAST(? AS TEXT) ESCAPE '\\'",
             Arg::Text(contains_pattern(query)),
+        );
+    }
+    if let Some(classified) = filter.classified {
+        let negation = if classified { "" } else { "NOT " };
+        conditions.and_fixed(&format!(
+            "id {negation}IN (SELECT c.system_id FROM classification_object c \
+             WHERE c.system_id IS NOT NULL AND c.current_version > 0)"
+        ));
+    }
+    if let Some(unit) = filter.unit_id {
+        conditions.and(
+            &format!(
+                "id IN (SELECT x.system_id FROM asset_system x JOIN information_asset e ON e.id = x.asset_id \
+                 WHERE e.unit_id IN ({}))",
+                unit_subtree("?")
+            ),
+            Arg::Int(unit),
         );
     }
     conditions

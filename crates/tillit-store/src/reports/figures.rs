@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tillit_domain::reports::{ReportScope, ReportYear};
 
 use super::unit_condition;
+use crate::classification::object_in_unit_subtree;
 use crate::db::Db;
 use crate::error::Result;
 
@@ -108,7 +109,8 @@ pub async fn organisation(
 pub struct WorkFigures {
     /// Risk analyses with a version approved during the year.
     pub analyses_approved: i64,
-    /// Classifications approved during the year.
+    /// Classified objects with a version approved during the year; a unit's are those
+    /// of its unit subtree, systems by the assets they hold.
     pub classifications_approved: i64,
     /// Measures marked done during the year.
     pub measures_done: i64,
@@ -137,14 +139,18 @@ pub async fn work(
         from,
         until
     )?;
+    let object_scope = match scope {
+        ReportScope::Organisation => String::new(),
+        ReportScope::Unit(id) => format!(" AND {}", object_in_unit_subtree(&id.to_string())),
+    };
     let classifications_approved = read_scalar!(
         db,
         fetch_one,
         i64,
         &format!(
-            "SELECT COUNT(*) FROM classification_version v JOIN classification_object o ON o.id = v.object_id \
-             WHERE v.organisation_id = $1 AND v.approved_at >= $2 AND v.approved_at < $3{}",
-            unit_condition("o.unit_id", scope)
+            "SELECT COUNT(DISTINCT v.object_id) FROM classification_version v \
+             JOIN classification_object o ON o.id = v.object_id LEFT JOIN information_asset a ON a.id = o.asset_id \
+             WHERE v.organisation_id = $1 AND v.approved_at >= $2 AND v.approved_at < $3{object_scope}"
         ),
         organisation_id,
         from,

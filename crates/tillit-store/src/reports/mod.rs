@@ -12,14 +12,13 @@ pub use records::{
 
 use tillit_domain::reports::ReportScope;
 
+use crate::sql::unit_subtree;
+
 /// The condition "the unit in `column` is the scope's unit or below it"; empty for the
 /// whole organisation. Unit ids are integers, written into the statement.
 pub(crate) fn unit_condition(column: &str, scope: ReportScope) -> String {
     match scope {
         ReportScope::Organisation => String::new(),
-        ReportScope::Unit(id) => format!(
-            " AND {column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = {id} \
-             UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
-        ),
+        ReportScope::Unit(id) => format!(" AND {column} IN ({})", unit_subtree(&id.to_string())),
     }
 }

@@ -7,6 +7,7 @@ mod governance_documents;
 mod incident_followups;
 mod incidents;
 mod jobs_sessions;
+mod list_filters;
 mod operators;
 mod org_units;
 mod register_import;

@@ -8,6 +8,7 @@ classification-show = Show
 classification-show-all = All
 classification-show-overdue = Review overdue
 classification-show-level4 = Level 4, protection analysis needed
+field-approved-year = Approved during year
 classification-levels = Levels (K R T S)
 classification-not-yet = Not classified yet
 classification-open = To classify

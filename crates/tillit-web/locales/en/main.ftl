@@ -99,6 +99,7 @@ users-back = Back to users
 users-search = Search by name or e-mail
 users-filter = Filter users
 users-any-role = All roles
+field-subunits = Include units below
 users-no-role = No role yet
 users-roles = Roles
 users-no-roles = The user has no roles.

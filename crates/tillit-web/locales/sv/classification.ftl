@@ -8,6 +8,7 @@ classification-show = Visa
 classification-show-all = Alla
 classification-show-overdue = Översyn försenad
 classification-show-level4 = Nivå 4, kräver skyddsanalys
+field-approved-year = Fastställd under år
 classification-levels = Nivåer (K R T S)
 classification-not-yet = Inte klassad ännu
 classification-open = Att klassa

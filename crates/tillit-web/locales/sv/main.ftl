@@ -99,6 +99,7 @@ users-back = Tillbaka till användarna
 users-search = Sök på namn eller e-post
 users-filter = Filtrera användare
 users-any-role = Alla roller
+field-subunits = Även underenheter
 users-no-role = Ingen roll ännu
 users-roles = Roller
 users-no-roles = Användaren har inga roller.

@@ -14,6 +14,7 @@ use crate::api::systems::SystemRefDto;
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::filter_params::choice;
 use crate::extract::{ApiJson, IdPath, QueryParams};
 use crate::services::registers::{self as service, AssetDetail};
 use crate::state::AppState;
@@ -88,7 +89,10 @@ pub struct AssetQuery {
     /// `digital`, `paper` or `spoken`.
     pub form: Option<String>,
     pub owner_id: Option<i64>,
+    /// Only assets of this unit or, unless `unit_only`, a unit below it.
     pub unit_id: Option<i64>,
+    /// With `unit_id`: that unit's own assets only.
+    pub unit_only: Option<bool>,
     pub contains_personal_data: Option<bool>,
     pub business_critical: Option<bool>,
     /// Only assets held by this system.
@@ -97,41 +101,33 @@ pub struct AssetQuery {
     pub category: Option<String>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
     /// `name` (default), `business_critical` (business-critical first) or `updated` (latest first).
     pub sort: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
-fn parse_choice<T>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => parse(v)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
-    }
-}
 
 impl AssetQuery {
     fn filter(&self) -> Result<AssetFilter, AppError> {
         Ok(AssetFilter {
-            form: parse_choice("form", self.form.as_deref(), AssetForm::parse)?,
+            form: choice("form", self.form.as_deref(), AssetForm::parse)?,
             owner_id: self.owner_id,
             unit_id: self.unit_id,
+            unit_only: self.unit_only.unwrap_or(false),
             contains_personal_data: self.contains_personal_data,
             business_critical: self.business_critical,
             system_id: self.system_id,
-            category: parse_choice(
+            category: choice(
                 "category",
                 self.category.as_deref(),
                 PersonalDataCategory::parse,
             )?,
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
-            sort: parse_choice("sort", self.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
+            classified: self.classified,
+            sort: choice("sort", self.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
         })
     }
 }

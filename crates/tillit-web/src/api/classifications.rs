@@ -24,6 +24,7 @@ use crate::extract::{ApiJson, IdPath, QueryParams};
 use crate::services::classification::{self as service, AssessedRequirement, Target};
 use crate::services::classification_export;
 use crate::state::AppState;
+use crate::time::year_in_utc;
 
 /// Levels on the 0–4 scale: K, R, T and optionally S.
 #[derive(Debug, Serialize, ToSchema)]
@@ -157,6 +158,11 @@ pub struct ClassificationQuery {
     pub needs_protection_analysis: Option<bool>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// Only those with a version approved in this year (UTC).
+    pub approved_year: Option<i32>,
+    /// Only those of this unit or a unit below it: processes and documents by their
+    /// unit, assets by the asset's unit, systems by the assets they hold.
+    pub unit_id: Option<i64>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -183,6 +189,14 @@ impl ClassificationQuery {
                 .map(|_| Utc::now().date_naive()),
             needs_protection_analysis: self.needs_protection_analysis.unwrap_or(false),
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
+            approved_in: self
+                .approved_year
+                .map(|year| {
+                    year_in_utc(year)
+                        .ok_or_else(|| AppError::invalid("approved_year", "out-of-range"))
+                })
+                .transpose()?,
+            unit_id: self.unit_id,
         })
     }
 }

@@ -393,6 +393,10 @@ pub struct SystemExportQuery {
     pub owner_id: Option<i64>,
     /// Designation or name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
+    /// Only systems holding an information asset of this unit or a unit below it.
+    pub unit_id: Option<i64>,
     /// `name` (default), `designation`, `criticality` or `updated`.
     pub sort: Option<String>,
 }
@@ -418,6 +422,8 @@ pub async fn export_systems(
         in_scope: query.in_scope,
         owner_id: query.owner_id,
         query: query.q.clone().filter(|q| !q.trim().is_empty()),
+        classified: query.classified,
+        unit_id: query.unit_id,
         sort: choice("sort", query.sort.as_deref(), SystemSort::parse)?.unwrap_or_default(),
     };
     let format = format(query.format.as_deref())?;
@@ -433,7 +439,10 @@ pub struct AssetExportQuery {
     /// `digital`, `paper` or `spoken`.
     pub form: Option<String>,
     pub owner_id: Option<i64>,
+    /// Only assets of this unit or, unless `unit_only`, a unit below it.
     pub unit_id: Option<i64>,
+    /// With `unit_id`: that unit's own assets only.
+    pub unit_only: Option<bool>,
     pub contains_personal_data: Option<bool>,
     pub business_critical: Option<bool>,
     /// Only assets held by this system.
@@ -442,6 +451,8 @@ pub struct AssetExportQuery {
     pub category: Option<String>,
     /// Name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
     /// `name` (default), `business_critical` or `updated`.
     pub sort: Option<String>,
 }
@@ -461,6 +472,7 @@ pub async fn export_assets(
         form: choice("form", query.form.as_deref(), AssetForm::parse)?,
         owner_id: query.owner_id,
         unit_id: query.unit_id,
+        unit_only: query.unit_only.unwrap_or(false),
         contains_personal_data: query.contains_personal_data,
         business_critical: query.business_critical,
         system_id: query.system_id,
@@ -470,6 +482,7 @@ pub async fn export_assets(
             PersonalDataCategory::parse,
         )?,
         query: query.q.clone().filter(|q| !q.trim().is_empty()),
+        classified: query.classified,
         sort: choice("sort", query.sort.as_deref(), AssetSort::parse)?.unwrap_or_default(),
     };
     let format = format(query.format.as_deref())?;

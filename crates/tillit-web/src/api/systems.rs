@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::filter_params::choice;
 use crate::extract::{ApiJson, IdPath, QueryParams};
 use crate::services::registers::{self as service, SystemDetail};
 use crate::state::AppState;
@@ -175,31 +176,22 @@ pub struct SystemQuery {
     pub owner_id: Option<i64>,
     /// Designation or name contains (case-insensitive).
     pub q: Option<String>,
+    /// With (true) or without (false) an approved classification.
+    pub classified: Option<bool>,
+    /// Only systems holding an information asset of this unit or a unit below it.
+    pub unit_id: Option<i64>,
     /// `name` (default), `designation`, `criticality` (most critical first) or `updated` (latest first).
     pub sort: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
 
-/// Parses an optional choice from the query, refusing an unknown value by field name.
-fn parse_choice<T>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => parse(v)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, "invalid-choice")),
-    }
-}
 
 impl SystemQuery {
     fn filter(&self) -> Result<SystemFilter, AppError> {
         Ok(SystemFilter {
-            kind: parse_choice("kind", self.kind.as_deref(), SystemKind::parse)?,
-            criticality: parse_choice(
+            kind: choice("kind", self.kind.as_deref(), SystemKind::parse)?,
+            criticality: choice(
                 "criticality",
                 self.criticality.as_deref(),
                 Criticality::parse,
@@ -207,7 +199,9 @@ impl SystemQuery {
             in_scope: self.in_scope,
             owner_id: self.owner_id,
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
-            sort: parse_choice("sort", self.sort.as_deref(), SystemSort::parse)?
+            classified: self.classified,
+            unit_id: self.unit_id,
+            sort: choice("sort", self.sort.as_deref(), SystemSort::parse)?
                 .unwrap_or_default(),
         })
     }

@@ -85,10 +85,12 @@ impl From<UserWithRoles> for UserDto {
 pub struct UserQuery {
     /// Name or e-mail contains.
     pub q: Option<String>,
-    /// Has this role (anywhere).
+    /// Has this role; with `unit_id`, on that unit (one assignment matches both).
     pub role: Option<String>,
-    /// Has a role at this unit.
+    /// Has a role (with `role`, that role) on this unit.
     pub unit_id: Option<i64>,
+    /// With `unit_id`: on that unit or any unit below it.
+    pub subunits: Option<bool>,
     pub active: Option<bool>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
@@ -113,6 +115,7 @@ pub async fn list(
         query: query.q.clone(),
         role,
         unit_id: query.unit_id,
+        subunits: query.subunits.unwrap_or(false),
         active: query.active,
     };
     let page = service::list(&state, &principal, &filter, paging).await?;

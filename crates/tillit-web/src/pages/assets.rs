@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams};
 use crate::pages::org::TreeRow;
 use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
-use crate::pages::{render, see_other, FormErrors, PageContext};
+use crate::pages::{render, see_other, yes_no, FormErrors, PageContext};
 use crate::services::classification::{self, ClassificationSummary};
 use crate::services::registers as service;
 use crate::services::registers::AssetDetail;
@@ -60,8 +60,15 @@ pub struct ListQuery {
     /// `yes`, `no` or empty for both.
     #[serde(default)]
     pub business_critical: String,
+    /// The unit; the assets of the units below it are listed too, unless `unit_only`.
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     pub unit_id: Option<i64>,
+    /// `yes`: the unit's own assets only.
+    #[serde(default)]
+    pub unit_only: String,
+    /// `yes` (with an approved classification), `no` or empty for both.
+    #[serde(default)]
+    pub classified: String,
     #[serde(default)]
     pub sort: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
@@ -115,6 +122,8 @@ impl ListPage {
             ("category", self.query.category.as_str()),
             ("business_critical", self.query.business_critical.as_str()),
             ("unit_id", unit.as_str()),
+            ("unit_only", self.query.unit_only.as_str()),
+            ("classified", self.query.classified.as_str()),
             ("sort", self.query.sort.as_str()),
         ])
         .unwrap_or_default()
@@ -135,19 +144,6 @@ impl ListPage {
 
     fn next_link(&self) -> Option<String> {
         (self.current_page < self.page_count).then(|| self.page_link(self.current_page + 1))
-    }
-}
-
-/// `yes`/`no`/empty as a filter value, recording `invalid-choice` for anything else.
-fn yes_no(errors: &mut ValidationErrors, field: &str, value: &str) -> Option<bool> {
-    match value {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => {
-            errors.add(field, "invalid-choice");
-            None
-        }
     }
 }
 
@@ -180,13 +176,17 @@ pub(crate) fn parse_filter(query: &ListQuery) -> Result<AssetFilter, AppError> {
     );
     let contains_personal_data = yes_no(&mut errors, "personal_data", &query.personal_data);
     let business_critical = yes_no(&mut errors, "business_critical", &query.business_critical);
+    let classified = yes_no(&mut errors, "classified", &query.classified);
+    let unit_only = yes_no(&mut errors, "unit_only", &query.unit_only).unwrap_or(false);
     let sort = optional_choice(&mut errors, "sort", &query.sort, AssetSort::parse);
     Ok(errors.finish(AssetFilter {
         form,
         unit_id: query.unit_id,
+        unit_only,
         contains_personal_data,
         business_critical,
         category,
+        classified,
         query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
         sort: sort.unwrap_or_default(),
         ..Default::default()

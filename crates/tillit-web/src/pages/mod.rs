@@ -220,6 +220,23 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
         .map_err(AppError::internal)
 }
 
+/// `yes`/`no`/empty as a filter value, recording `invalid-choice` for anything else.
+pub(crate) fn yes_no(
+    errors: &mut tillit_domain::ValidationErrors,
+    field: &str,
+    value: &str,
+) -> Option<bool> {
+    match value {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.add(field, "invalid-choice");
+            None
+        }
+    }
+}
+
 /// Post/Redirect/Get: after a successful change, go back with a notice id.
 pub fn see_other(path: &str, notice: &str) -> Response {
     let separator = if path.contains('?') { '&' } else { '?' };

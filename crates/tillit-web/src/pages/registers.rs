@@ -23,8 +23,9 @@ use tillit_store::classification::Subject;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, FormValues, IdPath, QueryParams};
+use crate::pages::org::TreeRow;
 use crate::pages::picker::{self, Picker, PickerInput, PickerKind};
-use crate::pages::{render, see_other, FormErrors, PageContext};
+use crate::pages::{render, see_other, yes_no, FormErrors, PageContext};
 use crate::services::classification::{self, ClassificationSummary};
 use crate::services::registers as service;
 use crate::services::registers::SystemDetail;
@@ -57,6 +58,12 @@ pub struct ListQuery {
     /// `yes`, `no` or empty for both.
     #[serde(default)]
     pub in_scope: String,
+    /// `yes` (with an approved classification), `no` or empty for both.
+    #[serde(default)]
+    pub classified: String,
+    /// Only systems holding an asset of this unit or a unit below it.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    pub unit_id: Option<i64>,
     #[serde(default)]
     pub sort: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
@@ -74,12 +81,17 @@ struct ListPage {
     kinds: Vec<&'static str>,
     criticalities: Vec<&'static str>,
     sorts: Vec<&'static str>,
+    units: Vec<TreeRow>,
     latest: Option<RegisterConfirmation>,
     overdue: bool,
     can_manage: bool,
 }
 
 impl ListPage {
+    fn unit_selected(&self, id: &i64) -> bool {
+        self.query.unit_id == Some(*id)
+    }
+
     fn sort_label(&self, sort: &str) -> String {
         self.ctx.t(&format!("register-sort-{sort}"))
     }
@@ -94,11 +106,18 @@ impl ListPage {
 
     /// The list's filters as a query string.
     fn filter_query(&self) -> String {
+        let unit = self
+            .query
+            .unit_id
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("kind", self.query.kind.as_str()),
             ("criticality", self.query.criticality.as_str()),
             ("in_scope", self.query.in_scope.as_str()),
+            ("classified", self.query.classified.as_str()),
+            ("unit_id", unit.as_str()),
             ("sort", self.query.sort.as_str()),
         ])
         .unwrap_or_default()
@@ -145,15 +164,8 @@ pub(crate) fn parse_filter(query: &ListQuery) -> Result<SystemFilter, AppError> 
             criticality
         }
     };
-    let in_scope = match query.in_scope.as_str() {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => {
-            errors.add("in_scope", "invalid-choice");
-            None
-        }
-    };
+    let in_scope = yes_no(&mut errors, "in_scope", &query.in_scope);
+    let classified = yes_no(&mut errors, "classified", &query.classified);
     let sort = match query.sort.as_str() {
         "" => SystemSort::default(),
         value => SystemSort::parse(value).unwrap_or_else(|| {
@@ -168,6 +180,8 @@ pub(crate) fn parse_filter(query: &ListQuery) -> Result<SystemFilter, AppError> 
         kind,
         criticality,
         in_scope,
+        classified,
+        unit_id: query.unit_id,
         query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
         sort,
         ..Default::default()
@@ -194,6 +208,7 @@ pub async fn list(
         kinds: SystemKind::ALL.iter().map(|k| k.as_str()).collect(),
         criticalities: Criticality::ALL.iter().map(|c| c.as_str()).collect(),
         sorts: SystemSort::ALL.iter().map(|s| s.as_str()).collect(),
+        units: crate::pages::org::tree_rows_for(&state, &principal).await?,
         latest,
         overdue,
         can_manage: may_manage(&principal),

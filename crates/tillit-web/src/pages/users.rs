@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::pagination::PageRequest;
 use tillit_domain::users::NewUserInput;
+use tillit_domain::ValidationErrors;
 use tillit_store::users::{UserFilter, UserWithRoles};
 use tillit_store::Page;
 
@@ -17,7 +18,7 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
 use crate::pages::org::TreeRow;
-use crate::pages::{render, see_other, FormErrors, PageContext};
+use crate::pages::{render, see_other, yes_no, FormErrors, PageContext};
 use crate::services::users as service;
 use crate::state::AppState;
 
@@ -27,8 +28,42 @@ pub struct ListQuery {
     pub q: String,
     #[serde(default)]
     pub role: String,
+    /// Holds a role (the chosen one, if any) on this unit.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    pub unit_id: Option<i64>,
+    /// `yes`: on the unit or one below it.
+    #[serde(default)]
+    pub subunits: String,
+    /// `yes`, `no` or empty for both.
+    #[serde(default)]
+    pub active: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     pub page: Option<u32>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<UserFilter, AppError> {
+        let mut errors = ValidationErrors::new();
+        let role = match self.role.as_str() {
+            "" => None,
+            role => {
+                let parsed = Role::parse(role);
+                if parsed.is_none() {
+                    errors.add("role", "invalid-choice");
+                }
+                parsed
+            }
+        };
+        let subunits = yes_no(&mut errors, "subunits", &self.subunits).unwrap_or(false);
+        let active = yes_no(&mut errors, "active", &self.active);
+        Ok(errors.finish(UserFilter {
+            query: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            role,
+            unit_id: self.unit_id,
+            subunits,
+            active,
+        })?)
+    }
 }
 
 #[derive(Template)]
@@ -40,13 +75,26 @@ struct ListPage {
     current_page: u32,
     page_count: u32,
     roles: Vec<Role>,
+    units: Vec<TreeRow>,
 }
 
 impl ListPage {
+    fn unit_selected(&self, id: &i64) -> bool {
+        self.query.unit_id == Some(*id)
+    }
+
     fn page_link(&self, page: u32) -> String {
+        let unit = self
+            .query
+            .unit_id
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("role", self.query.role.as_str()),
+            ("unit_id", unit.as_str()),
+            ("subunits", self.query.subunits.as_str()),
+            ("active", self.query.active.as_str()),
             ("page", &page.to_string()),
         ])
         .map(|q| format!("/users?{q}"))
@@ -68,18 +116,10 @@ pub async fn list(
     principal: Principal,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Response, AppError> {
-    let role = if query.role.is_empty() {
-        None
-    } else {
-        Some(service::parse_role(&query.role)?)
-    };
+    let filter = query.filter()?;
     let paging = PageRequest::parse(query.page, None)?;
-    let filter = UserFilter {
-        query: Some(query.q.clone()).filter(|q| !q.trim().is_empty()),
-        role,
-        ..Default::default()
-    };
     let page = service::list(&state, &principal, &filter, paging).await?;
+    let units = crate::pages::org::tree_rows_for(&state, &principal).await?;
     let page_count = paging.page_count(page.total);
     render(&ListPage {
         ctx,
@@ -88,6 +128,7 @@ pub async fn list(
         current_page: paging.page,
         page_count,
         roles: Role::ALL.to_vec(),
+        units,
     })
 }
 

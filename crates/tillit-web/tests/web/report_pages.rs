@@ -65,7 +65,7 @@ pub(crate) mod fixture {
     }
 }
 
-fn this_year() -> i32 {
+pub(crate) fn this_year() -> i32 {
     chrono::Utc::now().date_naive().year()
 }
 
@@ -87,7 +87,7 @@ fn figure<'a>(report: &'a Value, section_key: &str, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no figure {key} in {section_key}"))
 }
 
-async fn create(app: &TestApp, token: &str, year: i32, unit_id: Option<i64>) -> Value {
+pub(crate) async fn create(app: &TestApp, token: &str, year: i32, unit_id: Option<i64>) -> Value {
     let resp = app
         .api(Method::POST, "/api/v1/reports")
         .token(token)
@@ -98,7 +98,7 @@ async fn create(app: &TestApp, token: &str, year: i32, unit_id: Option<i64>) -> 
     resp.json()
 }
 
-async fn get(app: &TestApp, token: &str, id: i64) -> Value {
+pub(crate) async fn get(app: &TestApp, token: &str, id: i64) -> Value {
     let resp = app
         .api(Method::GET, &format!("/api/v1/reports/{id}"))
         .token(token)
@@ -108,7 +108,7 @@ async fn get(app: &TestApp, token: &str, id: i64) -> Value {
     resp.json()
 }
 
-fn list_total(app: &TestApp, count: i64) -> String {
+pub(crate) fn list_total(app: &TestApp, count: i64) -> String {
     app.state
         .i18n
         .text_with(Language::Sv, "list-total", &[("count", count.to_string())])

@@ -20,10 +20,12 @@ use tillit_store::Page;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, QueryParams};
+use crate::pages::org::TreeRow;
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::classification as service;
 use crate::services::classification_export;
 use crate::state::AppState;
+use crate::time::year_in_utc;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -37,6 +39,12 @@ pub struct ListQuery {
     /// `overdue`, `level4` or empty.
     #[serde(default)]
     show: String,
+    /// Only objects with a version approved in this year (the annual report's links).
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    approved_year: Option<i32>,
+    /// Only objects of this unit or a unit below it.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    unit_id: Option<i64>,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     page: Option<u32>,
 }
@@ -56,12 +64,35 @@ impl ListQuery {
             "level4" => (None, true),
             _ => return Err(AppError::invalid("show", "invalid-choice")),
         };
+        let approved_in = self
+            .approved_year
+            .map(|year| {
+                year_in_utc(year).ok_or_else(|| AppError::invalid("approved_year", "out-of-range"))
+            })
+            .transpose()?;
         Ok(ObjectFilter {
             kind,
             overdue_on,
             needs_protection_analysis,
             query: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            approved_in,
+            unit_id: self.unit_id,
         })
+    }
+
+    /// The filters as query pairs, for links that keep them.
+    fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let text = |value: Option<String>| value.unwrap_or_default();
+        vec![
+            ("q", self.q.clone()),
+            ("kind", self.kind.clone()),
+            ("show", self.show.clone()),
+            (
+                "approved_year",
+                text(self.approved_year.map(|y| y.to_string())),
+            ),
+            ("unit_id", text(self.unit_id.map(|u| u.to_string()))),
+        ]
     }
 }
 
@@ -112,6 +143,7 @@ struct OverviewPage {
     page_count: u32,
     unclassified: Vec<Unclassified>,
     kinds: Vec<(&'static str, String)>,
+    units: Vec<TreeRow>,
     named_kinds: Vec<(&'static str, String)>,
     people: Vec<(i64, String)>,
     own_id: i64,
@@ -122,25 +154,23 @@ struct OverviewPage {
 impl OverviewPage {
     /// The export of what the filters select.
     fn export_link(&self, format: &str) -> String {
-        serde_urlencoded::to_string([
-            ("format", format),
-            ("q", self.query.q.as_str()),
-            ("kind", self.query.kind.as_str()),
-            ("show", self.query.show.as_str()),
-        ])
-        .map(|q| format!("/classification/export?{q}"))
-        .unwrap_or_default()
+        let mut pairs = vec![("format", format.to_owned())];
+        pairs.extend(self.query.filter_pairs());
+        serde_urlencoded::to_string(pairs)
+            .map(|q| format!("/classification/export?{q}"))
+            .unwrap_or_default()
     }
 
     fn page_link(&self, page: u32) -> String {
-        serde_urlencoded::to_string([
-            ("q", self.query.q.as_str()),
-            ("kind", self.query.kind.as_str()),
-            ("show", self.query.show.as_str()),
-            ("page", &page.to_string()),
-        ])
-        .map(|q| format!("/classification?{q}"))
-        .unwrap_or_default()
+        let mut pairs = self.query.filter_pairs();
+        pairs.push(("page", page.to_string()));
+        serde_urlencoded::to_string(pairs)
+            .map(|q| format!("/classification?{q}"))
+            .unwrap_or_default()
+    }
+
+    fn unit_selected(&self, id: &i64) -> bool {
+        self.query.unit_id == Some(*id)
     }
 
     fn previous_link(&self) -> Option<String> {
@@ -219,6 +249,7 @@ async fn overview_page(
         rows: rows(&ctx, page),
         unclassified,
         kinds: kind_choices(&ctx, &ObjectKind::ALL),
+        units: crate::pages::org::tree_rows_for(state, principal).await?,
         named_kinds: kind_choices(&ctx, &[ObjectKind::Process, ObjectKind::Document]),
         people,
         own_id: principal.user_id,

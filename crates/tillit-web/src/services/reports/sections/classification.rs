@@ -15,13 +15,13 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
                 "systems-classified",
                 coverage.systems_classified,
                 coverage.systems,
-                Some("/register".into()),
+                Some(format!("/register?classified=yes{unit}")),
             ),
             Figure::share(
                 "assets-classified",
                 coverage.assets_classified,
                 coverage.assets,
-                Some(format!("/register/assets?{}", unit.trim_start_matches('&'))),
+                Some(format!("/register/assets?classified=yes{unit}")),
             ),
         ];
         let per_unit = Table {
@@ -41,7 +41,7 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
                         "assets-classified",
                         u.classified,
                         u.assets,
-                        Some(format!("/register/assets?unit_id={}", u.unit_id)),
+                        Some(branch_assets_link(input, u.unit_id)),
                     )],
                 })
                 .collect(),
@@ -53,4 +53,15 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
         };
         Ok(Section::new("classification", figures, tables))
     })
+}
+
+/// The classified assets a row of the per-unit table counts: a unit's whole branch, but
+/// only the own assets of the unit a unit's report is about (its sub-units have rows).
+fn branch_assets_link(input: &Input<'_>, unit_id: i64) -> String {
+    let own_only = if input.scope.unit_id() == Some(unit_id) {
+        "&unit_only=yes"
+    } else {
+        ""
+    };
+    format!("/register/assets?classified=yes&unit_id={unit_id}{own_only}")
 }

@@ -12,6 +12,12 @@ fn role_text_id(role: &str) -> String {
 pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
     Box::pin(async move {
         let figures = figures::organisation(input.db, input.organisation_id, input.scope).await?;
+        // The holders of a role on the unit's assignments or those of the units below it.
+        let unit = input
+            .scope
+            .unit_id()
+            .map(|id| format!("&unit_id={id}&subunits=yes"))
+            .unwrap_or_default();
         let roles = Table {
             key: "role-holders".into(),
             columns: vec!["report-column-role".into(), "report-column-holders".into()],
@@ -25,7 +31,7 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
                     cells: vec![Figure::count(
                         "holders",
                         r.holders,
-                        Some(format!("/users?role={}", r.role)),
+                        Some(format!("/users?role={}&active=yes{unit}", r.role)),
                     )],
                 })
                 .collect(),

@@ -19,7 +19,7 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
             Figure::count(
                 "classifications-approved",
                 work.classifications_approved,
-                Some("/classification".into()),
+                Some(format!("/classification?approved_year={year}{unit}")),
             ),
             Figure::count(
                 "measures-done",

@@ -12,7 +12,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::references::{unit_in_organisation, user_in_organisation};
-use crate::sql::{Arg, Conditions};
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 /// A governing document as it stands now.
@@ -63,6 +63,15 @@ pub struct DocumentFilter {
     pub checklist_item: Option<String>,
     /// Only documents in force whose review date is before this day.
     pub overdue_on: Option<NaiveDate>,
+    /// Only documents that apply to this unit or a unit below it.
+    pub unit_id: Option<i64>,
+}
+
+fn unit_clause(conditions: &mut Conditions, unit: i64) {
+    conditions.and(
+        &format!("d.unit_id IN ({})", unit_subtree("?")),
+        Arg::Int(unit),
+    );
 }
 
 fn overdue_clause(conditions: &mut Conditions, today: NaiveDate) {
@@ -97,6 +106,9 @@ pub async fn list_documents(
     }
     if let Some(today) = filter.overdue_on {
         overdue_clause(&mut conditions, today);
+    }
+    if let Some(unit) = filter.unit_id {
+        unit_clause(&mut conditions, unit);
     }
     let count_sql = format!(
         "SELECT COUNT(*) FROM governing_document d WHERE {}",
@@ -485,11 +497,7 @@ pub async fn documents_summary(
 ) -> Result<DocumentsSummary> {
     let mut conditions = Conditions::for_organisation("d.organisation_id", organisation_id);
     if let Some(unit) = unit {
-        conditions.and(
-            "d.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = ? \
-             UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)",
-            Arg::Int(unit),
-        );
+        unit_clause(&mut conditions, unit);
     }
     let overdue = conditions.next_placeholder();
     let sql = format!(

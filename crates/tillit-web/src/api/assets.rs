@@ -14,8 +14,8 @@ use crate::api::systems::SystemRefDto;
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::filter_params::choice;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::choice;
 use crate::services::registers::{self as service, AssetDetail};
 use crate::state::AppState;
 
@@ -85,6 +85,7 @@ impl From<AssetDetail> for AssetDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AssetQuery {
     /// `digital`, `paper` or `spoken`.
     pub form: Option<String>,
@@ -108,7 +109,6 @@ pub struct AssetQuery {
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
-
 
 impl AssetQuery {
     fn filter(&self) -> Result<AssetFilter, AppError> {

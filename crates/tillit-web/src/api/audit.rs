@@ -50,6 +50,7 @@ impl From<AuditEvent> for AuditEventDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventQuery {
     pub actor_id: Option<i64>,
     /// e.g. create, update, delete, login, login_failed, role_grant, export.

@@ -43,6 +43,7 @@ pub struct CalendarOccurrenceDto {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CalendarParams {
     /// `YYYY-MM-DD`; the first day of this year when left out.
     pub from: Option<String>,

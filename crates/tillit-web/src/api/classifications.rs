@@ -147,6 +147,7 @@ pub struct ClassificationDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ClassificationQuery {
     /// For the export only: `xlsx` (default) or `csv`.
     pub format: Option<String>,

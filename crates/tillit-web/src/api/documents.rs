@@ -17,6 +17,7 @@ use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::choice;
 use crate::services::documents as service;
 use crate::state::AppState;
 
@@ -134,6 +135,7 @@ pub struct DocumentVersionDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
     /// Title contains (case-insensitive).
     pub q: Option<String>,
@@ -143,35 +145,28 @@ pub struct DocumentQuery {
     pub checklist_item: Option<String>,
     /// Only documents in force whose review date has passed.
     pub overdue: Option<bool>,
+    /// Only documents that apply to this unit or a unit below it.
+    pub unit_id: Option<i64>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
-}
-
-fn checked(
-    field: &str,
-    value: &Option<String>,
-    known: impl Fn(&str) -> bool,
-) -> Result<Option<String>, AppError> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(code) if known(code) => Ok(Some(code.to_owned())),
-        Some(_) => Err(AppError::invalid(field, "invalid-choice")),
-    }
 }
 
 impl DocumentQuery {
     fn filter(&self) -> Result<DocumentFilter, AppError> {
         Ok(DocumentFilter {
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
-            kind: checked("kind", &self.kind, |c| DocumentKind::parse(c).is_some())?,
-            status: checked("status", &self.status, |c| {
-                DocumentStatus::parse(c).is_some()
+            kind: choice("kind", self.kind.as_deref(), |c| {
+                DocumentKind::parse(c).map(|k| k.as_str().to_owned())
+            })?,
+            status: choice("status", self.status.as_deref(), |c| {
+                DocumentStatus::parse(c).map(|s| s.as_str().to_owned())
             })?,
             checklist_item: self.checklist_item.clone().filter(|c| !c.trim().is_empty()),
             overdue_on: self
                 .overdue
                 .filter(|overdue| *overdue)
                 .map(|_| service::today()),
+            unit_id: self.unit_id,
         })
     }
 }

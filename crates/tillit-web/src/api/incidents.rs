@@ -208,6 +208,7 @@ async fn case_dto(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IncidentQuery {
     /// Text in the title.
     pub q: Option<String>,
@@ -709,6 +710,7 @@ pub async fn clocks(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatisticsQuery {
     /// The year the cases happened; this year when left out.
     pub year: Option<i32>,
@@ -885,6 +887,7 @@ pub async fn consider(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// The analysis's version last read; a stale value is refused with 409.
     pub version: i64,

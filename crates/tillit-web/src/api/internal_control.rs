@@ -110,6 +110,7 @@ impl From<ControlReport> for ControlReportDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The plan year; this year when left out.
     pub year: Option<i64>,

@@ -162,6 +162,7 @@ impl From<MeasureDetail> for MeasureDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MeasureQuery {
     /// `planned`, `late` or `done`.
     pub status: Option<String>,

@@ -315,6 +315,7 @@ impl<T: ToSchema> ListResponse<T> {
 
 /// `?page=&per_page=` on every list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Page number, from 1.
     pub page: Option<u32>,
@@ -335,6 +336,7 @@ impl Paging {
 
 /// `?version=` for deletes, the version the client last read.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionParam {
     pub version: i64,
 }

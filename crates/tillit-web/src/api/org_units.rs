@@ -52,6 +52,7 @@ impl From<OrgUnit> for OrgUnitDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// Only children of this unit.
     pub parent_id: Option<i64>,

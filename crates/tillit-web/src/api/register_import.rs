@@ -380,6 +380,7 @@ fn format(value: Option<&str>) -> Result<Format, AppError> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SystemExportQuery {
     /// `xlsx` (default) or `csv`.
     pub format: Option<String>,
@@ -433,6 +434,7 @@ pub async fn export_systems(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AssetExportQuery {
     /// `xlsx` (default) or `csv`.
     pub format: Option<String>,

@@ -257,6 +257,7 @@ pub async fn version(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `sv` (default) or `en`.
     #[serde(default)]

@@ -63,6 +63,7 @@ impl From<Requirement> for RequirementDto {
 
 /// Levels to compute a requirement set for; all of K, R and T, or none.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RequirementQuery {
     pub k: Option<u8>,
     pub r: Option<u8>,

@@ -149,6 +149,7 @@ impl From<AnalysisDetail> for AnalysisDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnalysisQuery {
     /// Title or designation (e.g. `RA-0003`) contains (case-insensitive).
     pub q: Option<String>,
@@ -547,6 +548,7 @@ pub async fn add_risk(
 
 /// Which file to make of an analysis, in which language, from which version.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `pdf` (default) or `xlsx`.

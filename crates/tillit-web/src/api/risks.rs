@@ -240,6 +240,7 @@ impl From<RiskDetail> for RiskDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RiskQuery {
     pub analysis_id: Option<i64>,
     /// The analysis's unit or any unit below it.
@@ -533,6 +534,7 @@ pub struct OverviewDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
     /// One unit and the units below it; the whole organisation when empty.
     pub unit_id: Option<i64>,

@@ -17,8 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::{ListResponse, Paging, Problem};
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::filter_params::choice;
 use crate::extract::{ApiJson, IdPath, QueryParams};
+use crate::filter_params::choice;
 use crate::services::registers::{self as service, SystemDetail};
 use crate::state::AppState;
 
@@ -165,6 +165,7 @@ impl From<SystemDetail> for SystemDetailDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SystemQuery {
     /// `network`, `information_system` or `it_service`.
     pub kind: Option<String>,
@@ -186,7 +187,6 @@ pub struct SystemQuery {
     pub per_page: Option<u32>,
 }
 
-
 impl SystemQuery {
     fn filter(&self) -> Result<SystemFilter, AppError> {
         Ok(SystemFilter {
@@ -201,8 +201,7 @@ impl SystemQuery {
             query: self.q.clone().filter(|q| !q.trim().is_empty()),
             classified: self.classified,
             unit_id: self.unit_id,
-            sort: choice("sort", self.sort.as_deref(), SystemSort::parse)?
-                .unwrap_or_default(),
+            sort: choice("sort", self.sort.as_deref(), SystemSort::parse)?.unwrap_or_default(),
         })
     }
 }

@@ -82,6 +82,7 @@ impl From<UserWithRoles> for UserDto {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Name or e-mail contains.
     pub q: Option<String>,

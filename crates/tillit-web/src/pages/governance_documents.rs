@@ -20,6 +20,8 @@ use tillit_store::documents::{Document, DocumentFilter, DocumentRevision};
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
+use crate::filter_params::choice;
+use crate::pages::org::TreeRow;
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::documents as service;
 use crate::services::internal_control as control_service;
@@ -136,6 +138,8 @@ pub struct ListQuery {
     #[serde(default)]
     show: String,
     #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    unit_id: Option<i64>,
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
     page: Option<u32>,
 }
 
@@ -178,16 +182,27 @@ struct ListPage {
     page_count: u32,
     kinds: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
+    units: Vec<TreeRow>,
     can_manage: bool,
 }
 
 impl ListPage {
+    fn is_unit(&self, id: &i64) -> bool {
+        self.query.unit_id == Some(*id)
+    }
+
     fn page_link(&self, page: u32) -> String {
+        let unit = self
+            .query
+            .unit_id
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         let query = serde_urlencoded::to_string([
             ("q", self.query.q.as_str()),
             ("kind", self.query.kind.as_str()),
             ("status", self.query.status.as_str()),
             ("show", self.query.show.as_str()),
+            ("unit_id", unit.as_str()),
         ])
         .unwrap_or_default();
         format!("/governance/documents?{query}&page={page}")
@@ -202,18 +217,6 @@ impl ListPage {
     }
 }
 
-fn known_or_invalid(
-    field: &str,
-    value: &str,
-    known: impl Fn(&str) -> bool,
-) -> Result<Option<String>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        code if known(code) => Ok(Some(code.to_owned())),
-        _ => Err(AppError::invalid(field, "invalid-choice")),
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -224,12 +227,17 @@ pub async fn list(
     let today = service::today();
     let filter = DocumentFilter {
         search: Some(query.q.clone()),
-        kind: known_or_invalid("kind", &query.kind, |c| DocumentKind::parse(c).is_some())?,
-        status: known_or_invalid("status", &query.status, |c| {
-            DocumentStatus::parse(c).is_some()
+        kind: choice("kind", Some(&query.kind), |c| {
+            DocumentKind::parse(c).map(|k| k.as_str().to_owned())
+        })?,
+        status: choice("status", Some(&query.status), |c| {
+            DocumentStatus::parse(c).map(|s| s.as_str().to_owned())
         })?,
         checklist_item: None,
-        overdue_on: (query.show == "overdue").then_some(today),
+        overdue_on: choice("show", Some(&query.show), |s| {
+            (s == "overdue").then_some(today)
+        })?,
+        unit_id: query.unit_id,
     };
     let page = service::list(&state, &principal, &filter, paging.limit(), paging.offset()).await?;
     let rows = page
@@ -244,6 +252,7 @@ pub async fn list(
         page_count: paging.page_count(page.total),
         kinds: kinds(&ctx),
         statuses: statuses(&ctx),
+        units: crate::pages::org::tree_rows_for(&state, &principal).await?,
         can_manage: principal.can(Action::ManageDocuments),
         query,
         ctx,

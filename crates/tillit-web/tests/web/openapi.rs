@@ -22,6 +22,23 @@ web_test!(openapi_document_matches_the_snapshot, |app| async move {
         .get("bearer")
         .is_some());
 
+    // A parameter is in the path only when the path template names it; every other
+    // parameter is an optional part of the query string unless it says otherwise.
+    for (path, operations) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in operations.as_object().expect("operations") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().expect("name");
+                let named_in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    parameter["in"] == "path",
+                    named_in_path,
+                    "{method} {path}: parameter {name} is in {}",
+                    parameter["in"]
+                );
+            }
+        }
+    }
+
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
     settings.set_prepend_module_to_snapshot(false);

@@ -6,10 +6,11 @@
 use std::collections::BTreeSet;
 
 use axum::http::Method;
-use chrono::Utc;
+use chrono::{Days, Utc};
 use serde_json::Value;
 use tillit_domain::auth::{Assignment, Role};
 use tillit_domain::classification::ClassificationInput;
+use tillit_domain::documents::{Consultation, DocumentDraft, DocumentKind, DocumentStatus};
 use tillit_domain::registers::AssetInput;
 use tillit_domain::users::Language;
 use tillit_store::classification::{self, Subject};
@@ -75,6 +76,7 @@ fn api_list(link: &str) -> Option<String> {
         "/register" => "/api/v1/systems",
         "/register/assets" => "/api/v1/assets",
         "/users" => "/api/v1/users",
+        "/governance/documents" => "/api/v1/documents",
         _ => return None,
     };
     let query: Vec<String> = query
@@ -82,6 +84,7 @@ fn api_list(link: &str) -> Option<String> {
         .map(|pair| match pair.split_once('=') {
             Some((key, "yes")) => format!("{key}=true"),
             Some((key, "no")) => format!("{key}=false"),
+            Some(("show", "overdue")) => "overdue=true".to_owned(),
             _ => pair.to_owned(),
         })
         .collect();
@@ -128,6 +131,42 @@ async fn approve(app: &TestApp, subject: Subject) {
     classification::approve(&app.db, app.a.id, &fixture_actor(), subject, None, &draft)
         .await
         .expect("approve");
+}
+
+/// A governing document that applies to `unit_id`, approved or a draft; an approved one
+/// may be past its review date.
+async fn document_at(
+    app: &TestApp,
+    title: &str,
+    unit_id: Option<i64>,
+    status: DocumentStatus,
+    review_overdue: bool,
+) {
+    let today = Utc::now().date_naive();
+    let next_review = if review_overdue {
+        today - Days::new(10)
+    } else {
+        today + Days::new(200)
+    };
+    let draft = DocumentDraft {
+        kind: DocumentKind::Routine,
+        title: title.to_owned(),
+        summary: String::new(),
+        owner_id: app.a.target.id,
+        approver: "Regionstyrelsen".to_owned(),
+        case_number: String::new(),
+        valid_from: None,
+        next_review: Some(next_review),
+        requirement_code: None,
+        legal_reference: String::new(),
+        consultation: Consultation::NotStarted,
+        status,
+        unit_id,
+        checklist_item: None,
+    };
+    tillit_store::documents::create_document(&app.db, app.a.id, &fixture_actor(), &draft)
+        .await
+        .expect("document");
 }
 
 /// A user holding `roles`, active unless said otherwise.
@@ -222,14 +261,42 @@ web_test!(
         let elsewhere = [on(Role::Coordinator, sibling), on(Role::Auditor, clinic)];
         holder(&app, n, "Olle", &elsewhere, true).await;
 
+        // Documents of the ward (approved, review overdue), the clinic (a draft), the eye
+        // clinic and the whole organisation (approved).
+        document_at(
+            &app,
+            "Loggrutin",
+            Some(ward),
+            DocumentStatus::Approved,
+            true,
+        )
+        .await;
+        document_at(
+            &app,
+            "Incidentrutin",
+            Some(clinic),
+            DocumentStatus::Draft,
+            false,
+        )
+        .await;
+        document_at(
+            &app,
+            "Ögonrutin",
+            Some(sibling),
+            DocumentStatus::Approved,
+            true,
+        )
+        .await;
+        document_at(&app, "Policy", None, DocumentStatus::Approved, false).await;
+
         let coordinator = app.a.member(Role::Coordinator);
         let admin = app.a.admin();
         let mut browser = app.signed_in(admin).await;
         // (scope, classifications approved, systems classified of, assets classified of,
         // coordinators): the organisation's coordinator holds the role everywhere.
-        for (unit, approved, systems, assets, coordinators) in [
-            (None, 4, (2, 4), (2, 4), 4),
-            (Some(clinic), 2, (1, 2), (1, 2), 2),
+        for (unit, approved, systems, assets, coordinators, documents) in [
+            (None, 4, (2, 4), (2, 4), 4, ((3, 4), 2)),
+            (Some(clinic), 2, (1, 2), (1, 2), 2, ((1, 2), 1)),
         ] {
             let created = create(&app, &coordinator.token, this_year(), unit).await;
             let report = get(
@@ -256,6 +323,17 @@ web_test!(
             assert_eq!(
                 role_holders(&report, "coordinator"),
                 Some(coordinators),
+                "{unit:?}"
+            );
+            let ((approved_documents, documents_total), overdue_documents) = documents;
+            assert_eq!(
+                value(&report, "documents", "documents-approved"),
+                (Some(approved_documents), Some(documents_total)),
+                "{unit:?}"
+            );
+            assert_eq!(
+                value(&report, "documents", "documents-overdue"),
+                (Some(overdue_documents), None),
                 "{unit:?}"
             );
 
@@ -289,6 +367,8 @@ web_test!(
                 "classification/assets-classified",
                 "work/analyses-approved",
                 "incidents/incidents-total",
+                "documents/documents-approved",
+                "documents/documents-overdue",
             ] {
                 assert!(
                     listed.contains(expected),

@@ -16,17 +16,18 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
             input.as_of,
         )
         .await?;
+        let unit = input.unit_query();
         let figures = vec![
             Figure::share(
                 "documents-approved",
                 summary.approved,
                 summary.total,
-                Some("/governance/documents?status=approved".to_owned()),
+                Some(format!("/governance/documents?status=approved{unit}")),
             ),
             Figure::count(
                 "documents-overdue",
                 summary.overdue,
-                Some("/governance/documents?show=overdue".to_owned()),
+                Some(format!("/governance/documents?show=overdue{unit}")),
             ),
             Figure::share(
                 "documents-checklist",

@@ -1,5 +1,6 @@
 //! Connection pools for the two engines and write transactions.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -8,10 +9,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Postgres, Sqlite, SqliteConnection, Transaction};
 
 use tillit_domain::search::fold;
 
+use crate::audit::head::{AuditHead, HeadCache};
 use crate::error::Result;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -40,6 +42,8 @@ pub struct SqliteDb {
     pub(crate) write: SqlitePool,
     /// The database file, for the few readers that bypass the pools.
     pub(crate) path: std::path::PathBuf,
+    /// The audit trail's head as the writer last committed it (ADR 0014).
+    pub(crate) audit_head: HeadCache,
 }
 
 #[derive(Debug, Clone)]
@@ -50,14 +54,50 @@ pub enum Db {
 
 /// A write transaction on either engine.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Postgres(Transaction<'static, Postgres>),
+}
+
+/// A SQLite write transaction, with the audit head it will leave when it commits.
+pub struct SqliteTx {
+    transaction: Transaction<'static, Sqlite>,
+    committed_head: HeadCache,
+    /// The head after this transaction's latest append, published on commit.
+    pub(crate) appended_head: Option<AuditHead>,
+}
+
+impl SqliteTx {
+    /// The head an append in this transaction continues from, as far as this process
+    /// knows without reading it: its own latest append, else the last committed one.
+    pub(crate) fn known_head(&self) -> Option<AuditHead> {
+        self.appended_head.or_else(|| self.committed_head.get())
+    }
+}
+
+impl Deref for SqliteTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.transaction
+    }
+}
+
+impl DerefMut for SqliteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.transaction
+    }
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t) => {
+                t.transaction.commit().await?;
+                // Only now: a rolled-back append must never become the cached head.
+                if let Some(head) = t.appended_head {
+                    t.committed_head.publish(head);
+                }
+            }
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -114,6 +154,7 @@ impl Db {
             read,
             write,
             path: path.to_path_buf(),
+            audit_head: HeadCache::default(),
         }))
     }
 
@@ -182,7 +223,11 @@ impl Db {
     /// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a busy database.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(s) => Tx::Sqlite(s.write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(s) => Tx::Sqlite(SqliteTx {
+                transaction: s.write.begin_with("BEGIN IMMEDIATE").await?,
+                committed_head: s.audit_head.clone(),
+                appended_head: None,
+            }),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

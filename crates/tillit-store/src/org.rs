@@ -99,6 +99,14 @@ pub struct OrgUnit {
 const UNIT_SELECT: &str = "SELECT u.id, u.organisation_id, u.parent_id, u.name, u.kind, u.manager_id, m.display_name AS manager_name, \
     u.description, u.version, u.created_at, u.updated_at FROM org_unit u LEFT JOIN app_user m ON m.id = u.manager_id";
 
+/// [`UNIT_SELECT`] with each of the unit's path ids, one row per step from the unit up.
+const UNIT_ON_PATH_SQL: &str = "WITH RECURSIVE path(id, parent_id, depth) AS ( \
+        SELECT id, parent_id, 0 FROM org_unit WHERE id = $1 AND organisation_id = $2 \
+        UNION ALL SELECT u.id, u.parent_id, p.depth + 1 FROM org_unit u JOIN path p ON u.id = p.parent_id WHERE p.depth < 100 \
+    ) SELECT u.id, u.organisation_id, u.parent_id, u.name, u.kind, u.manager_id, m.display_name AS manager_name, \
+    u.description, u.version, u.created_at, u.updated_at, p.id AS path_id \
+    FROM path p JOIN org_unit u ON u.id = $1 LEFT JOIN app_user m ON m.id = u.manager_id ORDER BY p.depth";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitFilter {
     /// Only the children of this unit.
@@ -173,6 +181,36 @@ pub async fn unit_path(db: &Db, organisation_id: i64, id: i64) -> Result<Vec<i64
         id,
         organisation_id
     )?)
+}
+
+/// A unit as read before changing it: the row, and the path that decides who may.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitForChange {
+    pub unit: OrgUnit,
+    /// The unit's id followed by its ancestors up to the root.
+    pub path: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnitOnPath {
+    #[sqlx(flatten)]
+    unit: OrgUnit,
+    path_id: i64,
+}
+
+/// The unit with its path, in one query.
+pub async fn unit_for_change(db: &Db, organisation_id: i64, id: i64) -> Result<UnitForChange> {
+    let rows = read!(
+        db,
+        fetch_all,
+        UnitOnPath,
+        UNIT_ON_PATH_SQL,
+        id,
+        organisation_id
+    )?;
+    let path = rows.iter().map(|row| row.path_id).collect();
+    let unit = rows.into_iter().next().ok_or(StoreError::NotFound)?.unit;
+    Ok(UnitForChange { unit, path })
 }
 
 async fn unit_exists(tx: &mut Tx, organisation_id: i64, id: i64) -> Result<bool> {
@@ -268,14 +306,18 @@ pub async fn create_unit_in(
     actor: &Actor,
     draft: &UnitDraft,
 ) -> Result<OrgUnit> {
-    let manager_name = check_unit_references(tx, organisation_id, Placement::New, draft).await?;
     let at = now();
-    let id = in_tx_scalar!(
+    // The references are checked by the insert itself: no row comes back when the
+    // parent or the manager is not the organisation's.
+    let inserted = in_tx!(
         &mut *tx,
-        fetch_one,
-        i64,
+        fetch_optional,
+        (i64, Option<String>),
         "INSERT INTO org_unit (organisation_id, parent_id, name, search_name, kind, manager_id, description, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8 \
+         WHERE ($2 IS NULL OR EXISTS (SELECT 1 FROM org_unit p WHERE p.id = $2 AND p.organisation_id = $1)) \
+         AND ($6 IS NULL OR EXISTS (SELECT 1 FROM app_user m WHERE m.id = $6 AND m.organisation_id = $1)) \
+         RETURNING id, (SELECT display_name FROM app_user m WHERE m.id = $6)",
         organisation_id,
         draft.parent_id,
         draft.name.as_str(),
@@ -285,6 +327,9 @@ pub async fn create_unit_in(
         draft.description.as_str(),
         at
     )?;
+    let Some((id, manager_name)) = inserted else {
+        return Err(refused_references(tx, organisation_id, Placement::New, draft).await);
+    };
     // Written as given, so the row need not be read back.
     let unit = OrgUnit {
         id,
@@ -308,31 +353,59 @@ pub async fn create_unit_in(
     Ok(unit)
 }
 
+/// Why a write that checked its references itself wrote nothing: the field errors.
+async fn refused_references(
+    tx: &mut Tx,
+    organisation_id: i64,
+    placement: Placement,
+    draft: &UnitDraft,
+) -> StoreError {
+    match check_unit_references(tx, organisation_id, placement, draft).await {
+        Err(error) => error,
+        // A reference turned valid between the write and this check: ids are never
+        // reused, so only a concurrent change can do that, and the caller may try again.
+        Ok(_) => StoreError::Conflict,
+    }
+}
+
 /// Updates a unit if nobody changed it since `expected_version` was read.
+///
+/// `before` is the unit as read from the database (by [`get_unit`] or
+/// [`unit_for_change`]), outside the write transaction. Every change of a unit raises its
+/// version, so when the update finds the row still at `expected_version` (which `before`
+/// must have), `before` is the row it replaced, and the audit event says so.
 pub async fn update_unit(
     db: &Db,
     organisation_id: i64,
     actor: &Actor,
-    id: i64,
+    before: &OrgUnit,
     expected_version: i64,
     draft: &UnitDraft,
 ) -> Result<OrgUnit> {
-    let mut tx = db.begin().await?;
-    let before = get_unit_tx(&mut tx, organisation_id, id).await?;
     if before.version != expected_version {
         return Err(StoreError::Conflict);
     }
+    let id = before.id;
     let placement = if draft.parent_id == before.parent_id {
         Placement::Unchanged
     } else {
         Placement::Moved(id)
     };
-    let manager_name = check_unit_references(&mut tx, organisation_id, placement, draft).await?;
+    let mut tx = db.begin().await?;
+    if let Placement::Moved(_) = placement {
+        // A new parent's path is needed to refuse a cycle; the manager is checked with it.
+        check_unit_references(&mut tx, organisation_id, placement, draft).await?;
+    }
     let at = now();
-    let changed = exec_tx!(
+    // The manager is checked by the update itself; the version check refuses a stale write.
+    let updated = in_tx_scalar!(
         &mut tx,
+        fetch_optional,
+        Option<String>,
         "UPDATE org_unit SET parent_id = $1, name = $2, search_name = $10, kind = $3, manager_id = $4, description = $5, \
-         updated_at = $6, version = version + 1 WHERE id = $7 AND organisation_id = $8 AND version = $9",
+         updated_at = $6, version = version + 1 WHERE id = $7 AND organisation_id = $8 AND version = $9 \
+         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM app_user m WHERE m.id = $4 AND m.organisation_id = $8)) \
+         RETURNING (SELECT display_name FROM app_user m WHERE m.id = $4)",
         draft.parent_id,
         draft.name.as_str(),
         draft.kind.as_str(),
@@ -344,9 +417,9 @@ pub async fn update_unit(
         expected_version,
         fold(&draft.name)
     )?;
-    if changed == 0 {
-        return Err(StoreError::Conflict);
-    }
+    let Some(manager_name) = updated else {
+        return Err(refused_update(&mut tx, organisation_id, before, placement, draft).await);
+    };
     let after = OrgUnit {
         parent_id: draft.parent_id,
         name: draft.name.clone(),
@@ -362,12 +435,27 @@ pub async fn update_unit(
         &mut tx,
         actor,
         NewEvent::new(Some(organisation_id), "update", "org_unit", id)
-            .before(&before)
+            .before(before)
             .after(&after),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Why an update wrote nothing: the unit is gone, changed, or names a foreign manager.
+async fn refused_update(
+    tx: &mut Tx,
+    organisation_id: i64,
+    before: &OrgUnit,
+    placement: Placement,
+    draft: &UnitDraft,
+) -> StoreError {
+    match get_unit_tx(tx, organisation_id, before.id).await {
+        Err(error) => error,
+        Ok(current) if current.version != before.version => StoreError::Conflict,
+        Ok(_) => refused_references(tx, organisation_id, placement, draft).await,
+    }
 }
 
 /// Deletes a unit that has no sub-units and nothing assigned to it.

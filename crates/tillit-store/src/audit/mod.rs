@@ -1,5 +1,6 @@
 //! The audit trail: append in the caller's transaction, list, verify, checkpoint, prove.
 
+pub(crate) mod head;
 mod sqlite_replay;
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use tillit_audit::{
 };
 use tillit_domain::pagination::PageRequest;
 
+use self::head::AuditHead;
 use crate::db::{Db, Engine, Tx};
 use crate::error::{Result, StoreError};
 use crate::{now, Actor, Page};
@@ -108,29 +110,84 @@ impl StoredRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct Head {
+struct HeadRow {
     last_seq: i64,
     last_chain_hash: Vec<u8>,
 }
 
 /// Appends one event in `tx`, extending the hash chain. Returns its sequence number.
 ///
-/// The head row is locked for the rest of the transaction, so sequence numbers stay
-/// gap-free even with several server processes writing to one PostgreSQL.
+/// On PostgreSQL the head row is locked for the rest of the transaction, so sequence
+/// numbers stay gap-free even with several server processes writing to one database.
+/// On SQLite the write transaction already excludes every other writer, and the head
+/// is usually known without reading it (ADR 0014).
 pub async fn append(tx: &mut Tx, actor: &Actor, event: NewEvent<'_>) -> Result<i64> {
-    let head_sql = match tx.engine() {
+    let before = event.before.as_ref().map(canonical_json);
+    let after = event.after.as_ref().map(canonical_json);
+    let sealing = Sealing {
+        actor,
+        event: &event,
+        before: before.as_deref(),
+        after: after.as_deref(),
+    };
+    let known = match tx {
+        Tx::Sqlite(t) => t.known_head(),
+        Tx::Postgres(_) => None,
+    };
+    let appended = match known {
+        Some(head) => match insert_event(tx, &sealing, head).await {
+            // Another process appended since this one last committed: its event holds
+            // the sequence number. Read the head and chain onto it instead.
+            Err(StoreError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                let head = read_head(tx).await?;
+                insert_event(tx, &sealing, head).await?
+            }
+            inserted => inserted?,
+        },
+        None => {
+            let head = read_head(tx).await?;
+            insert_event(tx, &sealing, head).await?
+        }
+    };
+    if let Tx::Sqlite(t) = tx {
+        t.appended_head = Some(appended);
+    }
+    Ok(appended.seq)
+}
+
+/// An event with its snapshots in canonical form, ready to be chained onto a head.
+struct Sealing<'a> {
+    actor: &'a Actor,
+    event: &'a NewEvent<'a>,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+async fn read_head(tx: &mut Tx) -> Result<AuditHead> {
+    let sql = match tx.engine() {
         Engine::Sqlite => "SELECT last_seq, last_chain_hash FROM audit_head WHERE id = 1",
         Engine::Postgres => {
             "SELECT last_seq, last_chain_hash FROM audit_head WHERE id = 1 FOR UPDATE"
         }
     };
-    let head = in_tx!(tx, fetch_one, Head, head_sql)?;
-    let previous = to_hash(&head.last_chain_hash)
-        .ok_or_else(|| StoreError::Audit("corrupt audit head".into()))?;
-    let seq = head.last_seq + 1;
+    let row = in_tx!(tx, fetch_one, HeadRow, sql)?;
+    Ok(AuditHead {
+        seq: row.last_seq,
+        chain_hash: to_hash(&row.last_chain_hash)
+            .ok_or_else(|| StoreError::Audit("corrupt audit head".into()))?,
+    })
+}
+
+/// Inserts the event after `head`; gives the head it leaves.
+async fn insert_event(tx: &mut Tx, sealing: &Sealing<'_>, head: AuditHead) -> Result<AuditHead> {
+    let Sealing {
+        actor,
+        event,
+        before,
+        after,
+    } = sealing;
+    let seq = head.seq + 1;
     let occurred_at = now();
-    let before = event.before.as_ref().map(canonical_json);
-    let after = event.after.as_ref().map(canonical_json);
     let record = EventRecord {
         seq,
         occurred_at_micros: occurred_at.timestamp_micros(),
@@ -140,11 +197,11 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: NewEvent<'_>) -> Result<i
         action: event.action,
         object_type: event.object_type,
         object_id: &event.object_id,
-        before: before.as_deref(),
-        after: after.as_deref(),
+        before: *before,
+        after: *after,
     };
     let leaf = record.leaf_hash();
-    let chain = chain_hash(&previous, &leaf);
+    let chain = chain_hash(&head.chain_hash, &leaf);
     exec_tx!(
         tx,
         "INSERT INTO audit_event (seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json, leaf_hash, chain_hash) \
@@ -157,13 +214,16 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: NewEvent<'_>) -> Result<i
         event.action,
         event.object_type,
         event.object_id.as_str(),
-        before.as_deref(),
-        after.as_deref(),
+        *before,
+        *after,
         leaf.to_vec(),
         chain.to_vec(),
     )?;
     // A trigger moves audit_head along with the insert (migration 0014).
-    Ok(seq)
+    Ok(AuditHead {
+        seq,
+        chain_hash: chain,
+    })
 }
 
 /// Records a change in its own transaction (for events with no other write, such as a

@@ -338,3 +338,162 @@ db_test!(
         );
     }
 );
+
+/// Another connection pool on the same database, as a second process would open.
+async fn second_process(db: &Db) -> Db {
+    match db {
+        Db::Sqlite(_) => {
+            let file: String =
+                sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .fetch_one(db.as_sqlite_writer().unwrap())
+                    .await
+                    .unwrap();
+            Db::connect_sqlite(std::path::Path::new(&file))
+                .await
+                .unwrap()
+        }
+        Db::Postgres(pool) => {
+            let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            let url = tillit_store::test_support::postgres_url().unwrap();
+            let options = <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(&url)
+                .unwrap()
+                .options([("search_path", schema.as_str())]);
+            Db::connect_postgres(options, 2).await.unwrap()
+        }
+    }
+}
+
+fn login(object_id: &str) -> NewEvent<'static> {
+    NewEvent::new(None, "login", "session", object_id)
+}
+
+async fn object_ids(db: &Db, from_seq: i64) -> Vec<(i64, String)> {
+    let sql = "SELECT seq, object_id FROM audit_event WHERE seq >= $1 ORDER BY seq";
+    match db {
+        Db::Sqlite(_) => sqlx::query_as(sql)
+            .bind(from_seq)
+            .fetch_all(db.as_sqlite_writer().unwrap())
+            .await
+            .unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(sql)
+            .bind(from_seq)
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+    }
+}
+
+db_test!(
+    a_rolled_back_append_leaves_no_head_behind,
+    |db| async move {
+        some_history(db).await;
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("kept"))
+                .await
+                .unwrap(),
+            6
+        );
+        tx.commit().await.unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("undone"))
+                .await
+                .unwrap(),
+            7
+        );
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("undone too"))
+                .await
+                .unwrap(),
+            8
+        );
+        drop(tx);
+
+        assert_eq!(
+            audit::record(db, &actor(), login("after")).await.unwrap(),
+            7
+        );
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("last"))
+                .await
+                .unwrap(),
+            8
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(
+            object_ids(db, 6).await,
+            vec![(6, "kept".into()), (7, "after".into()), (8, "last".into())]
+        );
+        match outcome(db).await {
+            VerifyOutcome::Intact(report) => assert_eq!(report.verified_up_to, 8),
+            broken => panic!("expected intact, got {broken:?}"),
+        }
+    }
+);
+
+db_test!(
+    appends_by_another_process_are_chained_onto,
+    |db| async move {
+        some_history(db).await;
+        let other = second_process(db).await;
+        assert_eq!(
+            audit::record(&other, &actor(), login("other 1"))
+                .await
+                .unwrap(),
+            6
+        );
+        assert_eq!(
+            audit::record(&other, &actor(), login("other 2"))
+                .await
+                .unwrap(),
+            7
+        );
+        // This process last committed event 5; two appends in one transaction follow 7.
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("own 1"))
+                .await
+                .unwrap(),
+            8
+        );
+        assert_eq!(
+            audit::append(&mut tx, &actor(), login("own 2"))
+                .await
+                .unwrap(),
+            9
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(
+            audit::record(&other, &actor(), login("other 3"))
+                .await
+                .unwrap(),
+            10
+        );
+        assert_eq!(
+            audit::record(db, &actor(), login("own 3")).await.unwrap(),
+            11
+        );
+        other.close().await;
+        assert_eq!(
+            object_ids(db, 6).await,
+            vec![
+                (6, "other 1".into()),
+                (7, "other 2".into()),
+                (8, "own 1".into()),
+                (9, "own 2".into()),
+                (10, "other 3".into()),
+                (11, "own 3".into()),
+            ]
+        );
+        match outcome(db).await {
+            VerifyOutcome::Intact(report) => assert_eq!(report.verified_up_to, 11),
+            broken => panic!("expected intact, got {broken:?}"),
+        }
+    }
+);

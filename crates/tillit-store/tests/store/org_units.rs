@@ -116,7 +116,7 @@ db_test!(
             db,
             region,
             &actor(),
-            top.id,
+            &top,
             top.version,
             &draft("Top renamed", None),
         )
@@ -127,7 +127,7 @@ db_test!(
             db,
             region,
             &actor(),
-            top.id,
+            &top,
             top.version,
             &draft("Lost update", None),
         )
@@ -142,7 +142,7 @@ db_test!(
             db,
             region,
             &actor(),
-            top.id,
+            &renamed,
             renamed.version,
             &draft("Top", Some(child.id)),
         )
@@ -254,7 +254,7 @@ db_test!(
 
         let mut moved = draft("Vårdcentralen Norr", None);
         moved.kind = UnitKind::Administration;
-        let updated = org::update_unit(db, region, &actor(), created.id, created.version, &moved)
+        let updated = org::update_unit(db, region, &actor(), &created, created.version, &moved)
             .await
             .unwrap();
         assert_eq!(
@@ -283,5 +283,141 @@ db_test!(
             audited, stored,
             "the update's audit event carries the stored unit"
         );
+    }
+);
+
+db_test!(
+    writes_that_check_their_own_references_name_every_bad_field,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let other = organisation(db, "Region B", "232100-0024").await;
+        let mut tx = db.begin().await.unwrap();
+        let stranger = tillit_store::users::create_user_in(
+            &mut tx,
+            other,
+            &actor(),
+            &tillit_store::users::NewUser {
+                email: "annan@region-b.example",
+                display_name: "Annan Chef",
+                title: "",
+                password_hash: "x",
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let foreign_unit = org::create_unit(db, other, &actor(), &draft("Annan", None))
+            .await
+            .unwrap();
+        let top = org::create_unit(db, region, &actor(), &draft("Top", None))
+            .await
+            .unwrap();
+        let events = || async {
+            tillit_store::audit::list(
+                db,
+                region,
+                &tillit_store::audit::EventFilter::default(),
+                PageRequest::default(),
+            )
+            .await
+            .unwrap()
+            .total
+        };
+        let events_before = events().await;
+
+        let mut smuggled = draft("Smuggel", Some(foreign_unit.id));
+        smuggled.manager_id = Some(stranger.id);
+        let refused = org::create_unit(db, region, &actor(), &smuggled).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(e)) if e.has("parent_id") && e.has("manager_id")),
+            "{refused:?}"
+        );
+        let mut foreign_manager = draft("Top", None);
+        foreign_manager.manager_id = Some(stranger.id);
+        let refused =
+            org::update_unit(db, region, &actor(), &top, top.version, &foreign_manager).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(e)) if e.has("manager_id") && !e.has("parent_id")),
+            "{refused:?}"
+        );
+        assert_eq!(org::count_units(db, region).await.unwrap(), 1);
+        assert_eq!(org::get_unit(db, region, top.id).await.unwrap(), top);
+        assert_eq!(events().await, events_before, "nothing refused is audited");
+
+        // A unit read, then deleted by someone else: the update finds nothing.
+        let read = org::unit_for_change(db, region, top.id).await.unwrap();
+        assert_eq!(
+            (read.unit.clone(), read.path.clone()),
+            (top.clone(), vec![top.id])
+        );
+        org::delete_unit(db, region, &actor(), top.id, top.version)
+            .await
+            .unwrap();
+        let gone = org::update_unit(
+            db,
+            region,
+            &actor(),
+            &read.unit,
+            top.version,
+            &draft("Top", None),
+        )
+        .await;
+        assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
+        assert!(matches!(
+            org::unit_for_change(db, region, foreign_unit.id).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+);
+
+db_test!(
+    a_unit_is_read_for_change_with_its_path_up_to_the_root,
+    |db| async move {
+        let region = organisation(db, "Region A", "232100-0016").await;
+        let top = org::create_unit(db, region, &actor(), &draft("Top", None))
+            .await
+            .unwrap();
+        let clinic = org::create_unit(db, region, &actor(), &draft("Klinik", Some(top.id)))
+            .await
+            .unwrap();
+        let ward = org::create_unit(db, region, &actor(), &draft("Avdelning", Some(clinic.id)))
+            .await
+            .unwrap();
+        let read = org::unit_for_change(db, region, ward.id).await.unwrap();
+        assert_eq!(read.unit, org::get_unit(db, region, ward.id).await.unwrap());
+        assert_eq!(read.path, vec![ward.id, clinic.id, top.id]);
+        assert_eq!(
+            read.path,
+            org::unit_path(db, region, ward.id).await.unwrap()
+        );
+
+        // Moved to the top level: the audit event's before is the row it replaced.
+        let moved = org::update_unit(
+            db,
+            region,
+            &actor(),
+            &read.unit,
+            ward.version,
+            &draft("Avdelning", None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(moved.parent_id, None);
+        assert_eq!(moved.version, ward.version + 1);
+        let trail = tillit_store::audit::list(
+            db,
+            region,
+            &tillit_store::audit::EventFilter {
+                object_id: Some(ward.id.to_string()),
+                action: Some("update".into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        let before: serde_json::Value =
+            serde_json::from_str(trail.items[0].before_json.as_deref().unwrap()).unwrap();
+        assert_eq!(before, serde_json::to_value(&ward).unwrap());
     }
 );

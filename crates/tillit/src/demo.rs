@@ -10,16 +10,16 @@
 //! its audit event, recorded as the system actor `demo`.
 
 mod classification;
+mod governance;
 mod incidents;
 pub(crate) mod large_incidents;
 mod large_registers;
 mod large_risk;
+mod maturity_cycle;
 mod registers;
 mod reports;
-mod risk;
-mod governance;
-mod maturity_cycle;
 mod reviews;
+mod risk;
 
 use std::collections::HashMap;
 

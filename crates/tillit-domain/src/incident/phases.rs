@@ -282,7 +282,9 @@ mod tests {
         let at = utc("2026-03-02T09:00:00Z");
         assert!(may_be_incomplete(gdpr, "imy_notification"));
         assert!(!may_be_incomplete(gdpr, "subject_notice"));
-        assert!(after_submission(gdpr, "imy_notification", at, false, None, &Targets::new()).is_empty());
+        assert!(
+            after_submission(gdpr, "imy_notification", at, false, None, &Targets::new()).is_empty()
+        );
         let default = after_submission(gdpr, "imy_notification", at, true, None, &Targets::new());
         assert_eq!(
             default,
@@ -300,7 +302,9 @@ mod tests {
             [ClockChange::Add(p)] if p.due_at == Some(utc("2026-03-16T09:00:00Z"))
         ));
         // Supplements are never planned with the track, and never started by a submission.
-        assert!(crate::incident::started_by(gdpr, "imy_notification", at, &Targets::new()).is_empty());
+        assert!(
+            crate::incident::started_by(gdpr, "imy_notification", at, &Targets::new()).is_empty()
+        );
     }
 
     #[test]

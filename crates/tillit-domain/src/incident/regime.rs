@@ -407,9 +407,13 @@ fn obligation(
         &format!("regime {regime}, obligation {code}"),
         problems,
     );
-    let if_ongoing = raw
-        .if_ongoing
-        .and_then(|raw| if_ongoing(&format!("regime {regime}, obligation {code}"), raw, problems));
+    let if_ongoing = raw.if_ongoing.and_then(|raw| {
+        if_ongoing(
+            &format!("regime {regime}, obligation {code}"),
+            raw,
+            problems,
+        )
+    });
     let when = match raw.when.as_deref() {
         None | Some("always") => Some(Condition::Always),
         Some("high_risk") => Some(Condition::HighRisk),

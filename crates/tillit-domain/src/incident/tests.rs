@@ -238,7 +238,12 @@ fn a_reportable_track_plans_its_obligations_and_a_later_one_waits() {
     let codes: Vec<&str> = planned.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(
         codes,
-        ["early_warning", "notification", "final_report", "progress_report"]
+        [
+            "early_warning",
+            "notification",
+            "final_report",
+            "progress_report"
+        ]
     );
     assert_eq!(planned[0].due_at, Some(utc("2026-03-03T10:00:00Z")));
     assert_eq!(planned[1].due_at, Some(utc("2026-03-05T10:00:00Z")));
@@ -532,7 +537,10 @@ fn a_submission_starts_the_reports_that_wait_for_it_and_the_mandate_applies_to_c
         started_by(csl, "notification", at, &Targets::new()),
         [
             ("final_report".to_owned(), due_at(at, Deadline::Months(1))),
-            ("progress_report".to_owned(), due_at(at, Deadline::Months(1)))
+            (
+                "progress_report".to_owned(),
+                due_at(at, Deadline::Months(1))
+            )
         ]
     );
     assert!(started_by(csl, "early_warning", at, &Targets::new()).is_empty());

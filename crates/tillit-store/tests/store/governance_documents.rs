@@ -304,11 +304,15 @@ db_test!(
             (7, 1)
         );
         assert_eq!(
-            documents::overdue_documents(db, region, today()).await.unwrap(),
+            documents::overdue_documents(db, region, today())
+                .await
+                .unwrap(),
             summary.overdue
         );
         assert_eq!(
-            documents::overdue_documents(db, region, days_ago(3650)).await.unwrap(),
+            documents::overdue_documents(db, region, days_ago(3650))
+                .await
+                .unwrap(),
             0
         );
 

@@ -25,13 +25,13 @@ use tokio::task::JoinSet;
 
 use crate::demo::DEMO_PASSWORD;
 
+mod board;
+mod calendar;
 mod import;
 mod incidents;
 mod registers;
 mod reports;
 mod risk;
-mod calendar;
-mod board;
 
 /// The demo administrator the bench signs in as.
 const ADMIN_EMAIL: &str = "admin@region.example";

@@ -9,6 +9,7 @@ use tillit_domain::auth::Reach;
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::sql::unit_subtree;
 
 /// How many of the largest risks the board sees.
 pub const LARGEST: i64 = 5;
@@ -73,10 +74,7 @@ fn within(column: &str, reach: &Reach) -> Option<String> {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    Some(format!(
-        "{column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({ids}) \
-         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
-    ))
+    Some(format!("{column} IN ({})", unit_subtree(&ids)))
 }
 
 fn and_within(column: &str, reach: &Reach) -> String {

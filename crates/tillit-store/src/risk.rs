@@ -47,7 +47,7 @@ use tillit_domain::ValidationErrors;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
-use crate::sql::{reach_clause, Arg, Conditions};
+use crate::sql::{reach_clause, unit_subtree, Arg, Conditions};
 
 /// A refusal naming the field the user can act on.
 fn refused(field: &str, code: &'static str) -> StoreError {
@@ -74,10 +74,7 @@ async fn replace_links(
 
 /// The condition "the analysis's unit is `$n` or below it", for filtering by unit.
 fn unit_subtree_clause(analysis_alias: &str) -> String {
-    format!(
-        "{analysis_alias}.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = ? \
-         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
-    )
+    format!("{analysis_alias}.unit_id IN ({})", unit_subtree("?"))
 }
 
 /// Adds "the analysis `analysis_alias` is within `reach`".

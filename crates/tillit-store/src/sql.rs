@@ -82,11 +82,12 @@ pub(crate) enum Arg {
     Time(chrono::DateTime<chrono::Utc>),
 }
 
-/// A subquery of the ids of the unit `unit` and every unit below it; `unit` is a
-/// placeholder (`?`, `$n`) or an id written into the statement.
-pub(crate) fn unit_subtree(unit: &str) -> String {
+/// A subquery of the ids of the units `units` and every unit below them; `units` is a
+/// placeholder (`?`, `$n`), an id written into the statement, or a comma-separated list
+/// of either.
+pub(crate) fn unit_subtree(units: &str) -> String {
     format!(
-        "WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = {unit} \
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({units}) \
          UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub"
     )
 }
@@ -162,9 +163,8 @@ pub(crate) fn reach_clause(
         conditions.push_arg(Arg::Int(*unit));
     }
     Some(format!(
-        "{unit_column} IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({}) \
-         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)",
-        placeholders.join(", ")
+        "{unit_column} IN ({})",
+        unit_subtree(&placeholders.join(", "))
     ))
 }
 

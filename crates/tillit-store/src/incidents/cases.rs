@@ -17,7 +17,7 @@ use crate::designations;
 use crate::error::{Result, StoreError};
 use crate::references::{check_ids, unit_in_organisation, Referenced};
 use crate::registers::SystemRef;
-use crate::sql::{Arg, Conditions};
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -169,10 +169,7 @@ impl Reported {
 }
 
 fn subtree(placeholder: &str) -> String {
-    format!(
-        "i.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id = {placeholder} \
-         UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
-    )
+    format!("i.unit_id IN ({})", unit_subtree(placeholder))
 }
 
 pub(super) fn visible(conditions: &mut Conditions, visibility: &Visibility) {

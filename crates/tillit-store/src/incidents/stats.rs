@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::sql::unit_subtree;
 
 /// A label (a code, a unit or system name, a month `YYYY-MM`) and how many cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -66,10 +67,7 @@ impl StatisticsScope {
                     .map(i64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ");
-                format!(
-                    " AND i.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM org_unit WHERE id IN ({ids}) \
-                     UNION ALL SELECT u.id FROM org_unit u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub)"
-                )
+                format!(" AND i.unit_id IN ({})", unit_subtree(&ids))
             }
         }
     }

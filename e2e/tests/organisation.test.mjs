@@ -54,6 +54,19 @@ describe('organisation units', { timeout: 180_000 }, () => {
     const link = page.locator('main table.tree a', { hasText: name });
     assert.equal(await link.count(), 1, 'the new unit is listed once on /organisation');
     assert.equal(await link.getAttribute('href'), url.pathname);
+
+    // Narrowed to the parent, the list holds the parent, the new unit and nothing beside them.
+    const units = () => page.locator('main table.tree tbody tr').count();
+    const everything = await units();
+    await page.selectOption('#unit_id', parent);
+    await clickAndWait(page, 'main form[action="/organisation"][method="get"] button[type="submit"]');
+    assert.equal(new URL(page.url()).searchParams.get('unit_id'), parent);
+    const narrowed = await units();
+    assert.ok(narrowed >= 2 && narrowed < everything, `${narrowed} of ${everything} units below the parent`);
+    assert.equal(await page.locator('main table.tree a', { hasText: name }).count(), 1);
+    assert.match(await textOf(page, 'main p[role="status"]'), new RegExp(`^${narrowed}\\b`));
+    assert.equal(await page.inputValue('#unit_id'), parent);
+    await assertAccessible(page, '/organisation narrowed to a unit');
   });
 
   it('shows an error summary linked to the name field when the name is empty', async () => {

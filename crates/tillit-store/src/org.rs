@@ -11,6 +11,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::references::user_name_in_organisation;
+use crate::sql::{unit_subtree, Arg, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -113,8 +114,30 @@ pub struct UnitFilter {
     pub parent_id: Option<i64>,
     /// Only top-level units.
     pub top_level: bool,
+    /// Only this unit and the units below it.
+    pub within: Option<i64>,
     /// Name contains this text (case-insensitive).
     pub name: Option<String>,
+}
+
+fn unit_conditions(organisation_id: i64, filter: &UnitFilter) -> Conditions {
+    let mut conditions = Conditions::for_organisation("u.organisation_id", organisation_id);
+    if let Some(parent) = filter.parent_id {
+        conditions.and("u.parent_id = ?", Arg::Int(parent));
+    }
+    if filter.top_level {
+        conditions.and_fixed("u.parent_id IS NULL");
+    }
+    if let Some(unit) = filter.within {
+        conditions.and(&format!("u.id IN ({})", unit_subtree("?")), Arg::Int(unit));
+    }
+    if let Some(name) = &filter.name {
+        conditions.and(
+            "u.search_name LIKE ? ESCAPE '\\'",
+            Arg::Text(contains_pattern(name)),
+        );
+    }
+    conditions
 }
 
 pub async fn list_units(
@@ -123,34 +146,22 @@ pub async fn list_units(
     filter: &UnitFilter,
     page: PageRequest,
 ) -> Result<Page<OrgUnit>> {
-    let conditions = "u.organisation_id = $1 AND ($2 IS NULL OR u.parent_id = $2) AND ($3 = FALSE OR u.parent_id IS NULL) \
-        AND ($4 IS NULL OR u.search_name LIKE $4 ESCAPE '\\')";
-    let pattern = filter.name.as_deref().map(contains_pattern);
-    let select =
-        format!("{UNIT_SELECT} WHERE {conditions} ORDER BY u.name, u.id LIMIT $5 OFFSET $6");
-    let items = read!(
+    let conditions = unit_conditions(organisation_id, filter);
+    let next = conditions.next_placeholder();
+    let select = format!(
+        "{UNIT_SELECT} WHERE {} ORDER BY u.name, u.id LIMIT ${next} OFFSET ${}",
+        conditions.sql(),
+        next + 1
+    );
+    let items = read_args!(
         db,
         fetch_all,
         OrgUnit,
         &select,
-        organisation_id,
-        filter.parent_id,
-        filter.top_level,
-        pattern.as_deref(),
-        page.limit(),
-        page.offset()
+        conditions.args_with([Arg::Int(page.limit()), Arg::Int(page.offset())])
     )?;
-    let count = format!("SELECT COUNT(*) FROM org_unit u WHERE {conditions}");
-    let total = read_scalar!(
-        db,
-        fetch_one,
-        i64,
-        &count,
-        organisation_id,
-        filter.parent_id,
-        filter.top_level,
-        pattern.as_deref()
-    )?;
+    let count = format!("SELECT COUNT(*) FROM org_unit u WHERE {}", conditions.sql());
+    let total = read_args!(db, fetch_one, (i64,), &count, conditions.args_with([]))?.0;
     Ok(Page { items, total })
 }
 

@@ -86,6 +86,36 @@ db_test!(
         .await
         .unwrap();
         assert_eq!(by_name.total, 1);
+        for (within, expected) in [(clinic.id, 2), (ward.id, 1), (top.id, 3)] {
+            let subtree = org::list_units(
+                db,
+                region,
+                &UnitFilter {
+                    within: Some(within),
+                    ..Default::default()
+                },
+                PageRequest::default(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(subtree.total, expected, "within {within}");
+            assert_eq!(subtree.items.len() as i64, expected, "within {within}");
+        }
+        let foreign = org::list_units(
+            db,
+            other,
+            &UnitFilter {
+                within: Some(top.id),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            foreign.total, 0,
+            "a unit of another organisation lists nothing"
+        );
 
         // A parent in another organisation is refused and nothing is written.
         let foreign_parent = org::all_units(db, other).await.unwrap()[0].id;

@@ -74,6 +74,7 @@ organisation-kind-municipality = Municipality
 organisation-kind-care-provider = Health care provider
 organisation-kind-social-care-provider = Social care provider
 organisation-units = Organisational units
+organisation-units-filter = Filter units
 unit-kind-board = Committee or board
 unit-kind-administration = Administration
 unit-kind-operation = Operation

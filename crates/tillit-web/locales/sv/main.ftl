@@ -74,6 +74,7 @@ organisation-kind-municipality = Kommun
 organisation-kind-care-provider = Vårdgivare
 organisation-kind-social-care-provider = Omsorgsgivare
 organisation-units = Organisatoriska enheter
+organisation-units-filter = Filtrera enheter
 unit-kind-board = Nämnd eller styrelse
 unit-kind-administration = Förvaltning
 unit-kind-operation = Verksamhet

@@ -58,6 +58,8 @@ pub struct UnitQuery {
     pub parent_id: Option<i64>,
     /// Only top-level units.
     pub top_level: Option<bool>,
+    /// Only this unit and the units below it, at any depth.
+    pub unit_id: Option<i64>,
     /// Name contains (case-insensitive).
     pub name: Option<String>,
     pub page: Option<u32>,
@@ -121,6 +123,7 @@ pub async fn list(
     let filter = UnitFilter {
         parent_id: query.parent_id,
         top_level: query.top_level.unwrap_or(false),
+        within: query.unit_id,
         name: query.name.clone(),
     };
     let page = service::list_units(&state, &principal, &filter, paging).await?;

@@ -12,7 +12,7 @@ use tillit_store::org::{DataController, OrgUnit, Organisation};
 
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::extract::{empty_as_none, FormData, IdPath};
+use crate::extract::{empty_as_none, FormData, IdPath, QueryParams};
 use crate::pages::{render, see_other, FormErrors, PageContext};
 use crate::services::org as service;
 use crate::state::AppState;
@@ -48,6 +48,22 @@ fn tree_rows(units: &[OrgUnit]) -> Vec<TreeRow> {
         });
     }
     rows
+}
+
+/// `unit_id` and the rows below it in a depth-first list, or every row for `None`.
+fn subtree_rows(rows: &[TreeRow], unit_id: Option<i64>) -> &[TreeRow] {
+    let Some(unit_id) = unit_id else {
+        return rows;
+    };
+    let Some(start) = rows.iter().position(|r| r.unit.id == unit_id) else {
+        return &[];
+    };
+    let depth = rows[start].depth;
+    let len = rows[start + 1..]
+        .iter()
+        .take_while(|r| r.depth > depth)
+        .count();
+    &rows[start..=start + len]
 }
 
 /// What the unit form shows: the values typed (or stored) and the choices.
@@ -109,6 +125,11 @@ pub struct Choices {
 }
 
 impl Choices {
+    /// The rows the unit list shows: the tree, or the part below one unit.
+    pub fn shown(&self, within: &Option<i64>) -> &[TreeRow] {
+        subtree_rows(&self.units, *within)
+    }
+
     pub fn kinds(&self) -> Vec<&'static str> {
         UnitKind::ALL.iter().map(|k| k.as_str()).collect()
     }
@@ -131,6 +152,7 @@ struct OverviewPage {
     ctx: PageContext,
     organisation: Organisation,
     choices: Choices,
+    within: Option<i64>,
     controllers: Vec<DataController>,
     form: UnitFormValues,
     errors: FormErrors,
@@ -140,9 +162,17 @@ struct OverviewPage {
     settings_errors: FormErrors,
 }
 
-/// What the forms on the overview page show: typed values after an error, else defaults.
+impl OverviewPage {
+    fn is_within(&self, id: &i64) -> bool {
+        self.within == Some(*id)
+    }
+}
+
+/// What the forms on the overview page show: typed values after an error, else defaults;
+/// and the part of the tree the unit list shows.
 #[derive(Default)]
 struct OverviewForms {
+    within: Option<i64>,
     unit: Option<UnitFormValues>,
     unit_errors: FormErrors,
     controller: ControllerForm,
@@ -164,6 +194,7 @@ async fn overview_page(
         .unwrap_or_else(|| OrganisationForm::from(&organisation));
     let page = OverviewPage {
         choices: choices(state, principal).await?,
+        within: forms.within,
         controllers: service::list_controllers(state, principal).await?,
         form: forms.unit.unwrap_or_else(UnitFormValues::empty),
         errors: forms.unit_errors,
@@ -177,19 +208,24 @@ async fn overview_page(
     Ok((status, render(&page)?).into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct OverviewQuery {
+    /// Only this unit and the units below it.
+    #[serde(default, deserialize_with = "empty_as_none::deserialize")]
+    unit_id: Option<i64>,
+}
+
 pub async fn overview(
     State(state): State<AppState>,
     ctx: PageContext,
     principal: Principal,
+    QueryParams(query): QueryParams<OverviewQuery>,
 ) -> Result<Response, AppError> {
-    overview_page(
-        &state,
-        ctx,
-        &principal,
-        OverviewForms::default(),
-        StatusCode::OK,
-    )
-    .await
+    let forms = OverviewForms {
+        within: query.unit_id,
+        ..OverviewForms::default()
+    };
+    overview_page(&state, ctx, &principal, forms, StatusCode::OK).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -573,5 +609,27 @@ mod tests {
         ]);
         let order: Vec<(i64, usize)> = rows.iter().map(|r| (r.unit.id, r.depth)).collect();
         assert_eq!(order, vec![(1, 0), (2, 1), (3, 2), (4, 0)]);
+    }
+
+    #[test]
+    fn a_subtree_is_the_unit_and_the_rows_below_it() {
+        let rows = tree_rows(&[
+            unit(1, None, "A"),
+            unit(2, Some(1), "B"),
+            unit(3, Some(2), "C"),
+            unit(5, Some(1), "E"),
+            unit(4, None, "D"),
+        ]);
+        let ids = |within| -> Vec<i64> {
+            subtree_rows(&rows, within)
+                .iter()
+                .map(|r| r.unit.id)
+                .collect()
+        };
+        assert_eq!(ids(Some(2)), vec![2, 3]);
+        assert_eq!(ids(Some(1)), vec![1, 2, 3, 5]);
+        assert_eq!(ids(Some(4)), vec![4]);
+        assert_eq!(ids(Some(99)), Vec::<i64>::new());
+        assert_eq!(ids(None).len(), 5);
     }
 }

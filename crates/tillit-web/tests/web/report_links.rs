@@ -67,11 +67,12 @@ fn listed_total(app: &TestApp, html: &str) -> Option<i64> {
     })
 }
 
-/// The API list with the filters of a list page, for the lists the classification and
-/// role figures link to (`yes`/`no` become `true`/`false`).
+/// The API list with the filters of a list page, for the lists the unit, classification,
+/// role and document figures link to (`yes`/`no` become `true`/`false`).
 fn api_list(link: &str) -> Option<String> {
-    let (path, query) = link.split_once('?')?;
+    let (path, query) = link.split_once('?').unwrap_or((link, ""));
     let api = match path {
+        "/organisation" => "/api/v1/org-units",
         "/classification" => "/api/v1/classifications",
         "/register" => "/api/v1/systems",
         "/register/assets" => "/api/v1/assets",
@@ -362,6 +363,7 @@ web_test!(
                 listed.insert(figure.label);
             }
             for expected in [
+                "organisation/units",
                 "work/classifications-approved",
                 "classification/systems-classified",
                 "classification/assets-classified",
@@ -432,6 +434,7 @@ web_test!(
             ("/users?active=maybe", "active", "invalid-choice"),
             ("/users?subunits=maybe", "subunits", "invalid-choice"),
             ("/users?unit_id=top", "unit-id", "invalid-type"),
+            ("/organisation?unit_id=top", "unit-id", "invalid-type"),
         ] {
             let resp = browser.get(path).await;
             resp.expect(422);
@@ -458,6 +461,7 @@ web_test!(
             ("/api/v1/assets/export?unit_only=maybe", "unit_only"),
             ("/api/v1/users?subunits=maybe", "subunits"),
             ("/api/v1/users?active=maybe", "active"),
+            ("/api/v1/org-units?unit_id=top", "unit_id"),
         ] {
             let resp = app.api(Method::GET, path).token(&admin.token).send().await;
             assert_eq!(resp.invalid_fields(), vec![field.to_owned()], "{path}");

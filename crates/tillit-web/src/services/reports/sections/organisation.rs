@@ -53,7 +53,11 @@ pub fn section<'a>(input: &'a Input<'a>) -> SectionFuture<'a> {
                 })
                 .collect(),
         };
-        let units = Figure::count("units", figures.units, Some("/organisation".into()));
+        let units_link = match input.scope.unit_id() {
+            Some(id) => format!("/organisation?unit_id={id}"),
+            None => "/organisation".to_owned(),
+        };
+        let units = Figure::count("units", figures.units, Some(units_link));
         let tables = [roles, people]
             .into_iter()
             .filter(|t| !t.rows.is_empty())

@@ -3,13 +3,15 @@
 use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Postgres, Sqlite, SqliteConnection, Transaction};
+use sqlx::{ConnectOptions, Connection, Postgres, SqliteConnection, Transaction};
+use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 use tillit_domain::search::fold;
 
@@ -39,7 +41,9 @@ impl Engine {
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub(crate) read: SqlitePool,
-    pub(crate) write: SqlitePool,
+    /// Held by one transaction at a time; `None` once closed. Not a pool: a pool pings
+    /// every connection handed back, a round trip the next writer would wait for (ADR 0015).
+    writer: Arc<Mutex<Option<Writer>>>,
     /// The database file, for the few readers that bypass the pools.
     pub(crate) path: std::path::PathBuf,
     /// The audit trail's head as the writer last committed it (ADR 0014).
@@ -58,15 +62,72 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// The SQLite writer connection, and whether a transaction may still be open on it.
+#[derive(Debug)]
+struct Writer {
+    connection: SqliteConnection,
+    /// Set before `BEGIN` and cleared after `COMMIT` or `ROLLBACK`, so a transaction
+    /// abandoned at any point is rolled back before the next one begins.
+    maybe_open: bool,
+}
+
+impl Writer {
+    async fn roll_back(&mut self) {
+        // Fails harmlessly when the transaction never began.
+        if let Err(error) = sqlx::query("ROLLBACK").execute(&mut self.connection).await {
+            tracing::debug!(%error, "rolling back the SQLite writer");
+        }
+        self.maybe_open = false;
+    }
+}
+
+type WriterGuard = OwnedMappedMutexGuard<Option<Writer>, Writer>;
+
 /// A SQLite write transaction, with the audit head it will leave when it commits.
 pub struct SqliteTx {
-    transaction: Transaction<'static, Sqlite>,
+    /// The writer, taken when the transaction ends; a transaction dropped unfinished hands
+    /// it to a task that rolls back before anyone else may write.
+    writer: Option<WriterGuard>,
     committed_head: HeadCache,
     /// The head after this transaction's latest append, published on commit.
     pub(crate) appended_head: Option<AuditHead>,
 }
 
 impl SqliteTx {
+    async fn begin(db: &SqliteDb) -> Result<Self> {
+        let locked = db.writer.clone().lock_owned().await;
+        let mut writer = OwnedMutexGuard::try_map(locked, Option::as_mut)
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        if writer.maybe_open {
+            writer.roll_back().await;
+        }
+        writer.maybe_open = true;
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut writer.connection)
+            .await?;
+        Ok(Self {
+            writer: Some(writer),
+            committed_head: db.audit_head.clone(),
+            appended_head: None,
+        })
+    }
+
+    async fn commit(mut self) -> Result<()> {
+        // On an error the transaction is dropped here and rolled back.
+        if let Some(writer) = self.writer.as_mut() {
+            sqlx::query("COMMIT")
+                .execute(&mut writer.connection)
+                .await?;
+            writer.maybe_open = false;
+        }
+        self.writer = None;
+        // Only now: a rolled-back append must never become the cached head.
+        if let Some(head) = self.appended_head {
+            self.committed_head.publish(head);
+        }
+        Ok(())
+    }
+
     /// The head an append in this transaction continues from, as far as this process
     /// knows without reading it: its own latest append, else the last committed one.
     pub(crate) fn known_head(&self) -> Option<AuditHead> {
@@ -74,30 +135,44 @@ impl SqliteTx {
     }
 }
 
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        let Some(mut writer) = self.writer.take() else {
+            return;
+        };
+        // The guard travels with the rollback, so no other transaction starts before it;
+        // without a runtime the next `begin` rolls back instead.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { writer.roll_back().await });
+        }
+    }
+}
+
 impl Deref for SqliteTx {
     type Target = SqliteConnection;
 
     fn deref(&self) -> &SqliteConnection {
-        &self.transaction
+        match &self.writer {
+            Some(writer) => &writer.connection,
+            // Only `commit` and `drop` take the writer, and both consume the transaction.
+            None => unreachable!("a SQLite transaction used after it ended"),
+        }
     }
 }
 
 impl DerefMut for SqliteTx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.transaction
+        match &mut self.writer {
+            Some(writer) => &mut writer.connection,
+            None => unreachable!("a SQLite transaction used after it ended"),
+        }
     }
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => {
-                t.transaction.commit().await?;
-                // Only now: a rolled-back append must never become the cached head.
-                if let Some(head) = t.appended_head {
-                    t.committed_head.publish(head);
-                }
-            }
+            Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -137,22 +212,24 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-16000")
             .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .connect_with(options.clone())
-            .await?;
+        let writer = options.connect().await?;
         let readers = std::thread::available_parallelism()
             .map(|n| n.get() * 2)
             .unwrap_or(4) as u32;
+        // A connection to a file cannot drop as a network peer can, so the ping sqlx sends
+        // before handing out each connection is only a round trip to its worker thread.
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .min_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.read_only(false))
             .await?;
         Ok(Db::Sqlite(SqliteDb {
             read,
-            write,
+            writer: Arc::new(Mutex::new(Some(Writer {
+                connection: writer,
+                maybe_open: false,
+            }))),
             path: path.to_path_buf(),
             audit_head: HeadCache::default(),
         }))
@@ -176,7 +253,11 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.write).await?,
+            Db::Sqlite(s) => {
+                let mut writer = s.writer.lock().await;
+                let writer = writer.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+                SQLITE_MIGRATIONS.run(&mut writer.connection).await?
+            }
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         self.fill_search_text().await
@@ -223,11 +304,7 @@ impl Db {
     /// (`BEGIN IMMEDIATE`) so a transaction never fails half-way on a busy database.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(s) => Tx::Sqlite(SqliteTx {
-                transaction: s.write.begin_with("BEGIN IMMEDIATE").await?,
-                committed_head: s.audit_head.clone(),
-                appended_head: None,
-            }),
+            Db::Sqlite(s) => Tx::Sqlite(SqliteTx::begin(s).await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -251,7 +328,11 @@ impl Db {
         match self {
             Db::Sqlite(s) => {
                 s.read.close().await;
-                s.write.close().await;
+                if let Some(writer) = s.writer.lock().await.take() {
+                    if let Err(error) = writer.connection.close().await {
+                        tracing::warn!(%error, "closing the SQLite writer");
+                    }
+                }
             }
             Db::Postgres(pool) => pool.close().await,
         }
@@ -264,9 +345,11 @@ impl Db {
         }
     }
 
-    pub fn as_sqlite_writer(&self) -> Option<&SqlitePool> {
+    /// Connections to the SQLite file beside the store's writer, for tests and tools that
+    /// go behind the store's back.
+    pub fn sqlite_pool(&self) -> Option<&SqlitePool> {
         match self {
-            Db::Sqlite(s) => Some(&s.write),
+            Db::Sqlite(s) => Some(&s.read),
             Db::Postgres(_) => None,
         }
     }

@@ -51,7 +51,7 @@ async fn outcome(db: &Db) -> VerifyOutcome {
 async fn tamper(db: &Db, sql: &str) {
     match db.engine() {
         Engine::Sqlite => {
-            let pool = db.as_sqlite_writer().unwrap();
+            let pool = db.sqlite_pool().unwrap();
             for statement in [
                 "DROP TRIGGER audit_event_refuse_update",
                 "DROP TRIGGER audit_event_refuse_delete",
@@ -164,7 +164,7 @@ db_test!(the_database_refuses_to_change_the_trail, |db| async move {
     ] {
         let result = match db.engine() {
             Engine::Sqlite => sqlx::query(statement)
-                .execute(db.as_sqlite_writer().unwrap())
+                .execute(db.sqlite_pool().unwrap())
                 .await
                 .map(|_| ()),
             Engine::Postgres => sqlx::query(statement)
@@ -214,7 +214,7 @@ db_test!(
         let rows: Vec<EventColumns> =
         match db.engine() {
             Engine::Sqlite => sqlx::query_as("SELECT seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json FROM audit_event ORDER BY seq")
-                .fetch_all(db.as_sqlite_writer().unwrap()).await.unwrap(),
+                .fetch_all(db.sqlite_pool().unwrap()).await.unwrap(),
             Engine::Postgres => sqlx::query_as("SELECT seq, organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json FROM audit_event ORDER BY seq")
                 .fetch_all(db.as_postgres().unwrap()).await.unwrap(),
         };
@@ -240,7 +240,7 @@ db_test!(
                     .bind(leaf.to_vec())
                     .bind(chain.to_vec())
                     .bind(row.0)
-                    .execute(db.as_sqlite_writer().unwrap())
+                    .execute(db.sqlite_pool().unwrap())
                     .await
                     .map(|_| ())
                     .unwrap(),
@@ -345,7 +345,7 @@ async fn second_process(db: &Db) -> Db {
         Db::Sqlite(_) => {
             let file: String =
                 sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
-                    .fetch_one(db.as_sqlite_writer().unwrap())
+                    .fetch_one(db.sqlite_pool().unwrap())
                     .await
                     .unwrap();
             Db::connect_sqlite(std::path::Path::new(&file))
@@ -375,7 +375,7 @@ async fn object_ids(db: &Db, from_seq: i64) -> Vec<(i64, String)> {
     match db {
         Db::Sqlite(_) => sqlx::query_as(sql)
             .bind(from_seq)
-            .fetch_all(db.as_sqlite_writer().unwrap())
+            .fetch_all(db.sqlite_pool().unwrap())
             .await
             .unwrap(),
         Db::Postgres(pool) => sqlx::query_as(sql)
@@ -495,5 +495,30 @@ db_test!(
             VerifyOutcome::Intact(report) => assert_eq!(report.verified_up_to, 11),
             broken => panic!("expected intact, got {broken:?}"),
         }
+    }
+);
+
+db_test!(
+    a_transaction_dropped_unfinished_lets_another_process_write,
+    |db| async move {
+        some_history(db).await;
+        let other = second_process(db).await;
+        let mut tx = db.begin().await.unwrap();
+        audit::append(&mut tx, &actor(), login("abandoned"))
+            .await
+            .unwrap();
+        drop(tx);
+        // The other process gets the write lock although this one writes nothing more.
+        assert_eq!(
+            audit::record(&other, &actor(), login("other"))
+                .await
+                .unwrap(),
+            6
+        );
+        assert_eq!(audit::record(db, &actor(), login("own")).await.unwrap(), 7);
+        assert_eq!(
+            object_ids(db, 6).await,
+            vec![(6, "other".into()), (7, "own".into())]
+        );
     }
 );

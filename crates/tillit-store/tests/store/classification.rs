@@ -86,7 +86,7 @@ async fn system(db: &Db, organisation_id: i64, owner: Option<i64>, name: &str) -
 async fn raw(db: &Db, statement: &str) -> Result<(), sqlx::Error> {
     match db.engine() {
         Engine::Sqlite => sqlx::query(statement)
-            .execute(db.as_sqlite_writer().unwrap())
+            .execute(db.sqlite_pool().unwrap())
             .await
             .map(|_| ()),
         Engine::Postgres => sqlx::query(statement)

@@ -79,7 +79,7 @@ fn draft(title: &str, owner_id: i64, status: DocumentStatus, review: NaiveDate) 
 async fn raw(db: &Db, statement: &str) -> Result<(), sqlx::Error> {
     match db.engine() {
         Engine::Sqlite => sqlx::query(statement)
-            .execute(db.as_sqlite_writer().unwrap())
+            .execute(db.sqlite_pool().unwrap())
             .await
             .map(|_| ()),
         Engine::Postgres => sqlx::query(statement)

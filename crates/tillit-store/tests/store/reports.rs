@@ -202,7 +202,7 @@ db_test!(
         for statement in [update, delete] {
             let refused = match db {
                 Db::Sqlite(_) => sqlx::query(statement)
-                    .execute(db.as_sqlite_writer().unwrap())
+                    .execute(db.sqlite_pool().unwrap())
                     .await
                     .map(|_| ()),
                 Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),

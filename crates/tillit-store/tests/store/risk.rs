@@ -24,7 +24,7 @@ fn matrix() -> RiskMatrix {
 async fn raw(db: &Db, statement: &str) -> Result<(), sqlx::Error> {
     match db.engine() {
         Engine::Sqlite => sqlx::query(statement)
-            .execute(db.as_sqlite_writer().unwrap())
+            .execute(db.sqlite_pool().unwrap())
             .await
             .map(|_| ()),
         Engine::Postgres => sqlx::query(statement)

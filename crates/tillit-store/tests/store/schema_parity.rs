@@ -20,7 +20,7 @@ fn family(declared: &str) -> &'static str {
 }
 
 async fn sqlite_schema(test: &TestDb) -> Schema {
-    let pool = test.db.as_sqlite_writer().unwrap();
+    let pool = test.db.sqlite_pool().unwrap();
     let mut schema = Schema::new();
     let tables = sqlx::query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'")
         .fetch_all(pool)

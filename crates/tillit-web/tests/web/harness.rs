@@ -329,7 +329,7 @@ impl TestApp {
     pub async fn second_process(&self) -> (Router, Db) {
         let db = match &self.db {
             Db::Sqlite(_) => {
-                let pool = self.db.as_sqlite_writer().expect("sqlite");
+                let pool = self.db.sqlite_pool().expect("sqlite");
                 let file: String =
                     sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
                         .fetch_one(pool)

@@ -201,8 +201,8 @@ async fn measure(args: &BenchArgs, site: &Site) -> anyhow::Result<Report> {
 
     let scenarios = run_scenarios(args.scenario, &server, &client, token.clone(), duration).await?;
     let transfers = import::run(args.scenario, &server, &client, &token).await?;
-    let annual_report = reports::run(args.scenario, &server, &client, &token).await?;
     server.stop().await?;
+    let annual_report = reports::run(args.scenario, site, &client, &token).await?;
     let scan = incidents::deadline_scan(args.scenario, site).await?;
     let (verified, million) = check_audit(args.scenario, site).await?;
     Ok(Report {

@@ -39,7 +39,9 @@ describe('auditor, read-only', { timeout: 180_000 }, () => {
     assert.ok((await page.locator('main table.tree tbody tr').count()) > 0, 'the units are listed');
     assert.equal(await page.locator('form[action="/organisation/units"]').count(), 0, 'no unit create form');
     assert.equal(await page.locator('form[action="/organisation/controllers"]').count(), 0, 'no controller create form');
-    assert.equal(await page.locator('main input:not([type="hidden"]), main select, main textarea').count(), 0, 'no editable fields');
+    const editable = 'main :is(input:not([type="hidden"]), select, textarea):not(form[role="search"] *)';
+    assert.equal(await page.locator(editable).count(), 0, 'no editable fields beside the unit filter');
+    assert.equal(await page.locator('main form[role="search"][method="get"] select#unit_id').count(), 1, 'the unit filter is there');
     await assertPageStructure(page);
     await assertAccessible(page, '/organisation (auditor)');
   });

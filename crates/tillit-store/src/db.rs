@@ -83,9 +83,6 @@ impl Writer {
 
 type WriterGuard = OwnedMappedMutexGuard<Option<Writer>, Writer>;
 
-/// How long a write waits for the writer before it fails, as long as sqlx's pools wait.
-const WRITER_WAIT: Duration = Duration::from_secs(30);
-
 /// A SQLite write transaction, with the audit head it will leave when it commits.
 pub struct SqliteTx {
     /// The writer, taken when the transaction ends; a transaction dropped unfinished hands
@@ -98,9 +95,7 @@ pub struct SqliteTx {
 
 impl SqliteTx {
     async fn begin(db: &SqliteDb) -> Result<Self> {
-        let locked = tokio::time::timeout(WRITER_WAIT, db.writer.clone().lock_owned())
-            .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        let locked = db.writer.clone().lock_owned().await;
         let mut writer = OwnedMutexGuard::try_map(locked, Option::as_mut)
             .map_err(|_| sqlx::Error::PoolClosed)?;
         if writer.maybe_open {

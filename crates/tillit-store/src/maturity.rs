@@ -14,7 +14,7 @@ use crate::audit::{self, NewEvent};
 use crate::db::{Db, Tx};
 use crate::error::{Result, StoreError};
 use crate::reports::unit_condition;
-use crate::sql::{reach_clause, Arg, Conditions};
+use crate::sql::{reach_clause, Conditions};
 use crate::{now, Actor, Page};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,18 +160,10 @@ pub async fn list(
         conditions.and_fixed(&clause);
     }
     let matching = conditions.sql();
-    let next = conditions.next_placeholder();
-    let sql = format!(
-        "{SELECT} WHERE {matching} ORDER BY m.assessed_on DESC, m.id DESC LIMIT ${next} OFFSET ${}",
-        next + 1
-    );
-    let rows = read_args!(
-        db,
-        fetch_all,
-        AssessmentRow,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
+    let sql =
+        format!("{SELECT} WHERE {matching} ORDER BY m.assessed_on DESC, m.id DESC {limit_offset}");
+    let rows = read_args!(db, fetch_all, AssessmentRow, &sql, args)?;
     let count = format!("SELECT COUNT(*) FROM maturity_assessment m WHERE {matching}");
     let total = read_args!(db, fetch_one, (i64,), &count, conditions.args_with([]))?.0;
     Ok(Page {

@@ -147,19 +147,12 @@ pub async fn list_units(
     page: PageRequest,
 ) -> Result<Page<OrgUnit>> {
     let conditions = unit_conditions(organisation_id, filter);
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(page.limit(), page.offset());
     let select = format!(
-        "{UNIT_SELECT} WHERE {} ORDER BY u.name, u.id LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+        "{UNIT_SELECT} WHERE {} ORDER BY u.name, u.id {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        OrgUnit,
-        &select,
-        conditions.args_with([Arg::Int(page.limit()), Arg::Int(page.offset())])
-    )?;
+    let items = read_args!(db, fetch_all, OrgUnit, &select, args)?;
     let count = format!("SELECT COUNT(*) FROM org_unit u WHERE {}", conditions.sql());
     let total = read_args!(db, fetch_one, (i64,), &count, conditions.args_with([]))?.0;
     Ok(Page { items, total })

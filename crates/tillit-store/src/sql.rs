@@ -137,6 +137,15 @@ impl Conditions {
         self.args.len() + 1
     }
 
+    /// `LIMIT … OFFSET …` numbered after the conditions, and every argument in order.
+    pub(crate) fn limit_offset(&self, limit: i64, offset: i64) -> (String, Vec<Arg>) {
+        let next = self.next_placeholder();
+        (
+            format!("LIMIT ${next} OFFSET ${}", next + 1),
+            self.args_with([Arg::Int(limit), Arg::Int(offset)]),
+        )
+    }
+
     /// The condition arguments followed by `extra`, in placeholder order.
     pub(crate) fn args_with(&self, extra: impl IntoIterator<Item = Arg>) -> Vec<Arg> {
         self.args.iter().cloned().chain(extra).collect()

@@ -610,18 +610,11 @@ pub async fn list_objects(
         total: i64,
     }
     let total = read_args!(db, fetch_one, Total, &total_sql, conditions.args_with([]))?.total;
-    let limit_at = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
-        "{OBJECT_SELECT} WHERE {} ORDER BY COALESCE(a.search_name, s.search_name, o.search_name), o.id LIMIT ${limit_at} OFFSET ${}",
-        conditions.sql(),
-        limit_at + 1
+        "{OBJECT_SELECT} WHERE {} ORDER BY COALESCE(a.search_name, s.search_name, o.search_name), o.id {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        ClassificationObject,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, ClassificationObject, &sql, args)?;
     Ok(Page { items, total })
 }

@@ -239,19 +239,12 @@ pub async fn list_incidents(
     }
     let count_sql = format!("SELECT COUNT(*) FROM incident i WHERE {}", conditions.sql());
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
-        "{SELECT_ROW} WHERE {} ORDER BY i.created_at DESC, i.id DESC LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+        "{SELECT_ROW} WHERE {} ORDER BY i.created_at DESC, i.id DESC {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        IncidentRow,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, IncidentRow, &sql, args)?;
     Ok(Page { items, total })
 }
 

@@ -123,19 +123,12 @@ pub async fn list_analyses(
         conditions.sql()
     );
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
-        "{SELECT} WHERE {} ORDER BY a.designation_number LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+        "{SELECT} WHERE {} ORDER BY a.designation_number {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        Analysis,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, Analysis, &sql, args)?;
     Ok(Page { items, total })
 }
 

@@ -168,20 +168,13 @@ pub async fn list_measures(
     let conditions = conditions(organisation_id, filter);
     let count_sql = format!("SELECT COUNT(*) FROM measure m WHERE {}", conditions.sql());
     let total = read_args!(db, fetch_one, (i64,), &count_sql, conditions.args_with([]))?.0;
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
         "{SELECT} WHERE {} ORDER BY CASE WHEN m.done_on IS NULL THEN 0 ELSE 1 END, m.planned_on, m.designation_number \
-         LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+         {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        Measure,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, Measure, &sql, args)?;
     Ok(Page { items, total })
 }
 

@@ -182,19 +182,12 @@ pub async fn list_risks(
     } else {
         LARGEST_FIRST
     };
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
-        "{SELECT} WHERE {} ORDER BY {order} LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+        "{SELECT} WHERE {} ORDER BY {order} {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        Risk,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, Risk, &sql, args)?;
     Ok(Page { items, total })
 }
 
@@ -262,19 +255,12 @@ pub async fn list_risk_items(
 ) -> Result<Page<RiskListItem>> {
     let conditions = conditions(organisation_id, filter);
     let total = count(db, filter, &conditions).await?;
-    let next = conditions.next_placeholder();
+    let (limit_offset, args) = conditions.limit_offset(limit, offset);
     let sql = format!(
-        "{SELECT_ITEM} WHERE {} ORDER BY {LARGEST_FIRST} LIMIT ${next} OFFSET ${}",
-        conditions.sql(),
-        next + 1
+        "{SELECT_ITEM} WHERE {} ORDER BY {LARGEST_FIRST} {limit_offset}",
+        conditions.sql()
     );
-    let items = read_args!(
-        db,
-        fetch_all,
-        RiskListItem,
-        &sql,
-        conditions.args_with([Arg::Int(limit), Arg::Int(offset)])
-    )?;
+    let items = read_args!(db, fetch_all, RiskListItem, &sql, args)?;
     Ok(Page { items, total })
 }
 

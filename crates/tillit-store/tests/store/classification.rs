@@ -7,32 +7,12 @@ use tillit_domain::registers::{AssetInput, SystemEventKind, SystemInput};
 use tillit_store::classification::{self, AssessmentInput, ObjectFilter, Subject};
 use tillit_store::registers;
 use tillit_store::tasks;
-use tillit_store::users::{self, NewUser};
 use tillit_store::{db_test, Actor, Db, Engine, StoreError};
 
-use crate::{actor, organisation};
+use crate::{actor, organisation, user};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
-    let mut tx = db.begin().await.unwrap();
-    let created = users::create_user_in(
-        &mut tx,
-        organisation_id,
-        &actor(),
-        &NewUser {
-            email,
-            display_name: email,
-            title: "",
-            password_hash: "x",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    created.id
 }
 
 fn draft(k: i64, r: i64, t: i64, s: Option<i64>, derived: Option<&Levels>) -> ClassificationDraft {

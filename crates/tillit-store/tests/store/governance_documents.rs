@@ -7,10 +7,9 @@ use tillit_domain::org::{UnitDraft, UnitKind};
 use tillit_domain::pagination::PageRequest;
 use tillit_store::audit::{self, EventFilter};
 use tillit_store::documents::{self, DocumentFilter};
-use tillit_store::users::{self, NewUser};
 use tillit_store::{db_test, internal_control, org, Db, Engine, StoreError};
 
-use crate::{actor, organisation};
+use crate::{actor, organisation, user};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -22,25 +21,6 @@ fn in_days(days: u64) -> NaiveDate {
 
 fn days_ago(days: u64) -> NaiveDate {
     today().checked_sub_days(Days::new(days)).unwrap()
-}
-
-async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
-    let mut tx = db.begin().await.unwrap();
-    let created = users::create_user_in(
-        &mut tx,
-        organisation_id,
-        &actor(),
-        &NewUser {
-            email,
-            display_name: email,
-            title: "",
-            password_hash: "x",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    created.id
 }
 
 async fn unit(db: &Db, organisation_id: i64, name: &str) -> i64 {

@@ -13,10 +13,10 @@ use tillit_domain::reports::{ReportScope, ReportYear};
 use tillit_store::classification::{self, ObjectFilter, Subject};
 use tillit_store::registers::{self, AssetFilter, SystemFilter};
 use tillit_store::reports::figures;
-use tillit_store::users::{self, NewUser, UserChanges, UserFilter};
+use tillit_store::users::{self, UserChanges, UserFilter};
 use tillit_store::{db_test, org, Db};
 
-use crate::{actor, organisation};
+use crate::{actor, organisation, user};
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -50,25 +50,6 @@ async fn unit(db: &Db, organisation_id: i64, name: &str, parent_id: Option<i64>)
         .await
         .unwrap()
         .id
-}
-
-async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
-    let mut tx = db.begin().await.unwrap();
-    let created = users::create_user_in(
-        &mut tx,
-        organisation_id,
-        &actor(),
-        &NewUser {
-            email,
-            display_name: email,
-            title: "",
-            password_hash: "x",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    created.id
 }
 
 async fn asset(db: &Db, organisation_id: i64, owner: i64, name: &str, unit: Option<i64>) -> i64 {

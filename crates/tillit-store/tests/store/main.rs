@@ -21,6 +21,7 @@ mod schema_parity;
 
 use tillit_domain::org::OrganisationKind;
 use tillit_store::org::{self, NewOrganisation};
+use tillit_store::users::{self, NewUser};
 use tillit_store::{Actor, Db};
 
 pub fn actor() -> Actor {
@@ -38,6 +39,30 @@ pub async fn organisation(db: &Db, name: &str, org_number: &str) -> i64 {
             kind: OrganisationKind::Region,
             org_number,
             demo: false,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    created.id
+}
+
+/// A user of the organisation whose display name is its e-mail address.
+pub async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
+    user_named(db, organisation_id, email, email).await
+}
+
+pub async fn user_named(db: &Db, organisation_id: i64, email: &str, display_name: &str) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let created = users::create_user_in(
+        &mut tx,
+        organisation_id,
+        &actor(),
+        &NewUser {
+            email,
+            display_name,
+            title: "",
+            password_hash: "x",
         },
     )
     .await

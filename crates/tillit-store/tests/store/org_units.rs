@@ -3,7 +3,7 @@ use tillit_domain::pagination::PageRequest;
 use tillit_store::org::{self, UnitFilter};
 use tillit_store::{db_test, StoreError};
 
-use crate::{actor, organisation};
+use crate::{actor, organisation, user_named};
 
 fn draft(name: &str, parent_id: Option<i64>) -> UnitDraft {
     UnitDraft {
@@ -253,27 +253,13 @@ db_test!(
     a_written_unit_is_returned_and_audited_as_it_is_stored,
     |db| async move {
         let region = organisation(db, "Region A", "232100-0016").await;
-        let mut tx = db.begin().await.unwrap();
-        let manager = tillit_store::users::create_user_in(
-            &mut tx,
-            region,
-            &actor(),
-            &tillit_store::users::NewUser {
-                email: "chef@region.example",
-                display_name: "Karin Chef",
-                title: "",
-                password_hash: "x",
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let manager = user_named(db, region, "chef@region.example", "Karin Chef").await;
         let top = org::create_unit(db, region, &actor(), &draft("Top", None))
             .await
             .unwrap();
 
         let mut led = draft("Vårdcentralen", Some(top.id));
-        led.manager_id = Some(manager.id);
+        led.manager_id = Some(manager);
         led.description = "Primärvård".into();
         let created = org::create_unit(db, region, &actor(), &led).await.unwrap();
         assert_eq!(created.manager_name.as_deref(), Some("Karin Chef"));
@@ -321,21 +307,7 @@ db_test!(
     |db| async move {
         let region = organisation(db, "Region A", "232100-0016").await;
         let other = organisation(db, "Region B", "232100-0024").await;
-        let mut tx = db.begin().await.unwrap();
-        let stranger = tillit_store::users::create_user_in(
-            &mut tx,
-            other,
-            &actor(),
-            &tillit_store::users::NewUser {
-                email: "annan@region-b.example",
-                display_name: "Annan Chef",
-                title: "",
-                password_hash: "x",
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let stranger = user_named(db, other, "annan@region-b.example", "Annan Chef").await;
         let foreign_unit = org::create_unit(db, other, &actor(), &draft("Annan", None))
             .await
             .unwrap();
@@ -356,14 +328,14 @@ db_test!(
         let events_before = events().await;
 
         let mut smuggled = draft("Smuggel", Some(foreign_unit.id));
-        smuggled.manager_id = Some(stranger.id);
+        smuggled.manager_id = Some(stranger);
         let refused = org::create_unit(db, region, &actor(), &smuggled).await;
         assert!(
             matches!(&refused, Err(StoreError::Invalid(e)) if e.has("parent_id") && e.has("manager_id")),
             "{refused:?}"
         );
         let mut foreign_manager = draft("Top", None);
-        foreign_manager.manager_id = Some(stranger.id);
+        foreign_manager.manager_id = Some(stranger);
         let refused =
             org::update_unit(db, region, &actor(), &top, top.version, &foreign_manager).await;
         assert!(

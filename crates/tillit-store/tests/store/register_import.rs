@@ -7,28 +7,12 @@ use tillit_domain::registers::{AssetInput, SystemInput};
 use tillit_store::audit::{self, EventFilter};
 use tillit_store::registers::{self, AssetFilter, SystemFilter};
 use tillit_store::registers::{import, import_runs};
-use tillit_store::users::{self, NewUser};
 use tillit_store::{db_test, org, Db, StoreError};
 
-use crate::{actor, organisation};
+use crate::{actor, organisation, user_named};
 
 async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
-    let mut tx = db.begin().await.unwrap();
-    let created = users::create_user_in(
-        &mut tx,
-        organisation_id,
-        &actor(),
-        &NewUser {
-            email,
-            display_name: &format!("Namn {email}"),
-            title: "",
-            password_hash: "x",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    created.id
+    user_named(db, organisation_id, email, &format!("Namn {email}")).await
 }
 
 /// A run of `kind` whose file has been checked, ready to write.

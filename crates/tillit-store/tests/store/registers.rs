@@ -7,29 +7,9 @@ use tillit_domain::registers::{
 };
 use tillit_store::audit::{self, EventFilter};
 use tillit_store::registers::{self, AssetFilter, SystemFilter};
-use tillit_store::users::{self, NewUser};
 use tillit_store::{db_test, org, Db, StoreError};
 
-use crate::{actor, organisation};
-
-async fn user(db: &Db, organisation_id: i64, email: &str) -> i64 {
-    let mut tx = db.begin().await.unwrap();
-    let created = users::create_user_in(
-        &mut tx,
-        organisation_id,
-        &actor(),
-        &NewUser {
-            email,
-            display_name: email,
-            title: "",
-            password_hash: "x",
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    created.id
-}
+use crate::{actor, organisation, user};
 
 fn system(name: &str, kind: &str) -> SystemDraft {
     SystemInput {
